@@ -1,0 +1,231 @@
+"""The engine's vocabulary, shared with the catalog, the command line and the window.
+
+Stripe's side as read (`RemoteProduct`, `RemotePrice`, `RemoteCatalog`), how a product compares
+(`FieldDiff`, `ProductState`), what a sync would write (`Operation`, `ProductPlan`), and the hooks
+for progress and cancellation. Everything here is plain data: no network, no Qt.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from core.errors import CancelledError
+from core.models import SyncAction
+
+# Metadata keys the tool owns on Stripe objects. Other keys (added by hand in Stripe) are left alone.
+META_LOCAL_ID = "local_id"
+META_SELL_STATUS = "sell_status"
+META_VARIANT_ID = "variant_id"
+META_MANAGED_BY = "managed_by"
+MANAGED_BY_VALUE = "stripe-sync-admin"
+
+
+class RemotePrice(BaseModel):
+    """A Stripe price as read."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    product: str
+    unit_amount: int | None
+    currency: str
+    active: bool
+    nickname: str | None = None
+    metadata: dict[str, str] = Field(default_factory=dict)
+    lookup_key: str | None = None
+    livemode: bool = False
+    created: int = 0
+
+
+class RemoteProduct(BaseModel):
+    """A Stripe product as read, with its prices (active and archived) when they were listed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    name: str
+    description: str | None = None
+    active: bool = True
+    metadata: dict[str, str] = Field(default_factory=dict)
+    default_price: str | None = None
+    livemode: bool = False
+    created: int = 0
+    updated: int = 0
+    prices: tuple[RemotePrice, ...] = ()
+
+    @property
+    def local_id(self) -> str | None:
+        """The local product id the tool tagged this product with, if any."""
+        return self.metadata.get(META_LOCAL_ID)
+
+    def default_price_object(self) -> RemotePrice | None:
+        """The product's default price, when it was read."""
+        for price in self.prices:
+            if price.id == self.default_price:
+                return price
+        return None
+
+    def active_price_for_variant(self, variant_id: str | None) -> RemotePrice | None:
+        """The active price tagged with `variant_id` (None: the product's own price)."""
+        candidates = [p for p in self.prices if p.active]
+        if variant_id is None:
+            own = [p for p in candidates if META_VARIANT_ID not in p.metadata]
+            default = self.default_price_object()
+            if default is not None and default.active and default in own:
+                return default
+            return max(own, key=lambda p: p.created, default=None)
+        tagged = [p for p in candidates if p.metadata.get(META_VARIANT_ID) == variant_id]
+        return max(tagged, key=lambda p: p.created, default=None)
+
+
+@dataclass
+class RemoteCatalog:
+    """The Stripe side of a catalog, read in bulk (list calls, not one call per product)."""
+
+    products: dict[str, RemoteProduct] = field(default_factory=dict)
+    read_calls: int = 0
+
+    def find(self, local_id: str, linked_id: str | None = None) -> RemoteProduct | None:
+        """Find a local product's Stripe product (design.md §1): link, then id, then local_id tag."""
+        if linked_id and linked_id in self.products:
+            return self.products[linked_id]
+        if local_id in self.products:
+            return self.products[local_id]
+        tagged = [p for p in self.products.values() if p.local_id == local_id]
+        if not tagged:
+            return None
+        # Prefer an active product, then the oldest: the one most likely referenced by Checkout.
+        return sorted(tagged, key=lambda p: (not p.active, p.created, p.id))[0]
+
+    def tagged_local_ids(self) -> dict[str, list[str]]:
+        """local_id → Stripe product ids carrying that tag (more than one id = a duplicate)."""
+        out: dict[str, list[str]] = {}
+        for product in self.products.values():
+            if product.local_id:
+                out.setdefault(product.local_id, []).append(product.id)
+        return out
+
+
+ProductState = Literal[
+    "in_sync",  # Stripe matches the catalog
+    "differs",  # exists in Stripe, some owned field differs
+    "missing",  # no Stripe product yet
+    "archived",  # archived in Stripe and meant to be (internal / not live)
+    "orphaned",  # tagged by the tool in Stripe, no local row
+    "not_ready",  # local row cannot be synced yet (no price, dev status < 5, invalid)
+    "failed",  # the last sync of this product failed
+]
+
+
+class FieldDiff(BaseModel):
+    """One owned field whose local and Stripe values differ, both as display strings."""
+
+    model_config = ConfigDict(frozen=True)
+
+    field: str  # "name", "description", "active", "metadata.sell_status", "price", "variant:ID.price"
+    local: str | None
+    stripe: str | None
+
+
+OperationKind = Literal[
+    "create_product",
+    "update_product",
+    "archive_product",
+    "unarchive_product",
+    "create_price",
+    "update_price",
+    "set_default_price",
+    "archive_price",
+]
+
+
+class Operation(BaseModel):
+    """One Stripe write a sync would make, in the order it will be made."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: OperationKind
+    product_id: str  # the local product id
+    variant_id: str | None = None
+    target_id: str | None = None  # the Stripe object written, when it exists already
+    params: dict[str, object] = Field(default_factory=dict)
+    summary: str  # plain words: 'price $120.00 → $130.00 as a new price, old one archived'
+
+
+class ProductPlan(BaseModel):
+    """What a sync would do for one product: the action, the ordered writes and why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    product_id: str
+    action: SyncAction
+    stripe_product_id: str | None = None
+    operations: list[Operation] = Field(default_factory=list)
+    differences: list[FieldDiff] = Field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def writes(self) -> int:
+        """How many Stripe writes applying this plan takes."""
+        return len(self.operations)
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    """Reported after each product (and before the first): `done` of `total`, which product."""
+
+    done: int
+    total: int
+    product_id: str | None
+    message: str = ""
+
+
+ProgressCallback = Callable[[ProgressEvent], None]
+
+
+class CancelToken:
+    """Cooperative cancellation: checked between two Stripe operations, never inside one."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        """Ask the run to stop at the next safe point."""
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether cancel() was called."""
+        return self._event.is_set()
+
+    def raise_if_cancelled(self) -> None:
+        """Raise CancelledError if cancel() was called."""
+        if self._event.is_set():
+            raise CancelledError("Cancelled by the operator; nothing was left half-written.")
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    """The Stripe account a key belongs to."""
+
+    id: str
+    name: str
+    livemode: bool
+
+
+@dataclass(frozen=True)
+class WriteRecord:
+    """One Stripe write as made, for the journal: reported through apply's `on_write` hook."""
+
+    operation: Operation
+    stripe_object_id: str | None
+    request_id: str | None
+    error: str | None = None
+
+
+WriteCallback = Callable[[WriteRecord], None]

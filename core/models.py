@@ -1,0 +1,187 @@
+"""The seed's public types, in Python: what goes into a sync and what comes out.
+
+`ProductSyncInput` and `VariantSyncInput` accept the seed's shapes exactly as its examples write them
+(`price_usd` in cents, `sell_status`, variants with `color` and `inventory_count`) as well as a
+currency-neutral form (`price_cents`, `currency`, `variant_type`/`variant_value`). Bad input raises
+`pydantic.ValidationError` naming each bad field, before any call to Stripe.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SellStatus = Literal["available", "for-sale", "pre-order", "pre-sale", "sold-out", "internal"]
+SELL_STATUSES: tuple[str, ...] = (
+    "available",
+    "for-sale",
+    "pre-order",
+    "pre-sale",
+    "sold-out",
+    "internal",
+)
+SyncAction = Literal["created", "updated", "archived", "skipped", "failed"]
+
+# Stripe's unit_amount is an integer in minor units; Stripe refuses amounts over 8 digits.
+MAX_UNIT_AMOUNT = 99_999_999
+# Stripe's rule for caller-chosen object ids (stripe-api-facts.md §2.4).
+STRIPE_ID_RE = re.compile(r"\A[A-Za-z0-9_\-]+\Z")
+
+
+def _non_blank(value: str, what: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError(f"{what} must not be empty")
+    return value
+
+
+class VariantSyncInput(BaseModel):
+    """One sellable variant of a product (a colour, a size): it gets its own Stripe price.
+
+    The price is either `price_cents` (the seed's `price_usd`) or `price_modifier_cents` added to the
+    product's price; with neither, the variant sells at the product's price.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    id: str = Field(min_length=1, max_length=200)
+    variant_type: str = Field(default="variant", min_length=1, max_length=40)
+    variant_value: str | None = Field(default=None, max_length=200)
+    price_cents: int | None = Field(default=None, ge=0, le=MAX_UNIT_AMOUNT, alias="price_usd")
+    price_modifier_cents: int | None = Field(default=None, alias="price_modifier")
+    inventory_count: int | None = Field(default=None, ge=0)
+    is_limited_edition: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _seed_colour(cls, data: Any) -> Any:
+        """Accept the seed's `color: 'BLACK'` as variant_type=color, variant_value=BLACK."""
+        if isinstance(data, dict) and "color" in data:
+            data = dict(data)
+            colour = data.pop("color")
+            if "variant_value" in data and data["variant_value"] != colour:
+                raise ValueError("give either color or variant_value, not both")
+            data.setdefault("variant_type", "color")
+            data["variant_value"] = colour
+        return data
+
+    @field_validator("id")
+    @classmethod
+    def _id_not_blank(cls, value: str) -> str:
+        return _non_blank(value, "id")
+
+    def label(self) -> str:
+        """A readable name for the variant, e.g. `color BLACK` (used in price nicknames)."""
+        if self.variant_value:
+            return f"{self.variant_type} {self.variant_value}"
+        return self.id
+
+    def unit_amount(self, product_price_cents: int) -> int:
+        """The variant's price in minor units, given its product's price."""
+        if self.price_cents is not None:
+            return self.price_cents
+        return product_price_cents + (self.price_modifier_cents or 0)
+
+
+class ProductSyncInput(BaseModel):
+    """A local product as the engine syncs it: identity, text, price and sell status."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    id: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=250)
+    description: str | None = Field(default=None, max_length=40_000)
+    price_cents: int = Field(ge=0, le=MAX_UNIT_AMOUNT, alias="price_usd")
+    currency: str = "usd"
+    sell_status: SellStatus
+    dev_status: int | None = Field(default=None, ge=0, le=5)
+    is_live: bool | None = None
+
+    @field_validator("id", "name")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        return _non_blank(value, "value")
+
+    @field_validator("description")
+    @classmethod
+    def _empty_description_is_none(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        return value
+
+    @field_validator("currency")
+    @classmethod
+    def _iso_currency(cls, value: str) -> str:
+        value = value.strip().lower()
+        if not re.fullmatch(r"[a-z]{3}", value):
+            raise ValueError("currency must be a three-letter ISO code such as usd or eur")
+        return value
+
+    @property
+    def wants_active(self) -> bool:
+        """Whether the Stripe product should be active (for sale) rather than archived."""
+        if self.sell_status == "internal":
+            return False
+        return self.is_live is not False
+
+
+class VariantPrice(BaseModel):
+    """The Stripe price that sells one variant."""
+
+    model_config = ConfigDict(frozen=True)
+
+    variant_id: str
+    stripe_price_id: str
+
+
+class VariantError(BaseModel):
+    """Why one variant's price could not be synced (the product itself may still be synced)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    variant_id: str
+    error: str
+
+
+class StripeSyncResult(BaseModel):
+    """What a sync did (or, in a dry run, would do) for one product.
+
+    The seed's fields, in snake_case, plus what an honest report needs: `action` is `failed` when the
+    product itself could not be synced (never `skipped`), `changes` lists in plain words what was (or
+    would be) written, and `request_ids` are Stripe's ids for the writes, for support.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    product_id: str
+    action: SyncAction
+    stripe_product_id: str | None = None
+    stripe_price_id: str | None = None
+    variant_prices: list[VariantPrice] = Field(default_factory=list)
+    error: str | None = None
+    variant_errors: list[VariantError] = Field(default_factory=list)
+    changes: list[str] = Field(default_factory=list)
+    dry_run: bool = False
+    request_ids: list[str] = Field(default_factory=list)
+    writes: int = 0
+
+
+class SyncSummary(BaseModel):
+    """The seed's end-of-run counts; a result with an error counts as failed, never as skipped."""
+
+    created: int = 0
+    updated: int = 0
+    archived: int = 0
+    skipped: int = 0
+    failed: int = 0
+
+    @classmethod
+    def of(cls, results: list[StripeSyncResult]) -> SyncSummary:
+        """Count results the way the seed's monitoring example does, with errors as failures."""
+        summary = cls()
+        for result in results:
+            key = "failed" if result.error or result.action == "failed" else result.action
+            setattr(summary, key, getattr(summary, key) + 1)
+        return summary

@@ -1,0 +1,92 @@
+"""What the window and the `status` command show: one row per product, local beside Stripe.
+
+Built by `core.workspace.Workspace.status()` from the catalog, the Stripe side (read in bulk), the
+engine's plan and the tool's own link, snapshot and journal tables. Plain, frozen data: safe to hand
+from a worker thread to the GUI thread.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from core.engine.types import FieldDiff, ProductPlan, ProductState
+
+StripeStatus = Literal["active", "archived", "missing"]
+Mode = Literal["sandbox", "test", "live"]
+
+
+class VariantRow(BaseModel):
+    """One variant: its local price beside its Stripe price."""
+
+    model_config = ConfigDict(frozen=True)
+
+    variant_id: str
+    label: str  # e.g. "color BLACK"
+    local_price_cents: int | None
+    stripe_price_cents: int | None = None
+    stripe_price_id: str | None = None
+    currency: str = "usd"
+
+    @property
+    def differs(self) -> bool:
+        """Whether the Stripe price is missing or has another amount."""
+        return self.stripe_price_cents != self.local_price_cents
+
+
+class ProductRow(BaseModel):
+    """One product as the table shows it. `differences` names every owned field that differs."""
+
+    model_config = ConfigDict(frozen=True)
+
+    product_id: str
+    name: str
+    state: ProductState
+    # Local side (None for a product orphaned in Stripe).
+    has_local: bool = True
+    local_price_cents: int | None = None
+    currency: str = "usd"
+    sell_status: str | None = None
+    dev_status: int | None = None
+    description: str | None = None
+    # Stripe side.
+    stripe_product_id: str | None = None
+    stripe_status: StripeStatus = "missing"
+    stripe_name: str | None = None
+    stripe_description: str | None = None
+    stripe_price_cents: int | None = None
+    stripe_price_id: str | None = None
+    stripe_sell_status: str | None = None
+    # Comparison.
+    differences: list[FieldDiff] = Field(default_factory=list)
+    plan: ProductPlan | None = None
+    variants: list[VariantRow] = Field(default_factory=list)
+    last_synced_at: datetime | None = None
+    last_written: dict[str, str] | None = None  # owned fields as the tool last wrote them
+    not_ready_reason: str | None = None  # e.g. "no price yet", "dev status 3 (needs 5)"
+    error: str | None = None  # the last sync's error for this product
+
+    @property
+    def differing_fields(self) -> set[str]:
+        """The names of the fields that differ (for highlighting)."""
+        return {d.field for d in self.differences}
+
+
+class JournalEntry(BaseModel):
+    """One write the tool made to Stripe, as the journal keeps it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    at: datetime
+    mode: Mode
+    account_id: str
+    product_id: str
+    operation: str  # Operation.kind
+    summary: str
+    stripe_object_id: str | None = None
+    request_id: str | None = None
+    before: dict[str, object] | None = None
+    after: dict[str, object] | None = None
+    error: str | None = None
