@@ -14,7 +14,9 @@ os.environ.setdefault("STRIPE_API_BASE", "http://127.0.0.1:9")
 
 
 @pytest.fixture(autouse=True)
-def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Give every test fresh XDG data/config/state/cache folders so nothing leaks between tests."""
     base = tmp_path_factory.mktemp("xdg")
     for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):

@@ -127,7 +127,8 @@ class FieldDiff(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    field: str  # "name", "description", "active", "metadata.sell_status", "price", "variant:ID.price"
+    # "name", "description", "active", "metadata.sell_status", "price", "variant:ID.price", ...
+    field: str
     local: str | None
     stripe: str | None
 
