@@ -1,0 +1,13 @@
+"""The shop's catalog: its database (SQLite or PostgreSQL), import/export and the tool's tables."""
+
+from core.catalog.errors import CatalogError, ImportFileError, SchemaVersionError
+from core.catalog.store import CatalogRecord, CatalogStore, WriteBack
+
+__all__ = [
+    "CatalogError",
+    "CatalogRecord",
+    "CatalogStore",
+    "ImportFileError",
+    "SchemaVersionError",
+    "WriteBack",
+]

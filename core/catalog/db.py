@@ -1,0 +1,119 @@
+"""Engine set-up and the few dialect-specific pieces: SQLite locking, upserts, write transactions.
+
+SQLite: WAL journal, a 30 s busy timeout, and `BEGIN IMMEDIATE` for write transactions so two
+processes writing one file wait for each other instead of failing with "database is locked".
+PostgreSQL: through psycopg 3 (`postgresql+psycopg://`); upserts use ON CONFLICT.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+from core.catalog.errors import CatalogError
+
+_WRITE = "ssa_write"
+
+
+def create_engine(url: str) -> Engine:
+    """Create an engine for a SQLAlchemy URL, with the locking behaviour described above."""
+    try:
+        parsed = sa.make_url(url)
+    except ArgumentError as err:
+        raise CatalogError(
+            f"{url!r} is not a database URL.",
+            hint="Use e.g. sqlite:///path/to/catalog.db or postgresql+psycopg://user@host/db.",
+        ) from err
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            engine = sa.create_engine(parsed, connect_args={"timeout": 30})
+            _sqlite_locking(engine, memory=parsed.database in (None, "", ":memory:"))
+        else:
+            engine = sa.create_engine(parsed, pool_pre_ping=True)
+    except (NoSuchModuleError, ImportError) as err:
+        raise CatalogError(
+            f"No database driver for {parsed.drivername!r}: {err}.",
+            hint="For PostgreSQL install the extra: pip install 'stripe-sync-admin[postgres]' "
+            "and use a postgresql+psycopg:// URL.",
+        ) from err
+    return engine
+
+
+def _sqlite_locking(engine: Engine, *, memory: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy (below) issue BEGIN itself, so writes can take the lock up front.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        if not memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get(_WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """One write transaction: committed when the block ends, rolled back if it raises."""
+    with engine.connect() as conn:
+        conn.execution_options(**{_WRITE: True})
+        with conn.begin():
+            yield conn
+
+
+@contextmanager
+def read_transaction(engine: Engine) -> Iterator[Connection]:
+    """A read-only transaction (one consistent view of the database)."""
+    with engine.connect() as conn, conn.begin():
+        yield conn
+
+
+def upsert(
+    conn: Connection,
+    table: sa.Table,
+    values: Mapping[str, Any],
+    keys: Sequence[str],
+) -> None:
+    """Insert a row or, when its key exists, update the other columns (atomic on both dialects)."""
+    updates = {k: v for k, v in values.items() if k not in keys}
+    dialect = conn.dialect.name
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        lite = sqlite_insert(table).values(**values)
+        if updates:
+            conn.execute(lite.on_conflict_do_update(index_elements=list(keys), set_=updates))
+        else:
+            conn.execute(lite.on_conflict_do_nothing(index_elements=list(keys)))
+        return
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        pg = pg_insert(table).values(**values)
+        if updates:
+            conn.execute(pg.on_conflict_do_update(index_elements=list(keys), set_=updates))
+        else:
+            conn.execute(pg.on_conflict_do_nothing(index_elements=list(keys)))
+        return
+    where = sa.and_(*(table.c[k] == values[k] for k in keys))
+    if updates and conn.execute(sa.update(table).where(where).values(**updates)).rowcount:
+        return
+    if conn.execute(sa.select(sa.literal(1)).select_from(table).where(where)).first() is None:
+        conn.execute(sa.insert(table).values(**values))
+
+
+def lock_for_schema(conn: Connection) -> None:
+    """Serialise schema creation/migration between processes (SQLite: BEGIN IMMEDIATE does it)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(7155913)"))

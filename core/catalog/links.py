@@ -1,0 +1,77 @@
+"""Links from local ids to Stripe ids, kept per Stripe account and mode.
+
+A test-mode id never overwrites a live-mode one: the account and mode are part of the key. Writes
+are upserts, so two operators writing back the same product at once cannot clobber each other's
+other links, and the last write of a given link wins atomically.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from core.catalog.db import upsert
+
+PRODUCT = "product"
+PRICE = "price"
+VARIANT_PRICE = "variant_price"
+
+
+@dataclass
+class LinkMap:
+    """The links of one account and mode, by kind: local id → Stripe id."""
+
+    products: dict[str, str] = field(default_factory=dict)
+    prices: dict[str, str] = field(default_factory=dict)
+    variant_prices: dict[str, str] = field(default_factory=dict)
+
+    def linked_product(self, product_id: str) -> str | None:
+        """The Stripe product id linked to a local product, if any."""
+        return self.products.get(product_id)
+
+
+def load_links(conn: Connection, table: sa.Table, account_id: str, mode: str) -> LinkMap:
+    """All links of one account and mode."""
+    out = LinkMap()
+    rows = conn.execute(
+        sa.select(table.c.kind, table.c.local_id, table.c.stripe_id).where(
+            table.c.account_id == account_id, table.c.mode == mode
+        )
+    )
+    for kind, local_id, stripe_id in rows:
+        target = {PRODUCT: out.products, PRICE: out.prices, VARIANT_PRICE: out.variant_prices}
+        if kind in target:
+            target[kind][local_id] = stripe_id
+    return out
+
+
+def save_link(
+    conn: Connection,
+    table: sa.Table,
+    *,
+    account_id: str,
+    mode: str,
+    kind: str,
+    local_id: str,
+    product_id: str,
+    stripe_id: str,
+    at: datetime,
+) -> None:
+    """Insert or update one link (an upsert on account, mode, kind and local id)."""
+    upsert(
+        conn,
+        table,
+        {
+            "account_id": account_id,
+            "mode": mode,
+            "kind": kind,
+            "local_id": local_id,
+            "product_id": product_id,
+            "stripe_id": stripe_id,
+            "updated_at": at,
+        },
+        ("account_id", "mode", "kind", "local_id"),
+    )

@@ -1,0 +1,127 @@
+"""The catalog's tables (SQLAlchemy Core), the same definition for SQLite and PostgreSQL.
+
+`products` and `variants` carry the shop's own column names; a shop's existing tables are reflected
+and used as they are (extra columns left alone, missing optional ones tolerated). The tool's own
+tables carry the `ssa_` prefix and a schema version, so a later release can migrate them.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+PRODUCTS = "products"
+VARIANTS = "variants"
+LINKS = "ssa_links"
+SNAPSHOTS = "ssa_snapshots"
+JOURNAL = "ssa_journal"
+SCHEMA_VERSION = "ssa_schema_version"
+
+# Columns a shop's table must have for the tool to work with it at all.
+REQUIRED_PRODUCT_COLUMNS = ("id", "name", "base_price_cents", "sell_status")
+REQUIRED_VARIANT_COLUMNS = ("id", "product_id")
+
+
+def define_products(metadata: sa.MetaData) -> sa.Table:
+    """The canonical `products` table, created when the database has none."""
+    return sa.Table(
+        PRODUCTS,
+        metadata,
+        sa.Column("id", sa.Text, primary_key=True),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("description", sa.Text),
+        sa.Column("category", sa.Text),
+        sa.Column("dev_status", sa.Integer),
+        sa.Column("base_price_cents", sa.Integer),
+        sa.Column("is_live", sa.Boolean),
+        sa.Column("sell_status", sa.Text, nullable=False),
+        sa.Column("has_variants", sa.Boolean),
+        sa.Column("max_quantity", sa.Integer),
+        sa.Column("sold_quantity", sa.Integer),
+        sa.Column("stripe_product_id", sa.Text),
+        sa.Column("stripe_price_id", sa.Text),
+        sa.Column("last_synced_at", sa.DateTime(timezone=True)),
+        sa.Column("updated_at", sa.DateTime(timezone=True)),
+    )
+
+
+def define_variants(metadata: sa.MetaData) -> sa.Table:
+    """The canonical `variants` table, created when the database has none."""
+    return sa.Table(
+        VARIANTS,
+        metadata,
+        sa.Column("id", sa.Text, primary_key=True),
+        sa.Column("product_id", sa.Text, sa.ForeignKey(f"{PRODUCTS}.id"), nullable=False),
+        sa.Column("variant_type", sa.Text),
+        sa.Column("variant_value", sa.Text),
+        sa.Column("price_modifier", sa.Integer),
+        sa.Column("is_limited_edition", sa.Boolean),
+        sa.Column("max_quantity", sa.Integer),
+        sa.Column("sold_quantity", sa.Integer),
+        sa.Column("stripe_product_id", sa.Text),
+        sa.Column("stripe_price_id", sa.Text),
+        sa.Column("metadata", sa.JSON),
+        sa.Index("ix_variants_product_id", "product_id"),
+    )
+
+
+def define_schema_version(metadata: sa.MetaData) -> sa.Table:
+    """One row: the version of the tool's own tables in this database."""
+    return sa.Table(
+        SCHEMA_VERSION,
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("version", sa.Integer, nullable=False),
+    )
+
+
+def define_links(metadata: sa.MetaData) -> sa.Table:
+    """Local id → Stripe id, per Stripe account and mode (test ids never overwrite live ones).
+
+    `kind` is `product` (local product → Stripe product), `price` (the product's own price) or
+    `variant_price` (local variant id → its Stripe price).
+    """
+    return sa.Table(
+        LINKS,
+        metadata,
+        sa.Column("account_id", sa.Text, primary_key=True),
+        sa.Column("mode", sa.Text, primary_key=True),
+        sa.Column("kind", sa.Text, primary_key=True),
+        sa.Column("local_id", sa.Text, primary_key=True),
+        sa.Column("product_id", sa.Text, nullable=False),
+        sa.Column("stripe_id", sa.Text, nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    )
+
+
+def define_snapshots(metadata: sa.MetaData) -> sa.Table:
+    """What the tool last wrote for a product (its owned fields), per account and mode."""
+    return sa.Table(
+        SNAPSHOTS,
+        metadata,
+        sa.Column("account_id", sa.Text, primary_key=True),
+        sa.Column("mode", sa.Text, primary_key=True),
+        sa.Column("product_id", sa.Text, primary_key=True),
+        sa.Column("fields", sa.JSON, nullable=False),
+        sa.Column("synced_at", sa.DateTime(timezone=True), nullable=False),
+    )
+
+
+def define_journal(metadata: sa.MetaData) -> sa.Table:
+    """Every write the tool made to Stripe (and every failed sync), newest last."""
+    return sa.Table(
+        JOURNAL,
+        metadata,
+        sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("mode", sa.Text, nullable=False),
+        sa.Column("account_id", sa.Text, nullable=False),
+        sa.Column("product_id", sa.Text, nullable=False),
+        sa.Column("operation", sa.Text, nullable=False),
+        sa.Column("summary", sa.Text, nullable=False),
+        sa.Column("stripe_object_id", sa.Text),
+        sa.Column("request_id", sa.Text),
+        sa.Column("before", sa.JSON),
+        sa.Column("after", sa.JSON),
+        sa.Column("error", sa.Text),
+        sa.Index("ix_ssa_journal_product", "product_id", "seq"),
+    )

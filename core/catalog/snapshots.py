@@ -1,0 +1,73 @@
+"""The last-synced snapshot of each product: the owned fields as the tool last wrote them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from core.catalog.db import upsert
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One product's snapshot for one account and mode."""
+
+    product_id: str
+    fields: dict[str, str]
+    synced_at: datetime
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """SQLite hands datetimes back without a zone; they were written in UTC."""
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def load_snapshots(
+    conn: Connection, table: sa.Table, account_id: str, mode: str
+) -> dict[str, Snapshot]:
+    """All snapshots of one account and mode, by local product id."""
+    rows = conn.execute(
+        sa.select(table.c.product_id, table.c.fields, table.c.synced_at).where(
+            table.c.account_id == account_id, table.c.mode == mode
+        )
+    )
+    out: dict[str, Snapshot] = {}
+    for product_id, fields, synced_at in rows:
+        data: dict[str, Any] = fields or {}
+        out[product_id] = Snapshot(
+            product_id=product_id,
+            fields={str(k): str(v) for k, v in data.items()},
+            synced_at=as_utc(synced_at) or datetime.now(UTC),
+        )
+    return out
+
+
+def save_snapshot(
+    conn: Connection,
+    table: sa.Table,
+    *,
+    account_id: str,
+    mode: str,
+    product_id: str,
+    fields: dict[str, str],
+    at: datetime,
+) -> None:
+    """Insert or replace one product's snapshot."""
+    upsert(
+        conn,
+        table,
+        {
+            "account_id": account_id,
+            "mode": mode,
+            "product_id": product_id,
+            "fields": fields,
+            "synced_at": at,
+        },
+        ("account_id", "mode", "product_id"),
+    )

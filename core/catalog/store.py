@@ -1,0 +1,311 @@
+"""The catalog store: the shop's `products`/`variants` tables plus the tool's `ssa_` tables.
+
+`CatalogStore.open(url)` opens any SQLAlchemy URL (SQLite file by default, PostgreSQL through
+psycopg 3). Existing shop tables are reflected and used as they are; absent ones are created from
+the canonical definition. Every write is one short transaction per product.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from core import paths
+from core.catalog import schema
+from core.catalog.db import create_engine, lock_for_schema, read_transaction, write_transaction
+from core.catalog.errors import CatalogError
+from core.catalog.journal import JournalRecord, add_records, last_errors, read_entries
+from core.catalog.links import PRICE, PRODUCT, VARIANT_PRICE, LinkMap, load_links, save_link
+from core.catalog.migrate import ensure_tool_tables
+from core.catalog.snapshots import Snapshot, load_snapshots, save_snapshot
+from core.rows import JournalEntry
+
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class CatalogRecord:
+    """One product row (as a plain dict of its columns) and its variant rows."""
+
+    product: dict[str, Any]
+    variants: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def id(self) -> str:
+        """The product's local id."""
+        return str(self.product["id"])
+
+
+@dataclass
+class WriteBack:
+    """What one product's sync writes back locally, in one transaction."""
+
+    account_id: str
+    mode: str
+    product_id: str
+    stripe_product_id: str | None = None
+    stripe_price_id: str | None = None
+    variant_prices: dict[str, str] = field(default_factory=dict)
+    snapshot: dict[str, str] | None = None  # None: the sync failed, keep the old snapshot
+    journal: list[JournalRecord] = field(default_factory=list)
+    own_catalog_columns: bool = False  # also write the catalog's own stripe_* columns
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+class CatalogStore:
+    """The catalog database, opened and checked; see the module docstring."""
+
+    def __init__(self, engine: Engine, display_url: str, tables: dict[str, sa.Table]) -> None:
+        self.engine = engine
+        self.display_url = display_url
+        self.products = tables[schema.PRODUCTS]
+        self.variants = tables[schema.VARIANTS]
+        self.links_table = tables[schema.LINKS]
+        self.snapshots_table = tables[schema.SNAPSHOTS]
+        self.journal_table = tables[schema.JOURNAL]
+
+    # ----------------------------------------------------------------------------- opening
+    @classmethod
+    def open(cls, url: str | None = None, *, sample: Path | None = None) -> CatalogStore:
+        """Open (and if needed create or upgrade) the catalog at `url`.
+
+        Without a URL the default SQLite file in the user data folder is used; when that file is
+        new, it is filled from `sample` (the bundled sample catalog when None).
+        """
+        first_run = False
+        if url is None:
+            path = paths.default_catalog_path()
+            first_run = not path.exists()
+            url = paths.default_catalog_url()
+        engine = create_engine(url)
+        display = sa.make_url(url).render_as_string(hide_password=True)
+        try:
+            tables = _prepare(engine, display)
+        except CatalogError:
+            engine.dispose()
+            raise
+        except SQLAlchemyError as err:
+            engine.dispose()
+            raise CatalogError(
+                f"Cannot open the catalog {display}: {_first_line(err)}.",
+                hint="Check the --db URL, that the server is running and the user may connect.",
+            ) from err
+        store = cls(engine, display, tables)
+        if first_run:
+            from core.catalog.importer import import_file
+            from core.catalog.sample import sample_catalog_path
+
+            import_file(store, sample or sample_catalog_path())
+        return store
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    def has_column(self, table: str, column: str) -> bool:
+        """Whether the shop's table has this column (missing optional columns are tolerated)."""
+        target = self.products if table == schema.PRODUCTS else self.variants
+        return column in target.c
+
+    # ----------------------------------------------------------------------------- catalog
+    def list_records(self, ids: Sequence[str] | None = None) -> list[CatalogRecord]:
+        """Products (all, or those ids that exist) with their variants, ordered by id."""
+        with read_transaction(self.engine) as conn:
+            if ids is None:
+                products = [dict(r._mapping) for r in conn.execute(_ordered(self.products))]
+            else:
+                products = []
+                for chunk in _chunks(list(dict.fromkeys(ids))):
+                    query = _ordered(self.products).where(self.products.c.id.in_(chunk))
+                    products.extend(dict(r._mapping) for r in conn.execute(query))
+                products.sort(key=lambda p: str(p["id"]))
+            wanted = {str(p["id"]) for p in products}
+            by_product: dict[str, list[dict[str, Any]]] = {}
+            if ids is None:
+                rows: Iterable[Any] = conn.execute(_ordered(self.variants))
+                for r in rows:
+                    variant = dict(r._mapping)
+                    by_product.setdefault(str(variant["product_id"]), []).append(variant)
+            else:
+                for chunk in _chunks(sorted(wanted)):
+                    query = _ordered(self.variants).where(self.variants.c.product_id.in_(chunk))
+                    for r in conn.execute(query):
+                        variant = dict(r._mapping)
+                        by_product.setdefault(str(variant["product_id"]), []).append(variant)
+        return [
+            CatalogRecord(product=p, variants=tuple(by_product.get(str(p["id"]), ())))
+            for p in products
+        ]
+
+    def get_record(self, product_id: str) -> CatalogRecord | None:
+        """One product with its variants, or None."""
+        found = self.list_records([product_id])
+        return found[0] if found else None
+
+    def set_sell_status(self, product_id: str, sell_status: str) -> bool:
+        """Set a product's sell_status (one transaction); False when there is no such product."""
+        values: dict[str, Any] = {"sell_status": sell_status}
+        if "updated_at" in self.products.c:
+            values["updated_at"] = datetime.now(UTC)
+        with write_transaction(self.engine) as conn:
+            result = conn.execute(
+                sa.update(self.products).where(self.products.c.id == product_id).values(**values)
+            )
+            return bool(result.rowcount)
+
+    # ----------------------------------------------------------------------------- tool tables
+    def links(self, account_id: str, mode: str) -> LinkMap:
+        """The local → Stripe links of one account and mode."""
+        with read_transaction(self.engine) as conn:
+            return load_links(conn, self.links_table, account_id, mode)
+
+    def snapshots(self, account_id: str, mode: str) -> dict[str, Snapshot]:
+        """The last-synced snapshots of one account and mode, by product id."""
+        with read_transaction(self.engine) as conn:
+            return load_snapshots(conn, self.snapshots_table, account_id, mode)
+
+    def journal(
+        self,
+        product_id: str | None = None,
+        limit: int = 50,
+        *,
+        account_id: str | None = None,
+        mode: str | None = None,
+    ) -> list[JournalEntry]:
+        """The newest journal entries, newest first."""
+        with read_transaction(self.engine) as conn:
+            return read_entries(
+                conn,
+                self.journal_table,
+                product_id=product_id,
+                account_id=account_id,
+                mode=mode,
+                limit=limit,
+            )
+
+    def last_errors(self, account_id: str, mode: str) -> dict[str, str | None]:
+        """Product id → the error of its newest journal entry in this account and mode."""
+        with read_transaction(self.engine) as conn:
+            return last_errors(conn, self.journal_table, account_id, mode)
+
+    def write_back(self, wb: WriteBack) -> None:
+        """Record one product's sync: links, catalog columns, snapshot, journal — one transaction."""
+        with write_transaction(self.engine) as conn:
+            self._write_links(conn, wb)
+            if wb.own_catalog_columns and wb.snapshot is not None:
+                self._write_catalog_columns(conn, wb)
+            if wb.snapshot is not None:
+                save_snapshot(
+                    conn,
+                    self.snapshots_table,
+                    account_id=wb.account_id,
+                    mode=wb.mode,
+                    product_id=wb.product_id,
+                    fields=wb.snapshot,
+                    at=wb.at,
+                )
+            add_records(conn, self.journal_table, wb.journal)
+
+    def _write_links(self, conn: Connection, wb: WriteBack) -> None:
+        common = {"account_id": wb.account_id, "mode": wb.mode, "product_id": wb.product_id}
+        pairs: list[tuple[str, str, str | None]] = [
+            (PRODUCT, wb.product_id, wb.stripe_product_id),
+            (PRICE, wb.product_id, wb.stripe_price_id),
+        ]
+        pairs += [(VARIANT_PRICE, vid, pid) for vid, pid in sorted(wb.variant_prices.items())]
+        for kind, local_id, stripe_id in pairs:
+            if stripe_id:
+                save_link(
+                    conn,
+                    self.links_table,
+                    kind=kind,
+                    local_id=local_id,
+                    stripe_id=stripe_id,
+                    at=wb.at,
+                    **common,
+                )
+
+    def _write_catalog_columns(self, conn: Connection, wb: WriteBack) -> None:
+        values: dict[str, Any] = {}
+        for column, value in (
+            ("stripe_product_id", wb.stripe_product_id),
+            ("stripe_price_id", wb.stripe_price_id),
+            ("last_synced_at", wb.at),
+        ):
+            if column in self.products.c and value is not None:
+                values[column] = value
+        if values:
+            conn.execute(
+                sa.update(self.products).where(self.products.c.id == wb.product_id).values(**values)
+            )
+        for variant_id, price_id in wb.variant_prices.items():
+            vvalues: dict[str, Any] = {}
+            if "stripe_price_id" in self.variants.c:
+                vvalues["stripe_price_id"] = price_id
+            if "stripe_product_id" in self.variants.c and wb.stripe_product_id:
+                vvalues["stripe_product_id"] = wb.stripe_product_id
+            if vvalues:
+                conn.execute(
+                    sa.update(self.variants)
+                    .where(self.variants.c.id == variant_id)
+                    .values(**vvalues)
+                )
+
+
+def _prepare(engine: Engine, display: str) -> dict[str, sa.Table]:
+    """Reflect or create the shop's tables and create/upgrade the tool's, under a lock."""
+    metadata = sa.MetaData()
+    with write_transaction(engine) as conn:
+        lock_for_schema(conn)
+        inspector = sa.inspect(conn)
+        if inspector.has_table(schema.PRODUCTS):
+            products = sa.Table(schema.PRODUCTS, metadata, autoload_with=conn)
+            _require(products, schema.REQUIRED_PRODUCT_COLUMNS, display)
+        else:
+            products = schema.define_products(metadata)
+            products.create(conn)
+        if inspector.has_table(schema.VARIANTS):
+            variants = sa.Table(schema.VARIANTS, metadata, autoload_with=conn)
+            _require(variants, schema.REQUIRED_VARIANT_COLUMNS, display)
+        else:
+            variants = schema.define_variants(metadata)
+            variants.create(conn)
+        ensure_tool_tables(conn, display)
+    tool = sa.MetaData()
+    return {
+        schema.PRODUCTS: products,
+        schema.VARIANTS: variants,
+        schema.LINKS: schema.define_links(tool),
+        schema.SNAPSHOTS: schema.define_snapshots(tool),
+        schema.JOURNAL: schema.define_journal(tool),
+    }
+
+
+def _require(table: sa.Table, columns: Sequence[str], display: str) -> None:
+    missing = [c for c in columns if c not in table.c]
+    if missing:
+        raise CatalogError(
+            f"The table {table.name!r} in {display} lacks the column(s) {', '.join(missing)}.",
+            hint="Add them, or point --db at the shop's catalog database.",
+        )
+
+
+def _ordered(table: sa.Table) -> sa.Select[Any]:
+    return sa.select(table).order_by(table.c.id)
+
+
+def _chunks(items: list[str]) -> Iterable[list[str]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+def _first_line(err: Exception) -> str:
+    text = str(getattr(err, "orig", None) or err).strip()
+    return text.splitlines()[0] if text else type(err).__name__

@@ -1,0 +1,124 @@
+"""Row models for what goes into the catalog, and pydantic's errors in plain words.
+
+Used by import (a file's rows) and by the conversion to the engine's input (a row that cannot be
+synced says why, field by field).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
+
+from core.models import MAX_UNIT_AMOUNT, SellStatus
+
+
+def _strip_blank(data: Any) -> Any:
+    """Blank CSV cells mean 'no value'."""
+    if isinstance(data, dict):
+        return {k: (None if isinstance(v, str) and not v.strip() else v) for k, v in data.items()}
+    return data
+
+
+class ProductIn(BaseModel):
+    """One product row as a file gives it (column names of the shop's `products` table)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=250)
+    description: str | None = Field(default=None, max_length=40_000)
+    category: str | None = None
+    dev_status: int | None = Field(default=None, ge=0, le=5)
+    base_price_cents: int | None = Field(default=None, ge=0, le=MAX_UNIT_AMOUNT)
+    currency: str | None = None
+    is_live: bool | None = None
+    sell_status: SellStatus
+    has_variants: bool | None = None
+    max_quantity: int | None = Field(default=None, ge=0)
+    sold_quantity: int | None = Field(default=None, ge=0)
+    stripe_product_id: str | None = None
+    stripe_price_id: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _base_price(cls, data: Any) -> Any:
+        data = _strip_blank(data)
+        if isinstance(data, dict) and "base_price" in data:
+            data = dict(data)
+            value = data.pop("base_price")
+            if "base_price_cents" in data and data["base_price_cents"] != value:
+                raise ValueError("give base_price or base_price_cents, not both")
+            data["base_price_cents"] = value
+        return data
+
+    @field_validator("currency")
+    @classmethod
+    def _iso(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.lower()
+        if len(value) != 3 or not value.isalpha() or not value.isascii():
+            raise ValueError("must be a three-letter ISO code such as usd or eur")
+        return value
+
+
+class VariantIn(BaseModel):
+    """One variant row as a file gives it (column names of the shop's `variants` table)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(min_length=1, max_length=200)
+    product_id: str = Field(min_length=1, max_length=200)
+    variant_type: str | None = Field(default=None, max_length=40)
+    variant_value: str | None = Field(default=None, max_length=200)
+    price_modifier: int | None = Field(default=None, ge=-MAX_UNIT_AMOUNT, le=MAX_UNIT_AMOUNT)
+    is_limited_edition: bool | None = None
+    max_quantity: int | None = Field(default=None, ge=0)
+    sold_quantity: int | None = Field(default=None, ge=0)
+    stripe_product_id: str | None = None
+    stripe_price_id: str | None = None
+    metadata: dict[str, Any] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank(cls, data: Any) -> Any:
+        return _strip_blank(data)
+
+
+def plain_error(err: ErrorDetails) -> tuple[str, str]:
+    """(field, message in plain words) for one pydantic error."""
+    loc = ".".join(str(p) for p in err["loc"]) or "(row)"
+    kind = err["type"]
+    value = err.get("input")
+    ctx = err.get("ctx") or {}
+    shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
+    messages = {
+        "missing": "is required",
+        "extra_forbidden": "is not a known column",
+        "int_parsing": f"must be a whole number, got {shown}",
+        "int_type": f"must be a whole number, got {shown}",
+        "int_from_float": f"must be a whole number, got {shown}",
+        "bool_parsing": f"must be true or false, got {shown}",
+        "bool_type": f"must be true or false, got {shown}",
+        "string_type": f"must be text, got {shown}",
+        "string_too_short": "must not be empty",
+        "string_too_long": f"must be at most {ctx.get('max_length')} characters long",
+        "greater_than_equal": f"must be at least {ctx.get('ge')}, got {shown}",
+        "less_than_equal": f"must be at most {ctx.get('le')}, got {shown}",
+        "literal_error": f"must be one of {ctx.get('expected')}, got {shown}",
+        "dict_type": f"must be an object, got {shown}",
+        "model_type": "must be an object",
+    }
+    if kind in messages:
+        return loc, messages[kind]
+    message = err["msg"]
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    return loc, message
+
+
+def plain_errors(err: ValidationError) -> list[tuple[str, str]]:
+    """All of a ValidationError's problems as (field, message) pairs."""
+    return [plain_error(e) for e in err.errors()]

@@ -1,0 +1,47 @@
+"""Where the tool keeps its files: the platform's user data and config folders (platformdirs).
+
+XDG_DATA_HOME and XDG_CONFIG_HOME are honoured on Linux, so tests and CI can point them elsewhere.
+Folders are created on first use.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "stripe-sync-admin"
+
+
+def data_dir() -> Path:
+    """The user data folder (the default catalog and the sandbox's state live here)."""
+    path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def config_dir() -> Path:
+    """The user config folder (settings.toml lives here)."""
+    path = Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_catalog_path() -> Path:
+    """The SQLite file used when no database URL is given."""
+    return data_dir() / "catalog.sqlite3"
+
+
+def default_catalog_url() -> str:
+    """The SQLAlchemy URL of the default SQLite catalog."""
+    return f"sqlite:///{default_catalog_path()}"
+
+
+def sandbox_state_file() -> Path:
+    """Where the in-process sandbox keeps its state, so one run sees what the previous one wrote."""
+    return data_dir() / "sandbox-state.json"
+
+
+def settings_file() -> Path:
+    """The TOML file holding the non-secret settings."""
+    return config_dir() / "settings.toml"
