@@ -1,0 +1,229 @@
+"""The store opens empty databases, the shop's own tables, and older/newer tool schemas."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from core.catalog import CatalogError, CatalogStore, SchemaVersionError
+from core.catalog.convert import NotReady, ReadyProduct, to_sync_input
+from core.catalog.migrate import CURRENT_VERSION
+from core.catalog.sample import sample_catalog_path
+
+
+def _tables(url: str) -> set[str]:
+    engine = sa.create_engine(url)
+    try:
+        return set(sa.inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def _version(url: str) -> int:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(sa.text("SELECT version FROM ssa_schema_version")).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def test_empty_database_gets_shop_and_tool_tables(db_url: str) -> None:
+    store = CatalogStore.open(db_url)
+    store.close()
+    assert {
+        "products",
+        "variants",
+        "ssa_links",
+        "ssa_snapshots",
+        "ssa_journal",
+        "ssa_schema_version",
+    } <= _tables(db_url)
+    assert _version(db_url) == CURRENT_VERSION
+    # Opening again is harmless.
+    CatalogStore.open(db_url).close()
+    assert _version(db_url) == CURRENT_VERSION
+
+
+def test_shop_table_with_extra_and_missing_optional_columns_is_used_as_is(db_url: str) -> None:
+    engine = sa.create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "CREATE TABLE products (id TEXT PRIMARY KEY, name TEXT NOT NULL, "
+                "base_price_cents INTEGER, sell_status TEXT NOT NULL, weight_grams INTEGER, "
+                "currency TEXT)"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO products VALUES ('lamp', 'Desk Lamp', 4500, 'available', 800, 'eur')"
+            )
+        )
+    engine.dispose()
+    store = CatalogStore.open(db_url)
+    try:
+        assert not store.has_column("products", "dev_status")
+        assert store.has_column("products", "weight_grams")
+        (record,) = store.list_records()
+        assert record.product["weight_grams"] == 800
+        converted = to_sync_input(record, currency="usd")
+        assert isinstance(converted, ReadyProduct)
+        assert converted.product.currency == "eur"  # the shop's own column wins over the setting
+        assert converted.product.price_cents == 4500
+    finally:
+        store.close()
+
+
+def test_shop_table_without_a_required_column_is_refused(db_url: str) -> None:
+    engine = sa.create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE products (id TEXT PRIMARY KEY, name TEXT)"))
+    engine.dispose()
+    with pytest.raises(CatalogError) as err:
+        CatalogStore.open(db_url)
+    assert "The table 'products'" in str(err.value)
+    assert "lacks the column(s) base_price_cents, sell_status" in str(err.value)
+
+
+def test_older_schema_version_is_upgraded_keeping_its_rows(db_url: str) -> None:
+    engine = sa.create_engine(db_url)
+    with engine.begin() as conn:
+        # The layout release 1 wrote: no snapshots table, no journal.error column.
+        conn.execute(
+            sa.text(
+                "CREATE TABLE ssa_schema_version (id INTEGER PRIMARY KEY, version INTEGER NOT NULL)"
+            )
+        )
+        conn.execute(sa.text("INSERT INTO ssa_schema_version VALUES (1, 1)"))
+        conn.execute(
+            sa.text(
+                "CREATE TABLE ssa_links (account_id TEXT, mode TEXT, kind TEXT, local_id TEXT, "
+                "product_id TEXT NOT NULL, stripe_id TEXT NOT NULL, updated_at TIMESTAMP NOT NULL, "
+                "PRIMARY KEY (account_id, mode, kind, local_id))"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "CREATE TABLE ssa_journal (seq INTEGER PRIMARY KEY, at TIMESTAMP NOT NULL, "
+                "mode TEXT NOT NULL, account_id TEXT NOT NULL, product_id TEXT NOT NULL, "
+                "operation TEXT NOT NULL, summary TEXT NOT NULL, stripe_object_id TEXT, "
+                "request_id TEXT, before JSON, after JSON)"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO ssa_journal (seq, at, mode, account_id, product_id, operation, summary,"
+                " request_id) VALUES (1, '2026-01-02 03:04:05', 'live', 'acct_1', 'lamp', "
+                "'create_product', 'created lamp', 'req_old')"
+            )
+        )
+    engine.dispose()
+    store = CatalogStore.open(db_url)
+    try:
+        assert _version(db_url) == CURRENT_VERSION
+        assert "ssa_snapshots" in _tables(db_url)
+        (entry,) = store.journal()
+        assert (entry.product_id, entry.request_id, entry.error) == ("lamp", "req_old", None)
+        assert store.snapshots("acct_1", "live") == {}
+    finally:
+        store.close()
+
+
+def test_newer_schema_version_is_refused_with_a_clear_error(db_url: str) -> None:
+    CatalogStore.open(db_url).close()
+    engine = sa.create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"UPDATE ssa_schema_version SET version = {CURRENT_VERSION + 1}"))
+    engine.dispose()
+    with pytest.raises(SchemaVersionError) as err:
+        CatalogStore.open(db_url)
+    assert str(err.value).endswith(
+        f"was written by a newer stripe-sync-admin (schema version {CURRENT_VERSION + 1}; this "
+        f"release knows up to {CURRENT_VERSION}). Upgrade stripe-sync-admin; nothing was changed."
+    )
+    assert _version(db_url) == CURRENT_VERSION + 1
+
+
+def test_bad_url_is_a_configuration_error() -> None:
+    with pytest.raises(CatalogError, match="is not a database URL"):
+        CatalogStore.open("not a url")
+
+
+def test_default_catalog_is_created_from_the_sample_on_first_run() -> None:
+    store = CatalogStore.open()
+    try:
+        records = {r.id: r for r in store.list_records()}
+    finally:
+        store.close()
+    assert 10 <= len(records) <= 14
+    founder = records["founder-edition"]
+    assert sorted(v["variant_value"] for v in founder.variants) == ["BLACK", "SILVER", "WHITE"]
+    reasons = {
+        r.id: c.reason for r in records.values() if isinstance(c := to_sync_input(r), NotReady)
+    }
+    assert reasons == {
+        "diffuser-acrylic": "no price yet",
+        "mounting-frame-kit": "dev status 3 (needs 5)",
+    }
+    statuses = {r.product["sell_status"] for r in records.values()}
+    assert {"pre-sale", "internal", "available"} <= statuses
+    assert sample_catalog_path().is_file()
+
+
+def test_conversion_prices_variants_from_base_plus_modifier(sqlite_url: str) -> None:
+    from core.catalog.importer import import_file
+
+    store = CatalogStore.open(sqlite_url)
+    try:
+        import_file(store, sample_catalog_path())
+        record = store.get_record("founder-edition")
+        assert record is not None
+        converted = to_sync_input(record, currency="usd")
+        assert isinstance(converted, ReadyProduct)
+        prices = {v.variant_value: v.price_cents for v in converted.variants}
+        assert prices == {"BLACK": 49900, "WHITE": 49900, "SILVER": 54900}
+    finally:
+        store.close()
+
+
+def test_invalid_row_is_not_ready_with_field_errors_in_plain_words(sqlite_url: str) -> None:
+    store = CatalogStore.open(sqlite_url)
+    engine = sa.create_engine(sqlite_url)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO products (id, name, base_price_cents, sell_status, dev_status) "
+                "VALUES ('bad', '  ', 100, 'on-sale', 5)"
+            )
+        )
+    engine.dispose()
+    try:
+        (record,) = store.list_records()
+        result = to_sync_input(record)
+        assert isinstance(result, NotReady)
+        assert result.reason == (
+            "invalid data: name value must not be empty; sell_status must be one of "
+            "'available', 'for-sale', 'pre-order', 'pre-sale', 'sold-out' or 'internal', "
+            "got 'on-sale'"
+        )
+    finally:
+        store.close()
+
+
+def test_live_flag_overrides_dev_status(sqlite_url: str) -> None:
+    store = CatalogStore.open(sqlite_url)
+    engine = sa.create_engine(sqlite_url)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO products (id, name, base_price_cents, sell_status, dev_status, is_live)"
+                " VALUES ('early', 'Early Bird', 100, 'pre-sale', 2, 1)"
+            )
+        )
+    engine.dispose()
+    try:
+        (record,) = store.list_records()
+        assert isinstance(to_sync_input(record), ReadyProduct)
+    finally:
+        store.close()
