@@ -1,0 +1,334 @@
+"""The Keys… dialog: one Stripe key per mode, checked with Stripe before it is saved.
+
+It says where keys live (the keyring backend, in words), shows only `sk_test_…abcd`, refuses a key of
+the other mode, asks Stripe which account a key belongs to and whether it may read and write products
+and prices (off the GUI thread), and deletes a key after a confirmation. With no usable keyring it
+shows a banner and keeps keys for this session only. `keys_changed(mode)` tells the window to reset
+its client for that mode.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from collections.abc import Callable
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.applog import redact_keys
+from core.engine.types import AccountInfo
+from core.errors import ConfigurationError, SyncAdminError
+from core.keys import KeyMode, check_key_mode
+from core.secrets import ENV_VAR, MODES, KeyStoreError, SecretStore
+from gui.tasks import Task, TaskRunner
+
+log = logging.getLogger(__name__)
+
+Verify = Callable[[KeyMode, str], AccountInfo]
+Confirm = Callable[[QWidget, str, str], bool]
+
+_ERROR_STYLE = "color: #b00020;"
+_OK_STYLE = "color: #1b6e20;"
+_BANNER_STYLE = (
+    "QLabel { background: #fff4ce; color: #3d2e00; border: 1px solid #e0b000; "
+    "border-radius: 4px; padding: 8px; }"
+)
+
+
+def verify_key_with_stripe(mode: KeyMode, key: str, *, api_base: str | None = None) -> AccountInfo:
+    """Ask Stripe whose key this is and whether it may read and write products and prices.
+
+    Raises StripeAuthError (refused key), StripePermissionError naming the missing permission, or
+    StripeUnavailableError. The write checks target an id that cannot exist, so nothing is written.
+    """
+    from core.engine.errors import StripeRequestError
+    from core.engine.gateway import StripeGateway
+    from core.errors import StripePermissionError
+
+    base = api_base or os.environ.get("STRIPE_API_BASE", "").strip() or None
+    gateway = StripeGateway.create(key, api_base=base, retry_budget_s=10.0)
+    try:
+        account = gateway.account()
+    except StripePermissionError:
+        # A restricted key may not read the account; products and prices are what the tool needs.
+        account = AccountInfo(id="", name="", livemode=mode == "live")
+    probe = f"ssa_permission_probe_{uuid.uuid4().hex[:16]}"
+    checks: list[Callable[[], object]] = [
+        lambda: gateway.retrieve_product(probe),
+        lambda: gateway.list_prices(product=probe),
+        lambda: gateway.update_product(probe, {}, idempotency_key=f"{probe}-product"),
+        lambda: gateway.update_price(probe, {}, idempotency_key=f"{probe}-price"),
+    ]
+    for check in checks:
+        try:
+            check()
+        except StripeRequestError:
+            pass  # e.g. 404 for the made-up id: the permission itself is there
+    return account
+
+
+def ask_confirmation(parent: QWidget, title: str, text: str) -> bool:
+    """Ask a yes/no question in a message box (No is the default)."""
+    answer = QMessageBox.question(
+        parent,
+        title,
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def _describe_error(err: BaseException) -> str:
+    if isinstance(err, SyncAdminError):
+        text = str(err)
+    else:
+        text = f"Could not check the key: {type(err).__name__}: {err}"
+    return redact_keys(text)
+
+
+def _describe_account(account: AccountInfo) -> str:
+    if not account.id:
+        return "Account: not readable with this restricted key."
+    if account.name and account.name != account.id:
+        return f"Account: {account.name} ({account.id})"
+    return f"Account: {account.id}"
+
+
+class ModeKeyBox(QGroupBox):
+    """The controls for one mode's key: what is stored, a field for a new key, save and delete."""
+
+    def __init__(self, mode: KeyMode, parent: QWidget | None = None) -> None:
+        super().__init__(f"{mode.capitalize()} mode", parent)
+        self.mode = mode
+        self.current = QLabel()
+        self.current.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.account = QLabel()
+        self.edit = QLineEdit()
+        self.edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.edit.setPlaceholderText(f"Paste a sk_{mode}_… or rk_{mode}_… key")
+        self.save_button = QPushButton("Check and save")
+        self.delete_button = QPushButton("Delete…")
+        for button in (self.save_button, self.delete_button):
+            button.setAutoDefault(False)  # Enter in the key field saves; it must not close
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+
+        row = QHBoxLayout()
+        row.addWidget(self.edit, 1)
+        row.addWidget(self.save_button)
+        row.addWidget(self.delete_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.current)
+        layout.addWidget(self.account)
+        layout.addLayout(row)
+        layout.addWidget(self.status)
+
+    def show_status(self, text: str, *, error: bool = False) -> None:
+        """Show a result line under the field (red for errors)."""
+        self.status.setText(text)
+        self.status.setStyleSheet(_ERROR_STYLE if error else _OK_STYLE)
+
+
+class KeysDialog(QDialog):
+    """Manage the test and live keys; emits `keys_changed(mode)` whenever a mode's key changes."""
+
+    keys_changed = Signal(str)
+    verification_finished = Signal(str, bool)  # mode, whether the key was saved
+
+    def __init__(
+        self,
+        store: SecretStore,
+        parent: QWidget | None = None,
+        *,
+        verify: Verify | None = None,
+        confirm: Confirm | None = None,
+        runner: TaskRunner | None = None,
+    ) -> None:
+        """`verify` defaults to asking Stripe; `confirm` to a message box; `runner` to its own."""
+        super().__init__(parent)
+        self.setWindowTitle("API keys")
+        self.setMinimumWidth(560)
+        self.store = store
+        self._verify: Verify = verify or verify_key_with_stripe
+        self._confirm: Confirm = confirm or ask_confirmation
+        self._runner = runner or TaskRunner(self)
+        self._pending: set[str] = set()
+
+        self.backend_label = QLabel()
+        self.backend_label.setWordWrap(True)
+        self.banner = QLabel()
+        self.banner.setObjectName("sessionOnlyBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(_BANNER_STYLE)
+        self.retry_button = QPushButton("Try the keyring again")
+        self.retry_button.setAutoDefault(False)
+        self.retry_button.clicked.connect(self.retry_keyring)
+
+        self.boxes: dict[str, ModeKeyBox] = {}
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.backend_label)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignLeft)
+        for mode in MODES:
+            box = ModeKeyBox(mode, self)
+            box.save_button.clicked.connect(lambda _=False, m=mode: self.save_key(m))
+            box.edit.returnPressed.connect(lambda m=mode: self.save_key(m))
+            box.delete_button.clicked.connect(lambda _=False, m=mode: self.delete_key(m))
+            self.boxes[mode] = box
+            layout.addWidget(box)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        for button in buttons.buttons():
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)
+        layout.addWidget(buttons)
+        self.refresh()
+
+    # -- display --------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Show the keyring situation and each mode's stored key (masked)."""
+        store = self.store
+        if store.session_only:
+            self.backend_label.setText(
+                f"Keys cannot be saved on this computer: no usable keyring ({store.backend_name})."
+            )
+            self.banner.setText(
+                f"<b>Session-only keys.</b> {store.message} Keys you enter now are forgotten "
+                "when the tool closes."
+            )
+        else:
+            self.backend_label.setText(f"Keys are stored in: <b>{escape(store.backend_name)}</b>")
+        self.banner.setVisible(store.session_only)
+        self.retry_button.setVisible(store.session_only)
+        for mode, box in self.boxes.items():
+            self._refresh_box(box)
+            box.save_button.setText(
+                "Use for this session" if store.session_only else "Check and save"
+            )
+            busy = mode in self._pending
+            box.save_button.setEnabled(not busy)
+            box.edit.setEnabled(not busy)
+
+    def _refresh_box(self, box: ModeKeyBox) -> None:
+        try:
+            source = self.store.source(box.mode)
+        except KeyStoreError as err:
+            box.current.setText("Stored key: (the keyring could not be read)")
+            box.show_status(str(err), error=True)
+            box.delete_button.setEnabled(False)
+            return
+        masked = self.store.masked(box.mode)
+        where = {
+            "keyring": f"saved in {self.store.backend_name}",
+            "session": "for this session only",
+            "environment": f"from the {ENV_VAR} environment variable",
+            None: "",
+        }[source]
+        box.current.setText(f"Stored key: {masked}" + (f" — {where}" if where else ""))
+        box.delete_button.setEnabled(source in ("keyring", "session"))
+
+    # -- actions --------------------------------------------------------------------------------
+
+    def save_key(self, mode: KeyMode) -> None:
+        """Check the typed key's shape and mode now, then with Stripe in the background."""
+        box = self.boxes[mode]
+        if mode in self._pending:
+            return
+        key = box.edit.text().strip()
+        if not key:
+            box.show_status("Paste a key first.", error=True)
+            return
+        try:
+            check_key_mode(key, mode)
+        except ConfigurationError as err:
+            box.show_status(str(err), error=True)
+            return
+        box.show_status("Checking the key with Stripe…")
+        box.account.clear()
+        self._pending.add(mode)
+        box.save_button.setEnabled(False)
+        box.edit.setEnabled(False)
+        verify = self._verify
+        task = Task(lambda _task: verify(mode, key), name=f"check the {mode} key")
+        task.signals.succeeded.connect(lambda account: self._verified(mode, key, account))
+        task.signals.failed.connect(lambda err: self._verification_failed(mode, err))
+        self._runner.start(task)
+
+    def _verified(self, mode: KeyMode, key: str, account: AccountInfo) -> None:
+        box = self.boxes[mode]
+        self._pending.discard(mode)
+        saved = False
+        if account.id and account.livemode != (mode == "live"):
+            box.show_status(
+                f"Stripe says this key belongs to {'live' if account.livemode else 'test'} mode; "
+                f"it cannot be used for {mode} mode.",
+                error=True,
+            )
+        else:
+            try:
+                if self.store.session_only:
+                    self.store.use_session_key(mode, key)
+                    where = "Kept for this session only."
+                else:
+                    self.store.set(mode, key)
+                    where = f"Saved in {self.store.backend_name}."
+            except ConfigurationError as err:
+                box.show_status(redact_keys(str(err)), error=True)
+            else:
+                saved = True
+                box.edit.clear()
+                box.account.setText(_describe_account(account))
+                box.show_status(where)
+                log.info("%s key saved (%s)", mode, self.store.masked(mode))
+        self.refresh()
+        if saved:
+            self.keys_changed.emit(mode)
+        self.verification_finished.emit(mode, saved)
+
+    def _verification_failed(self, mode: KeyMode, err: BaseException) -> None:
+        self._pending.discard(mode)
+        self.boxes[mode].show_status(_describe_error(err), error=True)
+        self.refresh()
+        self.verification_finished.emit(mode, False)
+
+    def delete_key(self, mode: KeyMode) -> None:
+        """Delete a mode's key after the operator confirms."""
+        box = self.boxes[mode]
+        masked = self.store.masked(mode)
+        where = "this session" if self.store.source(mode) == "session" else self.store.backend_name
+        question = (
+            f"Delete the {mode} key {masked} from {where}? The tool cannot reach Stripe in {mode} "
+            "mode until you add a key again."
+        )
+        if not self._confirm(self, f"Delete the {mode} key?", question):
+            return
+        try:
+            self.store.delete(mode)
+        except ConfigurationError as err:
+            box.show_status(str(err), error=True)
+            return
+        box.account.clear()
+        box.show_status(f"The {mode} key was deleted.")
+        self.refresh()
+        self.keys_changed.emit(mode)
+
+    def retry_keyring(self) -> None:
+        """Look at the keyring again (after the operator unlocked or installed one)."""
+        self.store.refresh()
+        self.refresh()

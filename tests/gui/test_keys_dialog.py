@@ -1,0 +1,295 @@
+"""The Keys… dialog, driven through its widgets: masked keys, refusals, saving, deleting, and the
+session-only banner when no keyring works.
+
+Verification is injected: a recording fake here, the real `verify_key_with_stripe` against the local
+sandbox in the tests at the end (when the sandbox is available).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import keyring.backends.fail
+import keyring.errors
+import pytest
+from pytestqt.qtbot import QtBot
+
+from core.engine.types import AccountInfo
+from core.errors import StripeAuthError, StripePermissionError
+from core.keys import KeyMode
+from core.secrets import SecretStore
+from gui.dialogs.keys_dialog import KeysDialog
+
+TEST_KEY = "sk_test_51AbCdEfGhIjKlMnOpQrStUv1111"
+LIVE_KEY = "sk_live_51AbCdEfGhIjKlMnOpQrStUv9999"
+SHOP = AccountInfo(id="acct_1Shop", name="Maker Shop", livemode=False)
+
+
+class MemoryKeyring:
+    """A secure in-memory backend (duck-typed, so keyring does not register it globally)."""
+
+    priority = 5
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if (service, username) not in self.entries:
+            raise keyring.errors.PasswordDeleteError("No such password!")
+        del self.entries[(service, username)]
+
+
+class LockedKeyring(MemoryKeyring):
+    locked = True
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        if self.locked:
+            raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
+        super().set_password(service, username, password)
+
+
+class RecordingVerify:
+    """Answers like Stripe would for the key it is given, and records where it ran."""
+
+    def __init__(self, error: Exception | None = None) -> None:
+        self.error = error
+        self.calls: list[tuple[str, str]] = []
+        self.threads: list[threading.Thread] = []
+
+    def __call__(self, mode: KeyMode, key: str) -> AccountInfo:
+        self.calls.append((mode, key))
+        self.threads.append(threading.current_thread())
+        if self.error is not None:
+            raise self.error
+        return AccountInfo(id=SHOP.id, name=SHOP.name, livemode=mode == "live")
+
+
+def _dialog(
+    qtbot: QtBot,
+    store: SecretStore,
+    verify: Callable[[KeyMode, str], AccountInfo] | None = None,
+    confirm: bool = True,
+) -> KeysDialog:
+    dialog = KeysDialog(
+        store,
+        verify=verify or RecordingVerify(),
+        confirm=lambda _parent, _title, _text: confirm,
+    )
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def _save(qtbot: QtBot, dialog: KeysDialog, mode: KeyMode, key: str) -> bool:
+    box = dialog.boxes[mode]
+    box.edit.setText(key)
+    with qtbot.waitSignal(dialog.verification_finished, timeout=10_000) as blocker:
+        box.save_button.click()
+    assert blocker.args is not None
+    return bool(blocker.args[1])
+
+
+def test_it_says_where_keys_live_and_shows_them_masked(qtbot: QtBot) -> None:
+    backend = MemoryKeyring()
+    store = SecretStore(backend=backend)
+    store.set("test", TEST_KEY)
+    dialog = _dialog(qtbot, store)
+
+    assert "Keys are stored in" in dialog.backend_label.text()
+    assert store.backend_name in dialog.backend_label.text()
+    assert dialog.banner.isHidden()
+    test_box, live_box = dialog.boxes["test"], dialog.boxes["live"]
+    assert "sk_test_…1111" in test_box.current.text()
+    assert TEST_KEY not in test_box.current.text()
+    assert "(no key)" in live_box.current.text()
+    assert test_box.delete_button.isEnabled()
+    assert not live_box.delete_button.isEnabled()
+    assert test_box.edit.echoMode() == test_box.edit.EchoMode.Password
+
+
+@pytest.mark.parametrize(
+    ("mode", "key", "other"), [("test", LIVE_KEY, "live"), ("live", TEST_KEY, "test")]
+)
+def test_a_key_of_the_other_mode_is_refused_before_any_call(
+    qtbot: QtBot, mode: KeyMode, key: str, other: str
+) -> None:
+    store = SecretStore(backend=MemoryKeyring())
+    verify = RecordingVerify()
+    dialog = _dialog(qtbot, store, verify)
+    box = dialog.boxes[mode]
+
+    with qtbot.assertNotEmitted(dialog.keys_changed):
+        box.edit.setText(key)
+        box.save_button.click()
+
+    assert f"is a {other}-mode key, but {mode} mode needs a {mode} key" in box.status.text()
+    assert key not in box.status.text()
+    assert verify.calls == []
+    assert store.get(mode) is None
+
+
+def test_an_empty_field_asks_for_a_key(qtbot: QtBot) -> None:
+    dialog = _dialog(qtbot, SecretStore(backend=MemoryKeyring()))
+    dialog.boxes["test"].save_button.click()
+    assert dialog.boxes["test"].status.text() == "Paste a key first."
+
+
+def test_a_good_key_is_checked_off_the_gui_thread_then_saved(qtbot: QtBot) -> None:
+    backend = MemoryKeyring()
+    store = SecretStore(backend=backend)
+    verify = RecordingVerify()
+    dialog = _dialog(qtbot, store, verify)
+
+    with qtbot.waitSignal(dialog.keys_changed, timeout=10_000) as changed:
+        saved = _save(qtbot, dialog, "test", f" {TEST_KEY}\n")
+
+    assert saved
+    assert changed.args == ["test"]
+    assert verify.calls == [("test", TEST_KEY)]
+    assert verify.threads[0] is not threading.main_thread()
+    assert store.get("test") == TEST_KEY
+    assert backend.entries[("stripe-sync-admin", "stripe:test")] == TEST_KEY
+    box = dialog.boxes["test"]
+    assert box.account.text() == "Account: Maker Shop (acct_1Shop)"
+    assert f"Saved in {store.backend_name}." == box.status.text()
+    assert box.edit.text() == ""
+    assert "sk_test_…1111" in box.current.text()
+    assert box.save_button.isEnabled()
+
+
+def test_the_live_key_goes_to_the_live_slot(qtbot: QtBot) -> None:
+    store = SecretStore(backend=MemoryKeyring())
+    dialog = _dialog(qtbot, store)
+    assert _save(qtbot, dialog, "live", LIVE_KEY)
+    assert store.get("live") == LIVE_KEY
+    assert store.get("test") is None
+    assert "sk_live_…9999" in dialog.boxes["live"].current.text()
+
+
+def test_a_key_missing_a_permission_is_reported_with_the_permission(qtbot: QtBot) -> None:
+    store = SecretStore(backend=MemoryKeyring())
+    refusal = StripePermissionError(
+        "The key rk_test_…pric may not list prices: it lacks the 'rak_plan_read' permission.",
+        hint="Give the restricted key the 'rak_plan_read' permission in the Stripe Dashboard.",
+    )
+    dialog = _dialog(qtbot, store, RecordingVerify(refusal))
+
+    with qtbot.assertNotEmitted(dialog.keys_changed):
+        saved = _save(qtbot, dialog, "test", "rk_test_51noprices0000pric")
+
+    assert not saved
+    status = dialog.boxes["test"].status.text()
+    assert "lacks the 'rak_plan_read' permission" in status
+    assert store.get("test") is None
+    assert dialog.boxes["test"].edit.isEnabled()
+
+
+def test_a_refused_key_is_not_saved(qtbot: QtBot) -> None:
+    store = SecretStore(backend=MemoryKeyring())
+    refusal = StripeAuthError(
+        "Stripe refused the API key sk_test_…1111 (wrong, revoked or expired)."
+    )
+    dialog = _dialog(qtbot, store, RecordingVerify(refusal))
+
+    assert not _save(qtbot, dialog, "test", TEST_KEY)
+    assert "Stripe refused the API key" in dialog.boxes["test"].status.text()
+    assert store.get("test") is None
+
+
+def test_an_unexpected_error_is_shown_without_the_key(qtbot: QtBot) -> None:
+    store = SecretStore(backend=MemoryKeyring())
+    dialog = _dialog(qtbot, store, RecordingVerify(RuntimeError(f"boom with {TEST_KEY}")))
+
+    assert not _save(qtbot, dialog, "test", TEST_KEY)
+    status = dialog.boxes["test"].status.text()
+    assert "Could not check the key: RuntimeError" in status
+    assert TEST_KEY not in status
+
+
+def test_delete_asks_first(qtbot: QtBot) -> None:
+    store = SecretStore(backend=MemoryKeyring())
+    store.set("test", TEST_KEY)
+
+    declined = _dialog(qtbot, store, confirm=False)
+    with qtbot.assertNotEmitted(declined.keys_changed):
+        declined.boxes["test"].delete_button.click()
+    assert store.get("test") == TEST_KEY
+
+    dialog = _dialog(qtbot, store, confirm=True)
+    with qtbot.waitSignal(dialog.keys_changed) as changed:
+        dialog.boxes["test"].delete_button.click()
+    assert changed.args == ["test"]
+    assert store.get("test") is None
+    assert "(no key)" in dialog.boxes["test"].current.text()
+    assert not dialog.boxes["test"].delete_button.isEnabled()
+
+
+def test_the_confirmation_names_the_masked_key(qtbot: QtBot) -> None:
+    store = SecretStore(backend=MemoryKeyring())
+    store.set("live", LIVE_KEY)
+    questions: list[str] = []
+
+    def confirm(_parent: object, _title: str, text: str) -> bool:
+        questions.append(text)
+        return False
+
+    dialog = KeysDialog(store, verify=RecordingVerify(), confirm=confirm)
+    qtbot.addWidget(dialog)
+    dialog.boxes["live"].delete_button.click()
+
+    assert len(questions) == 1
+    assert "sk_live_…9999" in questions[0]
+    assert LIVE_KEY not in questions[0]
+
+
+def test_no_keyring_shows_a_banner_and_keeps_keys_for_the_session(qtbot: QtBot) -> None:
+    store = SecretStore(backend=keyring.backends.fail.Keyring())
+    dialog = _dialog(qtbot, store)
+
+    assert not dialog.banner.isHidden()
+    assert "Session-only keys" in dialog.banner.text()
+    assert "No secure keyring is available" in dialog.banner.text()
+    assert "GNOME Keyring or KWallet" in dialog.banner.text()
+    box = dialog.boxes["test"]
+    assert box.save_button.text() == "Use for this session"
+
+    assert _save(qtbot, dialog, "test", TEST_KEY)
+
+    assert store.get("test") == TEST_KEY
+    assert store.source("test") == "session"
+    assert "for this session only" in box.current.text()
+    assert box.status.text() == "Kept for this session only."
+    assert not dialog.banner.isHidden()
+
+
+def test_a_locked_keyring_says_unlock_and_try_again(qtbot: QtBot) -> None:
+    backend = LockedKeyring()
+    store = SecretStore(backend=backend)
+    dialog = _dialog(qtbot, store)
+
+    assert "Your keyring is locked: unlock" in dialog.banner.text()
+    assert not dialog.retry_button.isHidden()
+
+    backend.locked = False
+    dialog.retry_button.click()
+
+    assert dialog.banner.isHidden()
+    assert dialog.boxes["test"].save_button.text() == "Check and save"
+    assert _save(qtbot, dialog, "test", TEST_KEY)
+    assert backend.entries[("stripe-sync-admin", "stripe:test")] == TEST_KEY
+
+
+def test_an_environment_key_is_shown_but_cannot_be_deleted_here(qtbot: QtBot) -> None:
+    store = SecretStore(backend=MemoryKeyring(), environ={"STRIPE_SECRET_KEY": LIVE_KEY})
+    dialog = _dialog(qtbot, store)
+
+    box = dialog.boxes["live"]
+    assert "sk_live_…9999" in box.current.text()
+    assert "STRIPE_SECRET_KEY" in box.current.text()
+    assert not box.delete_button.isEnabled()
