@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.errors import CancelledError
-from core.models import SyncAction
+from core.models import ProductSyncInput, StripeSyncResult, SyncAction, VariantSyncInput
 
 # Metadata keys the tool owns on Stripe objects. Other keys (added by hand in Stripe) are left alone.
 META_LOCAL_ID = "local_id"
@@ -156,6 +156,9 @@ class Operation(BaseModel):
     target_id: str | None = None  # the Stripe object written, when it exists already
     params: dict[str, object] = Field(default_factory=dict)
     summary: str  # plain words: 'price $120.00 → $130.00 as a new price, old one archived'
+    # The target's state this write was planned from (part of its idempotency key, see
+    # core.engine.idempotency); None for a write that creates something from nothing.
+    version: str | None = None
 
 
 class ProductPlan(BaseModel):
@@ -169,6 +172,12 @@ class ProductPlan(BaseModel):
     operations: list[Operation] = Field(default_factory=list)
     differences: list[FieldDiff] = Field(default_factory=list)
     error: str | None = None
+    # What the plan was made from, so apply can re-plan (e.g. when a create finds the product
+    # already exists) and report price ids: unit ("" = the product's own price, else the variant
+    # id) → the Stripe price that already sells it unchanged.
+    product: ProductSyncInput | None = None
+    variants: tuple[VariantSyncInput, ...] = ()
+    current_prices: dict[str, str] = Field(default_factory=dict)
 
     @property
     def writes(self) -> int:
@@ -230,3 +239,19 @@ class WriteRecord:
 
 
 WriteCallback = Callable[[WriteRecord], None]
+
+
+class SyncCancelledError(CancelledError):
+    """A bulk sync stopped on the operator's request; `results` holds the products done before.
+
+    Raised by `sync_products_to_stripe` instead of returning, so a cancelled run can never be
+    mistaken for a complete one; products after the last result were not touched.
+    """
+
+    def __init__(self, results: list[StripeSyncResult], total: int) -> None:
+        super().__init__(
+            f"Cancelled by the operator after {len(results)} of {total} products; "
+            "nothing was left half-written."
+        )
+        self.results = results
+        self.total = total

@@ -1,0 +1,26 @@
+"""The engine's own error for a Stripe refusal that concerns one object, not the whole run."""
+
+from __future__ import annotations
+
+from core.errors import SyncAdminError
+
+
+class StripeRequestError(SyncAdminError):
+    """Stripe refused one request (400/404/402…): reported in the product's result, not raised.
+
+    `code` and `param` are Stripe's (`resource_already_exists`, `resource_missing`, …).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        param: str | None = None,
+        http_status: int | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(message, request_id=request_id)
+        self.code = code
+        self.param = param
+        self.http_status = http_status

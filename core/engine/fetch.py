@@ -1,0 +1,95 @@
+"""Read the Stripe side: the whole catalog in bulk, or just what one product's sync needs.
+
+The bulk read costs ceil(products/100) + ceil(active prices/100) + ceil(archived prices/100) list
+calls. Prices are listed twice, `active=true` and `active=false`, because whether a price list
+without `active` includes archived prices is unverified (facts §4.10); two filtered lists are
+correct either way and cost at most one page more than one unfiltered list would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from core.engine.gateway import StripeGateway
+from core.engine.plan import input_problems, plan_product
+from core.engine.types import ProductPlan, RemoteCatalog, RemotePrice, RemoteProduct
+from core.models import STRIPE_ID_RE, ProductSyncInput, VariantSyncInput
+
+
+def _group(products: list[RemoteProduct], prices: list[RemotePrice]) -> dict[str, RemoteProduct]:
+    by_product: dict[str, dict[str, RemotePrice]] = {}
+    for price in prices:
+        by_product.setdefault(price.product, {})[price.id] = price
+    return {
+        p.id: p.model_copy(update={"prices": tuple(by_product.get(p.id, {}).values())})
+        for p in products
+    }
+
+
+def fetch_remote(gateway: StripeGateway) -> RemoteCatalog:
+    """All products of the account, each with all its prices (active and archived)."""
+    before = gateway.stats.reads
+    products = gateway.list_products()
+    prices = gateway.list_prices(active=True) + gateway.list_prices(active=False)
+    return RemoteCatalog(products=_group(products, prices), read_calls=gateway.stats.reads - before)
+
+
+def find_one(
+    gateway: StripeGateway, local_id: str, *, linked_id: str | None = None
+) -> RemoteCatalog:
+    """The Stripe product of one local product (design.md §1) with its active prices.
+
+    Tries the stored link, then a product whose id is the local id (one retrieve each); only when
+    both miss does it list every product to look for `metadata.local_id` (never Search, which lags
+    writes). A product found this way costs two reads: the retrieve and its price list.
+    """
+    before = gateway.stats.reads
+    found: RemoteProduct | None = None
+    if linked_id:
+        found = gateway.retrieve_product(linked_id)
+    if found is None and local_id != linked_id and STRIPE_ID_RE.match(local_id):
+        found = gateway.retrieve_product(local_id)
+    if found is None:
+        listed = RemoteCatalog(products={p.id: p for p in gateway.list_products()})
+        found = listed.find(local_id)
+    catalog = RemoteCatalog()
+    if found is not None:
+        prices = tuple(gateway.list_prices(product=found.id, active=True))
+        catalog.products[found.id] = found.model_copy(update={"prices": prices})
+    catalog.read_calls = gateway.stats.reads - before
+    return catalog
+
+
+def add_archived_prices(gateway: StripeGateway, catalog: RemoteCatalog, product_id: str) -> None:
+    """Add a product's archived prices to `catalog` (needed only before creating a price)."""
+    product = catalog.products[product_id]
+    before = gateway.stats.reads
+    archived = gateway.list_prices(product=product_id, active=False)
+    known = {p.id for p in product.prices}
+    extra = tuple(p for p in archived if p.id not in known)
+    catalog.products[product_id] = product.model_copy(update={"prices": product.prices + extra})
+    catalog.read_calls += gateway.stats.reads - before
+
+
+def plan_one(
+    gateway: StripeGateway,
+    product: ProductSyncInput,
+    variants: Sequence[VariantSyncInput],
+    *,
+    linked_id: str | None = None,
+) -> ProductPlan:
+    """Read what one product's sync needs (usually two calls) and plan it.
+
+    Archived prices are read only when the plan creates a price on an existing product: their ids
+    go into the new price's idempotency key (see core.engine.idempotency).
+    """
+    problems = input_problems(product, variants)
+    if problems:  # nothing to read for input that cannot be synced
+        return plan_product(product, variants, RemoteCatalog())
+    catalog = find_one(gateway, product.id, linked_id=linked_id)
+    plan = plan_product(product, variants, catalog, linked_id=linked_id)
+    creates_price = any(op.kind == "create_price" for op in plan.operations)
+    if plan.stripe_product_id and creates_price:
+        add_archived_prices(gateway, catalog, plan.stripe_product_id)
+        plan = plan_product(product, variants, catalog, linked_id=linked_id)
+    return plan

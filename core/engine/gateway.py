@@ -1,0 +1,387 @@
+"""The one door to Stripe: throttled, retried, idempotent calls that return the engine's types.
+
+Every call waits for the gateway's token bucket (shared by all threads using it), then goes out
+through a `stripe.StripeClient` with the SDK's own retries off; 429s, connection failures, 409s and
+5xx answers are retried here with capped exponential backoff and jitter until the retry budget is
+spent (facts §1.9–1.13). What makes a run pointless raises a `core.errors` exception (bad key,
+missing permission, Stripe unreachable); any other refusal raises `StripeRequestError` for the
+caller to report against the one product it concerns.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import stripe
+
+from core.engine.errors import StripeRequestError
+from core.engine.throttle import (
+    HEADROOM,
+    LIVE_RATE_LIMIT,
+    TEST_RATE_LIMIT,
+    RetryPolicy,
+    TokenBucket,
+)
+from core.engine.types import AccountInfo, RemotePrice, RemoteProduct
+from core.errors import StripeAuthError, StripePermissionError, StripeUnavailableError
+from core.keys import mask_key
+
+# No usage data leaves the machine (the SDK would otherwise report request timings to Stripe).
+stripe.enable_telemetry = False
+
+T = TypeVar("T")
+PAGE_SIZE = 100
+_PERMISSION_RE = re.compile(r"'(rak_[a-z_]+)'")
+
+
+@dataclass
+class CallStats:
+    """HTTP requests this gateway sent (retries included), split into reads and writes."""
+
+    reads: int = 0
+    writes: int = 0
+
+    @property
+    def total(self) -> int:
+        """All requests sent."""
+        return self.reads + self.writes
+
+
+@dataclass(frozen=True)
+class Written:
+    """The object a write returned, with Stripe's request id (for the journal)."""
+
+    obj: Any  # RemoteProduct or RemotePrice
+    request_id: str | None
+
+
+def remote_price(data: dict[str, Any]) -> RemotePrice:
+    """Turn a Stripe price (as a dict) into a RemotePrice."""
+    product = data.get("product")
+    if isinstance(product, dict):
+        product = product.get("id")
+    return RemotePrice(
+        id=data["id"],
+        product=str(product or ""),
+        unit_amount=data.get("unit_amount"),
+        currency=str(data.get("currency") or ""),
+        active=bool(data.get("active", True)),
+        nickname=data.get("nickname"),
+        metadata={str(k): str(v) for k, v in (data.get("metadata") or {}).items()},
+        lookup_key=data.get("lookup_key"),
+        livemode=bool(data.get("livemode", False)),
+        created=int(data.get("created") or 0),
+    )
+
+
+def remote_product(data: dict[str, Any], prices: tuple[RemotePrice, ...] = ()) -> RemoteProduct:
+    """Turn a Stripe product (as a dict) into a RemoteProduct carrying `prices`."""
+    default = data.get("default_price")
+    if isinstance(default, dict):
+        default = default.get("id")
+    return RemoteProduct(
+        id=data["id"],
+        name=str(data.get("name") or ""),
+        description=data.get("description") or None,
+        active=bool(data.get("active", True)),
+        metadata={str(k): str(v) for k, v in (data.get("metadata") or {}).items()},
+        default_price=default or None,
+        livemode=bool(data.get("livemode", False)),
+        created=int(data.get("created") or 0),
+        updated=int(data.get("updated") or 0),
+        prices=prices,
+    )
+
+
+def _as_dict(obj: Any) -> dict[str, Any]:
+    result: dict[str, Any] = obj.to_dict()
+    return result
+
+
+def _header(obj: Any, name: str) -> str | None:
+    response = getattr(obj, "last_response", None)
+    if response is None:
+        return None
+    headers = response.headers
+    for key in (name, name.lower()):
+        if key in headers:
+            return str(headers[key])
+    return None
+
+
+def _is_transient(err: stripe.StripeError) -> bool:
+    if isinstance(err, stripe.RateLimitError | stripe.APIConnectionError):
+        return True
+    status = err.http_status or 0
+    return status == 409 or status >= 500
+
+
+class StripeGateway:
+    """A throttled, retrying Stripe client for one key (one account, one mode)."""
+
+    def __init__(
+        self,
+        client: stripe.StripeClient,
+        *,
+        api_key: str,
+        rate_limit: float | None = None,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._v1: Any = client.v1
+        self._masked_key = mask_key(api_key)
+        self._fingerprint = hashlib.sha256(api_key.encode("utf-8")).hexdigest()[:16]
+        self.livemode = "_live_" in api_key
+        limit = rate_limit
+        if limit is None:
+            limit = (LIVE_RATE_LIMIT if self.livemode else TEST_RATE_LIMIT) * HEADROOM
+        self.rate_limit = limit
+        self.retry = retry or RetryPolicy()
+        self._bucket = TokenBucket(limit, sleep=sleep, clock=clock)
+        self._sleep = sleep
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._account: AccountInfo | None = None
+        self._account_key: str | None = None
+        self.stats = CallStats()
+
+    @classmethod
+    def create(
+        cls,
+        api_key: str,
+        *,
+        api_base: str | None = None,
+        rate_limit: float | None = None,
+        retry_budget_s: float = 30.0,
+        retry: RetryPolicy | None = None,
+    ) -> StripeGateway:
+        """Build a gateway for `api_key`, talking to `api_base` (default: Stripe itself).
+
+        `rate_limit` is in requests per second (default: 90 % of Stripe's limit for the key's mode,
+        0 = unthrottled); `retry_budget_s` bounds how long one call keeps retrying.
+        """
+        bases: dict[str, str] = {"api": api_base.rstrip("/")} if api_base else {}
+        client = stripe.StripeClient(
+            api_key,
+            base_addresses=bases,  # type: ignore[arg-type]
+            max_network_retries=0,
+            http_client=stripe.RequestsClient(timeout=(10, 60)),
+        )
+        policy = retry or RetryPolicy(budget_s=retry_budget_s)
+        return cls(client, api_key=api_key, rate_limit=rate_limit, retry=policy)
+
+    # -- the retry loop -------------------------------------------------------------------------
+
+    def _call(self, fn: Callable[[], T], *, write: bool, what: str, permission: str) -> T:
+        started = self._clock()
+        attempt = 0
+        while True:
+            self._bucket.acquire()
+            with self._lock:
+                if write:
+                    self.stats.writes += 1
+                else:
+                    self.stats.reads += 1
+            try:
+                return fn()
+            except stripe.AuthenticationError as err:
+                raise StripeAuthError(
+                    f"Stripe refused the API key {self._masked_key} (wrong, revoked or expired).",
+                    hint="Check the key in Keys… or copy it again from the Stripe Dashboard.",
+                    request_id=err.request_id,
+                ) from None
+            except stripe.PermissionError as err:
+                found = _PERMISSION_RE.search(err.user_message or "")
+                needed = found.group(1) if found else permission
+                raise StripePermissionError(
+                    f"The key {self._masked_key} may not {what}: it lacks the '{needed}' "
+                    "permission.",
+                    hint=f"Give the restricted key the '{needed}' permission in the Stripe "
+                    "Dashboard (Developers → API keys), or use a secret key.",
+                    request_id=err.request_id,
+                ) from None
+            except stripe.StripeError as err:
+                if not _is_transient(err):
+                    error = err.error
+                    raise StripeRequestError(
+                        err.user_message or f"Stripe refused to {what}.",
+                        code=getattr(error, "code", None) or err.code,
+                        param=getattr(error, "param", None),
+                        http_status=err.http_status,
+                        request_id=err.request_id,
+                    ) from None
+                attempt += 1
+                delay = self.retry.delay(attempt)
+                elapsed = self._clock() - started
+                if elapsed + delay > self.retry.budget_s:
+                    reason = (
+                        "kept answering 'too many requests'"
+                        if isinstance(err, stripe.RateLimitError)
+                        else "could not be reached"
+                        if isinstance(err, stripe.APIConnectionError)
+                        else f"kept failing (HTTP {err.http_status})"
+                    )
+                    raise StripeUnavailableError(
+                        f"Stripe {reason} while trying to {what}; gave up after {attempt} "
+                        f"attempts in {elapsed:.1f} s.",
+                        hint="Nothing was duplicated; run the sync again later.",
+                        request_id=err.request_id,
+                    ) from None
+                self._sleep(delay)
+
+    def _read(self, fn: Callable[[], T], what: str, permission: str) -> T:
+        return self._call(fn, write=False, what=what, permission=permission)
+
+    def _write(
+        self,
+        fn: Callable[[str], Any],
+        key: str,
+        *,
+        what: str,
+        permission: str,
+        update: bool,
+    ) -> tuple[dict[str, Any], str | None]:
+        obj = self._call(lambda: fn(key), write=True, what=what, permission=permission)
+        if update and _header(obj, "Idempotent-Replayed") == "true":
+            # A replayed answer to an update may be an older write's (see core.engine.idempotency):
+            # setting the same values again is harmless, so send it once more under a fresh key.
+            fresh = f"{key}-again-{uuid.uuid4().hex[:12]}"
+            obj = self._call(lambda: fn(fresh), write=True, what=what, permission=permission)
+        return _as_dict(obj), _header(obj, "Request-Id")
+
+    # -- identity -------------------------------------------------------------------------------
+
+    def account(self) -> AccountInfo:
+        """The account the key belongs to (read once, then cached)."""
+        if self._account is None:
+            obj = self._read(
+                lambda: self._v1.accounts.retrieve_current(),
+                "read the account",
+                "rak_account_read",
+            )
+            data = _as_dict(obj)
+            settings = data.get("settings") or {}
+            dashboard = settings.get("dashboard") or {}
+            profile = data.get("business_profile") or {}
+            name = dashboard.get("display_name") or profile.get("name") or data["id"]
+            self._account = AccountInfo(id=data["id"], name=str(name), livemode=self.livemode)
+        return self._account
+
+    def account_key(self) -> str:
+        """What identifies the account in idempotency keys: its id, else a hash of the key."""
+        if self._account_key is None:
+            try:
+                self._account_key = self.account().id
+            except (StripePermissionError, StripeRequestError):
+                self._account_key = f"key:{self._fingerprint}"
+        return self._account_key
+
+    # -- reads ----------------------------------------------------------------------------------
+
+    def retrieve_product(self, product_id: str) -> RemoteProduct | None:
+        """One product by id (without prices), or None when Stripe has no such product."""
+        try:
+            obj = self._read(
+                lambda: self._v1.products.retrieve(product_id),
+                "read products",
+                "rak_product_read",
+            )
+        except StripeRequestError as err:
+            if err.http_status == 404:
+                return None
+            raise
+        return remote_product(_as_dict(obj))
+
+    def _list_all(self, service: Any, params: dict[str, Any], what: str, perm: str) -> list[Any]:
+        items: list[Any] = []
+        cursor: str | None = None
+        while True:
+            page_params = dict(params, limit=PAGE_SIZE)
+            if cursor:
+                page_params["starting_after"] = cursor
+            page = self._read(lambda p=page_params: service.list(params=p), what, perm)  # type: ignore[misc]
+            data = [_as_dict(item) for item in page.data]
+            items.extend(data)
+            if not page.has_more or not data:
+                return items
+            cursor = data[-1]["id"]
+
+    def list_products(self, *, active: bool | None = None) -> list[RemoteProduct]:
+        """Every product of the account (all pages, 100 per page), without prices."""
+        params: dict[str, Any] = {} if active is None else {"active": active}
+        rows = self._list_all(self._v1.products, params, "list products", "rak_product_read")
+        return [remote_product(row) for row in rows]
+
+    def list_prices(
+        self, *, product: str | None = None, active: bool | None = None
+    ) -> list[RemotePrice]:
+        """Every price (of one product, when given), all pages, filtered by `active` if given."""
+        params: dict[str, Any] = {}
+        if product is not None:
+            params["product"] = product
+        if active is not None:
+            params["active"] = active
+        rows = self._list_all(self._v1.prices, params, "list prices", "rak_plan_read")
+        return [remote_price(row) for row in rows]
+
+    # -- writes ---------------------------------------------------------------------------------
+
+    def create_product(self, params: dict[str, Any], *, idempotency_key: str) -> Written:
+        """Create a product (perhaps with its default price) under `idempotency_key`."""
+        data, request_id = self._write(
+            lambda key: self._v1.products.create(params=params, options={"idempotency_key": key}),
+            idempotency_key,
+            what="create products",
+            permission="rak_product_write",
+            update=False,
+        )
+        return Written(remote_product(data), request_id)
+
+    def update_product(
+        self, product_id: str, params: dict[str, Any], *, idempotency_key: str
+    ) -> Written:
+        """Update a product's fields (name, description, active, metadata, default_price)."""
+        data, request_id = self._write(
+            lambda key: self._v1.products.update(
+                product_id, params=params, options={"idempotency_key": key}
+            ),
+            idempotency_key,
+            what="update products",
+            permission="rak_product_write",
+            update=True,
+        )
+        return Written(remote_product(data), request_id)
+
+    def create_price(self, params: dict[str, Any], *, idempotency_key: str) -> Written:
+        """Create a price under `idempotency_key`."""
+        data, request_id = self._write(
+            lambda key: self._v1.prices.create(params=params, options={"idempotency_key": key}),
+            idempotency_key,
+            what="create prices",
+            permission="rak_plan_write",
+            update=False,
+        )
+        return Written(remote_price(data), request_id)
+
+    def update_price(
+        self, price_id: str, params: dict[str, Any], *, idempotency_key: str
+    ) -> Written:
+        """Update a price's mutable fields (active, nickname, metadata, lookup_key)."""
+        data, request_id = self._write(
+            lambda key: self._v1.prices.update(
+                price_id, params=params, options={"idempotency_key": key}
+            ),
+            idempotency_key,
+            what="update prices",
+            permission="rak_plan_write",
+            update=True,
+        )
+        return Written(remote_price(data), request_id)

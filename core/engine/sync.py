@@ -1,0 +1,165 @@
+"""The seed's sync functions, done right: one product, or many read in bulk.
+
+`sync_product_to_stripe(product, variants)` reads just that product (usually a retrieve and its
+price list), plans, and applies. `sync_products_to_stripe(items, ...)` reads the whole Stripe
+catalog with list calls, then plans and applies product by product, reporting progress, honouring
+cancellation between products, and journaling every write through `on_write`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from core.engine.apply import apply_plan, result_from_plan
+from core.engine.client import get_gateway
+from core.engine.client import reset_stripe_client as reset_stripe_client
+from core.engine.fetch import fetch_remote, plan_one
+from core.engine.gateway import StripeGateway
+from core.engine.plan import plan_product
+from core.engine.types import (
+    CancelToken,
+    ProgressCallback,
+    ProgressEvent,
+    SyncCancelledError,
+    WriteCallback,
+)
+from core.errors import CancelledError
+from core.models import ProductSyncInput, StripeSyncResult, VariantSyncInput
+
+ProductLike = ProductSyncInput | Mapping[str, Any]
+VariantLike = VariantSyncInput | Mapping[str, Any]
+
+
+def to_inputs(
+    product: ProductLike, variants: Iterable[VariantLike] | None = None
+) -> tuple[ProductSyncInput, list[VariantSyncInput]]:
+    """Turn the seed's dicts (or the models) into validated models; raise ValidationError.
+
+    A product dict may carry its variants under `variants` (as the seed's bulk example passes
+    `product.variants`); explicit `variants` win.
+    """
+    if isinstance(product, ProductSyncInput):
+        model = product
+    else:
+        data = dict(product)
+        inline = data.pop("variants", None)
+        if variants is None and inline is not None:
+            variants = inline
+        model = ProductSyncInput.model_validate(data)
+    items = [
+        v if isinstance(v, VariantSyncInput) else VariantSyncInput.model_validate(dict(v))
+        for v in (variants or [])
+    ]
+    return model, items
+
+
+def describe_validation_error(err: ValidationError) -> str:
+    """One line naming each bad field and what is wrong with it."""
+    parts = []
+    for problem in err.errors():
+        where = ".".join(str(p) for p in problem["loc"]) or "input"
+        parts.append(f"{where}: {problem['msg']}")
+    return "; ".join(parts)
+
+
+def sync_product_to_stripe(
+    product: ProductLike,
+    variants: Iterable[VariantLike] | None = None,
+    *,
+    linked_id: str | None = None,
+    gateway: StripeGateway | None = None,
+    on_write: WriteCallback | None = None,
+) -> StripeSyncResult:
+    """Bring one product (and its variants' prices) in step with Stripe; see the module docstring.
+
+    Bad input raises pydantic's ValidationError naming each field, before any call to Stripe. A
+    bad key, a missing permission or Stripe being unreachable raise core.errors exceptions; any
+    other Stripe refusal comes back in the result's `error` (action `failed`, or in
+    `variant_errors` when only a variant's price failed).
+    """
+    model, items = to_inputs(product, variants)
+    gw = gateway or get_gateway()
+    plan = plan_one(gw, model, items, linked_id=linked_id)
+    return apply_plan(plan, gw, on_write=on_write)
+
+
+def _coerce_item(item: Any) -> tuple[ProductLike, Iterable[VariantLike] | None]:
+    if isinstance(item, tuple | list) and len(item) == 2:
+        return item[0], item[1]
+    return item, None
+
+
+def _item_id(item: Any) -> str:
+    product, _ = _coerce_item(item)
+    if isinstance(product, ProductSyncInput):
+        return product.id
+    if isinstance(product, Mapping):
+        return str(product.get("id") or "(no id)")
+    return "(not a product)"
+
+
+def sync_products_to_stripe(
+    items: Iterable[Any],
+    *,
+    dry_run: bool = False,
+    gateway: StripeGateway | None = None,
+    links: Mapping[str, str] | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+    on_write: WriteCallback | None = None,
+) -> list[StripeSyncResult]:
+    """Sync many products, reading Stripe in bulk; one result per product, in the given order.
+
+    `items`: pairs `(product, variants)`, the seed's dicts with a `variants` list, or bare products
+    (models or dicts). An item with bad input becomes a `failed` result naming its bad fields and
+    is not sent. `dry_run=True` reads and plans only: each result's `changes` says in plain words
+    what would be written, and nothing is. `links` maps local ids to the Stripe product ids stored
+    for this account and mode. `progress` hears about each product; `on_write` about each write.
+
+    When `cancel` is triggered the run stops before the next product and raises
+    `SyncCancelledError` whose `results` are those of the products done (the rest were not
+    touched), so the caller can show exactly what happened.
+    """
+    raw = list(items)
+    total = len(raw)
+    inputs: list[tuple[ProductSyncInput, list[VariantSyncInput]] | StripeSyncResult] = []
+    for item in raw:
+        try:
+            inputs.append(to_inputs(*_coerce_item(item)))
+        except ValidationError as err:
+            inputs.append(
+                StripeSyncResult(
+                    product_id=_item_id(item),
+                    action="failed",
+                    error=f"Invalid product: {describe_validation_error(err)}",
+                )
+            )
+    gw = gateway or get_gateway()
+    remote = fetch_remote(gw)
+    if progress is not None:
+        message = f"Read {len(remote.products)} Stripe products in {remote.read_calls} calls"
+        progress(ProgressEvent(0, total, None, message))
+    results: list[StripeSyncResult] = []
+    for entry in inputs:
+        if cancel is not None and cancel.cancelled:
+            raise SyncCancelledError(results, total)
+        if isinstance(entry, StripeSyncResult):
+            result = entry
+        else:
+            product, variants = entry
+            linked = (links or {}).get(product.id)
+            plan = plan_product(product, variants, remote, linked_id=linked)
+            if dry_run:
+                result = result_from_plan(plan)
+            else:
+                try:
+                    result = apply_plan(plan, gw, cancel=cancel, on_write=on_write)
+                except CancelledError:
+                    raise SyncCancelledError(results, total) from None
+        results.append(result)
+        if progress is not None:
+            progress(ProgressEvent(len(results), total, result.product_id, result.action))
+    return results
