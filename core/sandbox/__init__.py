@@ -1,0 +1,16 @@
+"""A Stripe-compatible sandbox for products and prices, served on loopback.
+
+It follows /docs/stripe-api-facts.md on its own (it never imports the engine or the SDK) and
+refuses what Stripe refuses, with Stripe's status, error type, code and message::
+
+    from core.sandbox import SandboxServer
+
+    with SandboxServer(port=0) as server:
+        client = stripe.StripeClient("sk_test_12345678", base_addresses={"api": server.url})
+"""
+
+from __future__ import annotations
+
+from core.sandbox.server import LoggedRequest, SandboxServer
+
+__all__ = ["LoggedRequest", "SandboxServer"]

@@ -1,0 +1,78 @@
+"""API keys: who is calling, in which mode, with which permissions (facts §8.6, §8.7, §9)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from core.sandbox.errors import NO_KEY_MESSAGE, StripeApiError
+
+_KEY_RE = re.compile(r"\A(sk|rk|pk)_(test|live)_([A-Za-z0-9]{8,})\Z")
+READ_ONLY = frozenset({"rak_product_read", "rak_plan_read"})
+NO_PRICES = frozenset({"rak_product_read", "rak_product_write"})
+
+
+@dataclass(frozen=True)
+class Caller:
+    """A well-formed key's mode and, for restricted keys, the permissions it holds."""
+
+    key: str
+    livemode: bool
+    permissions: frozenset[str] | None  # None = a secret key: everything allowed
+
+
+def mask(key: str, stars: str = "****") -> str:
+    """Stripe's way of showing a key in an error: prefix, stars, last four characters."""
+    match = re.match(r"\A((?:sk|rk|pk)_(?:test|live)_)", key)
+    prefix = match.group(1) if match else ""
+    tail = key[-4:] if len(key) > len(prefix) + 4 else ""
+    return f"{prefix}{stars}{tail}"
+
+
+def authenticate(header: str | None) -> Caller:
+    """Check the `Authorization: Bearer` header; 401 when missing or malformed."""
+    if not header or not header.strip():
+        raise StripeApiError(401, NO_KEY_MESSAGE)
+    scheme, _, key = header.strip().partition(" ")
+    key = key.strip()
+    if scheme.lower() != "bearer" or not key:
+        raise StripeApiError(401, "Invalid API Key provided: " + mask(key or header.strip()))
+    match = _KEY_RE.match(key)
+    if not match:
+        raise StripeApiError(401, "Invalid API Key provided: " + mask(key))
+    kind, mode, secret = match.groups()
+    if kind == "pk":
+        raise StripeApiError(
+            403,
+            "This API call cannot be made with a publishable API key. Please use a secret API key. "
+            "You can find a list of your API keys at https://dashboard.stripe.com/account/apikeys.",
+        )
+    permissions: frozenset[str] | None = None
+    if kind == "rk":
+        lowered = secret.lower()
+        if "readonly" in lowered:
+            permissions = READ_ONLY
+        elif "noprices" in lowered:
+            permissions = NO_PRICES
+        else:
+            permissions = frozenset(
+                {"rak_product_read", "rak_product_write", "rak_plan_read", "rak_plan_write"}
+            )
+    return Caller(key=key, livemode=mode == "live", permissions=permissions)
+
+
+def require(caller: Caller, resource: str | None, write: bool, account_id: str) -> None:
+    """403 unless the key may do this; write implies read (facts §9.6)."""
+    if caller.permissions is None or resource is None:
+        return
+    needed = f"rak_{resource}_{'write' if write else 'read'}"
+    if needed in caller.permissions or (
+        not write and f"rak_{resource}_write" in caller.permissions
+    ):
+        return
+    raise StripeApiError(
+        403,
+        f"The provided key '{mask(caller.key, '***')}' does not have the required permissions for "
+        f"this endpoint on account '{account_id}'. Having the '{needed}' permission would allow "
+        "this request to continue.",
+    )

@@ -1,0 +1,76 @@
+"""`stripe-sync-admin sandbox`: serve the sandbox in the foreground until Ctrl+C or SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from types import FrameType
+
+from core.sandbox.server import SandboxServer
+
+DEFAULT_PORT = 12111
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The sandbox subcommand's options."""
+    parser = argparse.ArgumentParser(
+        prog="stripe-sync-admin sandbox",
+        description="Serve a Stripe-compatible sandbox (products and prices) on 127.0.0.1.",
+    )
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (0 = any free one)")
+    parser.add_argument(
+        "--rate-limit",
+        type=float,
+        default=25.0,
+        help="requests per second per mode, like Stripe's sandbox limit (0 = off; default 25)",
+    )
+    parser.add_argument(
+        "--search-lag",
+        type=float,
+        default=5.0,
+        help="seconds before a write shows up in search (default 5)",
+    )
+    parser.add_argument("--state", metavar="FILE", help="JSON file that keeps data across restarts")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the sandbox until interrupted; 0 on a clean stop, 2 on bad options or a busy port."""
+    args = build_parser().parse_args(list(argv) if argv is not None else None)
+    if args.rate_limit < 0 or args.search_lag < 0:
+        sys.stderr.write("--rate-limit and --search-lag must not be negative\n")
+        return 2
+    server = SandboxServer(
+        port=args.port,
+        rate_limit=args.rate_limit,
+        search_lag=args.search_lag,
+        state_file=args.state,
+    )
+    try:
+        server.start()
+    except OSError as error:
+        sys.stderr.write(f"Cannot serve on 127.0.0.1:{args.port}: {error.strerror or error}\n")
+        return 2
+    stop = threading.Event()
+
+    def on_signal(_signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = signal.signal(signal.SIGTERM, on_signal)
+    sys.stdout.write(
+        f"Stripe sandbox serving on {server.url} - any sk_test_ key works "
+        "(e.g. sk_test_sandbox123); Ctrl+C stops it.\n"
+    )
+    sys.stdout.flush()
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        server.stop()
+    return 0

@@ -1,0 +1,237 @@
+"""`/v1/products`: create, retrieve, update, delete, list, search (facts §2, §3, §5, §6)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.sandbox import prices
+from core.sandbox.call import Call, random_id
+from core.sandbox.errors import StripeApiError, empty_parameter, missing_parameter, resource_missing
+from core.sandbox.fields import check_custom_id, merge_metadata
+from core.sandbox.forms import as_bool, as_enum, as_expand, as_list, as_str, check_known
+from core.sandbox.listing import exclusive, list_page, search_page
+from core.sandbox.search import PRODUCT_FIELDS, compile_query
+from core.sandbox.store import Obj
+from core.sandbox.timefilter import created_filter
+
+CREATE_PARAMS = {
+    "active", "default_price_data", "description", "expand", "id", "images", "metadata", "name",
+    "shippable", "statement_descriptor", "tax_code", "type", "unit_label", "url",
+}  # fmt: skip
+UPDATE_PARAMS = {
+    "active", "default_price", "description", "expand", "images", "metadata", "name",
+    "shippable", "statement_descriptor", "tax_code", "unit_label", "url",
+}  # fmt: skip
+LIST_PARAMS = {
+    "active", "created", "ending_before", "expand", "ids", "limit", "shippable",
+    "starting_after", "type", "url",
+}  # fmt: skip
+SEARCH_PARAMS = {"expand", "limit", "page", "query"}
+# Optional strings and their length limits; "" unsets them on update (facts §2.2).
+_OPTIONAL_STRINGS = {
+    "description": 40000,
+    "statement_descriptor": 22,
+    "tax_code": 5000,
+    "unit_label": 12,
+    "url": 5000,
+}
+
+
+def render(call: Call, product: Obj, expand: set[str], prefix: str = "") -> Obj:
+    """The product as Stripe returns it; `default_price` expanded on request."""
+    out = dict(product)
+    if prefix + "default_price" in expand and out.get("default_price"):
+        price = call.data.prices.get(out["default_price"])
+        if price is not None:
+            out["default_price"] = dict(price)
+    return out
+
+
+def _apply_common(product: Obj, params: dict[str, Any]) -> None:
+    """Set the fields create and update share (values already known to be there)."""
+    for name, limit in _OPTIONAL_STRINGS.items():
+        if name in params:
+            value = as_str(params[name], name, max_length=limit)
+            product[name] = value or None
+    if "active" in params:
+        product["active"] = as_bool(params["active"], "active")
+    if "shippable" in params:
+        product["shippable"] = (
+            None if params["shippable"] == "" else as_bool(params["shippable"], "shippable")
+        )
+    if "images" in params:
+        images = [as_str(i, "images") for i in as_list(params["images"], "images")]
+        if len(images) > 8:
+            raise StripeApiError(
+                400, "You can only specify up to 8 images.", param="images", validation=True
+            )
+        product["images"] = images
+    if "metadata" in params:
+        product["metadata"] = merge_metadata(product["metadata"], params["metadata"])
+
+
+def _name(params: dict[str, Any]) -> str:
+    name = as_str(params["name"], "name", max_length=5000)
+    if not name:
+        raise empty_parameter("name")
+    return name
+
+
+def create(call: Call) -> Obj:
+    """POST /v1/products."""
+    params = call.params
+    check_known(params, CREATE_PARAMS)
+    expand = as_expand(params, ["default_price"])
+    if "name" not in params:
+        raise missing_parameter("name")
+    product_id = check_custom_id(params["id"]) if "id" in params else random_id("prod_")
+    seq, created = call.store.next_created()
+    product: Obj = {
+        "id": product_id,
+        "object": "product",
+        "active": True,
+        "created": created,
+        "default_price": None,
+        "description": None,
+        "images": [],
+        "livemode": call.livemode,
+        "marketing_features": [],
+        "metadata": {},
+        "name": _name(params),
+        "package_dimensions": None,
+        "shippable": None,
+        "statement_descriptor": None,
+        "tax_code": None,
+        "type": as_enum(params.get("type", "service"), "type", ["good", "service"]),
+        "unit_label": None,
+        "updated": created,
+        "url": None,
+    }
+    _apply_common(product, params)
+    price_data = None
+    if "default_price_data" in params:
+        price_data = prices.check_default_price_data(params["default_price_data"])
+    if call.data.products.get(product_id) is not None:
+        raise StripeApiError(
+            400, "Product already exists.", code="resource_already_exists", param="id"
+        )
+    call.data.products.insert(product, seq, call.now, call.lag)
+    if price_data is not None:
+        price = prices.create_for_product(call, product_id, price_data)
+        product["default_price"] = price["id"]
+        call.data.products.record_write(product_id, call.now, call.lag)
+    return render(call, product, expand)
+
+
+def _get(call: Call) -> Obj:
+    product = call.data.products.get(call.object_id)
+    if product is None:
+        raise resource_missing("product", call.object_id)
+    return product
+
+
+def retrieve(call: Call) -> Obj:
+    """GET /v1/products/{id}."""
+    check_known(call.params, {"expand"})
+    expand = as_expand(call.params, ["default_price"])
+    return render(call, _get(call), expand)
+
+
+def update(call: Call) -> Obj:
+    """POST /v1/products/{id}: only the updatable fields; metadata merges."""
+    params = call.params
+    check_known(params, UPDATE_PARAMS)
+    expand = as_expand(params, ["default_price"])
+    current = _get(call)
+    product = dict(current)
+    if "name" in params:
+        product["name"] = _name(params)
+    _apply_common(product, params)
+    if "default_price" in params:
+        product["default_price"] = _check_default_price(call, params["default_price"])
+    product["updated"] = max(int(call.now), product["created"])
+    call.data.products.objects[product["id"]] = product
+    call.data.products.record_write(product["id"], call.now, call.lag)
+    return render(call, product, expand)
+
+
+def _check_default_price(call: Call, value: Any) -> str | None:
+    price_id = as_str(value, "default_price")
+    if not price_id:
+        return None
+    price = call.data.prices.get(price_id)
+    if price is None:
+        raise resource_missing("price", price_id, param="default_price", status=400)
+    if price["product"] != call.object_id:
+        raise StripeApiError(
+            400,
+            f"The price `{price_id}` does not belong to this product and cannot be its default price.",
+            param="default_price",
+        )
+    return price_id
+
+
+def delete(call: Call) -> Obj:
+    """DELETE /v1/products/{id}: refused while the product has prices (facts §2.9)."""
+    check_known(call.params, set())
+    product = _get(call)
+    if call.data.prices_by_product.get(product["id"]):
+        raise StripeApiError(
+            400,
+            "This product cannot be deleted because it has one or more user-created prices.",
+        )
+    call.data.products.delete(product["id"], call.now, call.lag)
+    call.data.prices_by_product.pop(product["id"], None)
+    return {"id": product["id"], "object": "product", "deleted": True}
+
+
+def list_products(call: Call) -> Obj:
+    """GET /v1/products: newest first, filters, cursors (facts §5.1, §5.2)."""
+    params = call.params
+    check_known(params, LIST_PARAMS)
+    expand = as_expand(params, ["data.default_price"])
+    active = as_bool(params["active"], "active") if "active" in params else None
+    shippable = as_bool(params["shippable"], "shippable") if "shippable" in params else None
+    kind = as_enum(params["type"], "type", ["good", "service"]) if "type" in params else None
+    url = as_str(params["url"], "url") if "url" in params else None
+    created_ok = created_filter(params)
+    candidates = None
+    if "ids" in params:
+        exclusive(params, "ids", "starting_after")
+        exclusive(params, "ids", "ending_before")
+        wanted = {as_str(i, "ids") for i in as_list(params["ids"], "ids")}
+        found = [p for i in wanted if (p := call.data.products.get(i)) is not None]
+        candidates = sorted(found, key=lambda p: call.data.products.seq_of[p["id"]], reverse=True)
+
+    def matches(product: Obj) -> bool:
+        return (
+            (active is None or product["active"] == active)
+            and (shippable is None or product["shippable"] == shippable)
+            and (kind is None or product["type"] == kind)
+            and (url is None or product["url"] == url)
+            and created_ok(product["created"])
+        )
+
+    return list_page(
+        call.data.products,
+        params,
+        url="/v1/products",
+        kind="product",
+        matches=matches,
+        render=lambda p: render(call, p, expand, "data."),
+        candidates=candidates,
+    )
+
+
+def search(call: Call) -> Obj:
+    """GET /v1/products/search: eventually consistent (objects appear after the lag, §6.4)."""
+    params = call.params
+    check_known(params, SEARCH_PARAMS)
+    expand = as_expand(params, ["data.default_price"])
+    if "query" not in params:
+        raise missing_parameter("query")
+    matches = compile_query(as_str(params["query"], "query"), PRODUCT_FIELDS, "products")
+    found = [p for p in call.data.products.searchable(call.now, call.lag) if matches(p)]
+    return search_page(
+        found, params, url="/v1/products/search", render=lambda p: render(call, p, expand, "data.")
+    )

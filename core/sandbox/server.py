@@ -1,0 +1,163 @@
+"""`SandboxServer`: the Stripe-compatible server on loopback, with the knobs tests need."""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from http.server import ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+
+from core.sandbox.account import ACCOUNT_ID, ACCOUNT_NAME
+from core.sandbox.handler import SandboxHandler
+from core.sandbox.idempotency import IdempotencyStore
+from core.sandbox.limits import Faults, RateLimiter
+from core.sandbox.store import Store
+
+
+@dataclass(frozen=True)
+class LoggedRequest:
+    """One request as the sandbox saw it (for tests that count calls)."""
+
+    method: str
+    path: str
+    params: dict[str, Any]
+    status: int
+    livemode: bool | None  # None when the key was refused
+    idempotency_key: str | None
+    request_id: str = ""
+    replayed: bool = False  # answered from a saved idempotent response
+    applied: bool = False  # a write that changed state
+    dropped: bool = False  # applied, then the connection was closed without an answer
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], sandbox: SandboxServer) -> None:
+        self.sandbox = sandbox
+        super().__init__(address, SandboxHandler)
+
+
+class SandboxServer:
+    """A Stripe-compatible API server for products and prices, served on a background thread.
+
+    `rate_limit` is requests per second per mode (0 = off); `search_lag` is how many seconds a
+    write takes to show in search; `state_file` keeps the data across restarts.
+    """
+
+    def __init__(
+        self,
+        port: int = 0,
+        rate_limit: float = 0.0,
+        search_lag: float = 0.0,
+        state_file: str | os.PathLike[str] | None = None,
+        host: str = "127.0.0.1",
+    ) -> None:
+        self.host = host
+        self._requested_port = port
+        self.store = Store(state_file)
+        self.store.search_lag = float(search_lag)
+        self.limiter = RateLimiter(rate_limit)
+        self.faults = Faults()
+        self.idempotency = IdempotencyStore()
+        self.account_id = ACCOUNT_ID
+        self.account_name = ACCOUNT_NAME
+        self._log: list[LoggedRequest] = []
+        self._log_lock = threading.Lock()
+        self._httpd: _HTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def start(self) -> SandboxServer:
+        """Bind and serve on a daemon thread; returns self."""
+        if self._httpd is not None:
+            return self
+        self._httpd = _HTTPServer((self.host, self._requested_port), self)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, name="stripe-sandbox", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and release the port (safe to call twice)."""
+        httpd, self._httpd = self._httpd, None
+        if httpd is None:
+            return
+        httpd.shutdown()
+        httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def serve_forever(self) -> None:
+        """Serve in the calling thread until `stop()` or shutdown (used by the CLI)."""
+        if self._httpd is None:
+            self._httpd = _HTTPServer((self.host, self._requested_port), self)
+        self._httpd.serve_forever()
+
+    def __enter__(self) -> SandboxServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        """The port actually bound (useful with port=0)."""
+        if self._httpd is None:
+            return self._requested_port
+        return int(self._httpd.server_address[1])
+
+    @property
+    def url(self) -> str:
+        """Base address for the SDK: `base_addresses={"api": server.url}`."""
+        return f"http://{self.host}:{self.port}"
+
+    # -- knobs -----------------------------------------------------------------------------
+    def fail_next(self, n: int, status: int = 500, code: str | None = None) -> None:
+        """The next `n` authenticated requests get this error; nothing is applied."""
+        self.faults.fail_next(n, status, code)
+
+    def drop_response_next(self, n: int = 1) -> None:
+        """The next `n` write requests are applied, then the connection closes with no answer."""
+        self.faults.drop_next(n)
+
+    def set_rate_limit(self, per_second: float) -> None:
+        """Requests per second per mode; 0 turns the limit off."""
+        self.limiter.set_rate(per_second)
+
+    def set_search_lag(self, seconds: float) -> None:
+        """Seconds before a write becomes visible to search."""
+        with self.store.lock:
+            self.store.search_lag = float(seconds)
+
+    # -- request log -----------------------------------------------------------------------
+    def log_request(self, **fields: Any) -> None:
+        """Record one request (called by the handler)."""
+        entry = LoggedRequest(**fields)
+        with self._log_lock:
+            self._log.append(entry)
+
+    @property
+    def request_log(self) -> list[LoggedRequest]:
+        """A snapshot copy of every request since the last `clear_log()`."""
+        with self._log_lock:
+            return list(self._log)
+
+    def clear_log(self) -> None:
+        """Forget the logged requests."""
+        with self._log_lock:
+            self._log.clear()
+
+    def writes(self) -> list[LoggedRequest]:
+        """Logged POST/DELETE requests that changed state (not replays, not refusals)."""
+        return [entry for entry in self.request_log if entry.applied]

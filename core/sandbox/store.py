@@ -1,0 +1,185 @@
+"""The sandbox's data: products and prices per mode, kept in creation order, with search snapshots.
+
+One `threading.RLock` (`Store.lock`) guards everything; the request handler holds it for the whole
+of a request, so each request sees and leaves a consistent store. Lookups by id are dict lookups;
+lists walk a sorted sequence of creation numbers, so a page costs O(log n + page size).
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+Obj = dict[str, Any]
+
+
+class Collection:
+    """One kind of object (products or prices) in one mode."""
+
+    def __init__(self) -> None:
+        self.objects: dict[str, Obj] = {}
+        self.seq_of: dict[str, int] = {}
+        self._seqs: list[int] = []
+        self._id_at: dict[int, str] = {}
+        # Search sees each object as it was `search_lag` seconds ago: (write time, copy or None).
+        self.history: dict[str, list[tuple[float, Obj | None]]] = {}
+        self._history_seq: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self.objects)
+
+    def get(self, object_id: str) -> Obj | None:
+        """The object with this id, or None."""
+        return self.objects.get(object_id)
+
+    def insert(self, obj: Obj, seq: int, now: float, lag: float) -> None:
+        """Add a new object; `seq` orders it after every older one."""
+        object_id = obj["id"]
+        self.objects[object_id] = obj
+        self.seq_of[object_id] = seq
+        bisect.insort(self._seqs, seq)
+        self._id_at[seq] = object_id
+        self.history.pop(object_id, None)
+        self._history_seq[object_id] = seq
+        self.record_write(object_id, now, lag)
+
+    def record_write(self, object_id: str, now: float, lag: float) -> None:
+        """Note a write for search: the new state becomes searchable `lag` seconds from now."""
+        obj = self.objects.get(object_id)
+        entries = self.history.setdefault(object_id, [])
+        entries.append((now, dict(obj) if obj is not None else None))
+        visible = [i for i, (at, _) in enumerate(entries) if at <= now - lag]
+        if visible and visible[-1] > 0:
+            del entries[: visible[-1]]
+
+    def delete(self, object_id: str, now: float, lag: float) -> None:
+        """Remove an object (search may still return it during the lag, facts §6.7)."""
+        self.objects.pop(object_id)
+        seq = self.seq_of.pop(object_id)
+        index = bisect.bisect_left(self._seqs, seq)
+        del self._seqs[index]
+        del self._id_at[seq]
+        self.record_write(object_id, now, lag)
+
+    def newest_first(self, before_seq: int | None = None) -> Iterator[Obj]:
+        """Objects from newest to oldest, starting just below `before_seq` when given."""
+        end = len(self._seqs) if before_seq is None else bisect.bisect_left(self._seqs, before_seq)
+        for index in range(end - 1, -1, -1):
+            yield self.objects[self._id_at[self._seqs[index]]]
+
+    def oldest_first(self, after_seq: int) -> Iterator[Obj]:
+        """Objects from oldest to newest, starting just above `after_seq`."""
+        start = bisect.bisect_right(self._seqs, after_seq)
+        for index in range(start, len(self._seqs)):
+            yield self.objects[self._id_at[self._seqs[index]]]
+
+    def searchable(self, now: float, lag: float) -> list[Obj]:
+        """What search sees now: each object's newest state at least `lag` seconds old, newest first."""
+        found: list[tuple[int, Obj]] = []
+        gone: list[str] = []
+        cutoff = now - lag
+        for object_id, entries in self.history.items():
+            snapshot: Obj | None = None
+            seen = False
+            for at, state in entries:
+                if at <= cutoff:
+                    snapshot, seen = state, True
+            if not seen:
+                continue
+            if snapshot is None:
+                if object_id not in self.objects and entries[-1][0] <= cutoff:
+                    gone.append(object_id)
+                continue
+            found.append((self._history_seq[object_id], snapshot))
+        for object_id in gone:
+            self.history.pop(object_id, None)
+            self._history_seq.pop(object_id, None)
+        found.sort(key=lambda pair: pair[0], reverse=True)
+        return [obj for _, obj in found]
+
+
+class ModeData:
+    """Everything one mode (test or live) holds."""
+
+    def __init__(self) -> None:
+        self.products = Collection()
+        self.prices = Collection()
+        self.lookup_keys: dict[str, str] = {}
+        self.prices_by_product: dict[str, set[str]] = {}
+
+    def add_price(self, price: Obj, seq: int, now: float, lag: float) -> None:
+        """Insert a price and index its product and lookup key."""
+        self.prices.insert(price, seq, now, lag)
+        self.prices_by_product.setdefault(price["product"], set()).add(price["id"])
+        if price.get("lookup_key"):
+            self.lookup_keys[price["lookup_key"]] = price["id"]
+
+
+class Store:
+    """Both modes' data, the creation counter and the optional state file."""
+
+    def __init__(self, state_file: str | os.PathLike[str] | None = None) -> None:
+        self.lock = threading.RLock()
+        self.modes: dict[bool, ModeData] = {False: ModeData(), True: ModeData()}
+        self.search_lag = 0.0
+        self._seq = 0
+        self._last_created = 0
+        self.state_file = Path(state_file) if state_file is not None else None
+        if self.state_file is not None and self.state_file.exists():
+            self._load(self.state_file)
+
+    def mode(self, livemode: bool) -> ModeData:
+        """The data of test mode (False) or live mode (True)."""
+        return self.modes[livemode]
+
+    def next_created(self) -> tuple[int, int]:
+        """A new creation number and `created` timestamp; both never go backwards."""
+        self._seq += 1
+        self._last_created = max(self._last_created, int(time.time()))
+        return self._seq, self._last_created
+
+    def save(self) -> None:
+        """Write the state file atomically (temp file + os.replace), if one is configured."""
+        if self.state_file is None:
+            return
+        state = {
+            "version": 1,
+            "seq": self._seq,
+            "last_created": self._last_created,
+            "modes": {
+                name: {
+                    kind: [[coll.seq_of[oid], obj] for oid, obj in coll.objects.items()]
+                    for kind, coll in (("products", data.products), ("prices", data.prices))
+                }
+                for name, data in (("test", self.modes[False]), ("live", self.modes[True]))
+            },
+        }
+        directory = self.state_file.parent
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".sandbox-", suffix=".json", dir=directory)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(state, handle)
+            os.replace(tmp, self.state_file)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def _load(self, path: Path) -> None:
+        state = json.loads(path.read_text(encoding="utf-8"))
+        self._seq = int(state.get("seq", 0))
+        self._last_created = int(state.get("last_created", 0))
+        for name, livemode in (("test", False), ("live", True)):
+            saved = state.get("modes", {}).get(name, {})
+            data = self.modes[livemode]
+            for seq, obj in sorted(saved.get("products", []), key=lambda pair: pair[0]):
+                data.products.insert(obj, int(seq), 0.0, 0.0)
+            for seq, obj in sorted(saved.get("prices", []), key=lambda pair: pair[0]):
+                data.add_price(obj, int(seq), 0.0, 0.0)
