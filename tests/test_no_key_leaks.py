@@ -1,0 +1,152 @@
+"""A working session with a test and a live key leaves neither key in any file the tool writes.
+
+The session stores both keys, logs messages and an exception that carry them, writes the settings,
+opens the catalog and (when the workspace and sandbox exist) syncs it; then every file under the
+user folders (log, config, data, state, cache) is scanned byte by byte for the raw keys. Parts that
+need modules other helpers are still writing switch on once those modules exist.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import secrets
+import string
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring.errors
+import pytest
+
+from core.applog import setup_logging, teardown_logging
+from core.errors import StripeAuthError
+from core.keys import mask_key
+from core.secrets import SecretStore
+
+XDG_VARS = ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME")
+
+
+def _has(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def _fresh_key(prefix: str) -> str:
+    """A key no file could contain by chance: a new random body on every run."""
+    alphabet = string.ascii_letters + string.digits
+    return prefix + "".join(secrets.choice(alphabet) for _ in range(40))
+
+
+class MemoryKeyring:
+    """An in-memory secure backend: the keys live here, nowhere on disk."""
+
+    priority = 5
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.entries.pop((service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError("No such password!")
+
+
+@pytest.fixture
+def log_file() -> Iterator[Path]:
+    root_level = logging.getLogger().level
+    path = setup_logging(logging.DEBUG)
+    yield path
+    teardown_logging()
+    logging.getLogger().setLevel(root_level)
+
+
+def _user_files() -> list[Path]:
+    files: list[Path] = []
+    for var in XDG_VARS:
+        files.extend(p for p in Path(os.environ[var]).rglob("*") if p.is_file())
+    return files
+
+
+def _leaks(files: list[Path], keys: list[str]) -> list[str]:
+    found = []
+    for path in files:
+        data = path.read_bytes()
+        for key in keys:
+            # The whole key, and its random body alone (a key written without its prefix).
+            for needle in (key, key.split("_", 2)[2]):
+                if needle.encode() in data:
+                    found.append(f"{path}: {mask_key(key)}")
+    return found
+
+
+def test_a_session_with_keys_leaves_no_key_in_any_file(
+    log_file: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    test_key = _fresh_key("sk_test_")
+    live_key = _fresh_key("rk_live_")
+    keys = [test_key, live_key]
+
+    # Keys go into the (in-memory) keyring, as the Keys dialog does.
+    store = SecretStore(backend=MemoryKeyring())
+    store.set("test", test_key)
+    store.set("live", live_key)
+    assert store.get("test") == test_key
+
+    # Careless logging: keys in arguments, in f-strings, in exceptions and their tracebacks.
+    log = logging.getLogger("core.session")
+    log.info("using key %s for test mode", test_key)
+    log.debug(f"live client built with {live_key}")
+    log.warning("settings %r", {"api_key": live_key, "mode": "live"})
+    try:
+        raise StripeAuthError(f"Stripe refused the API key {test_key}")
+    except StripeAuthError:
+        log.exception("verification failed")
+    try:
+        raise RuntimeError(f"connection reset while sending {live_key}")
+    except RuntimeError as err:
+        logging.getLogger("gui.tasks").error("task failed: %s", err, exc_info=True)
+
+    if _has("core.engine.gateway"):
+        # The real gateway's errors (here: nothing listens on port 9) end up in the log too.
+        from core.engine.gateway import StripeGateway
+        from core.errors import SyncAdminError
+
+        gateway = StripeGateway.create(test_key, api_base="http://127.0.0.1:9", retry_budget_s=0)
+        with pytest.raises(SyncAdminError) as caught:
+            gateway.account()
+        log.error("account check failed: %s", caught.value)
+        assert test_key not in str(caught.value)
+
+    if _has("core.settings"):
+        from core.settings import Settings, save_settings
+
+        save_settings(Settings(mode="live"))
+
+    if _has("core.catalog"):
+        from core.catalog import CatalogStore
+
+        catalog = CatalogStore.open()
+        try:
+            assert catalog.list_records()
+        finally:
+            catalog.close()
+
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    log_text = log_file.read_text(encoding="utf-8")
+    assert mask_key(test_key) in log_text  # the messages were written, masked
+    assert "StripeAuthError: Stripe refused the API key" in log_text
+
+    files = _user_files()
+    assert log_file in files
+    assert _leaks(files, keys) == []
+    out, err = capfd.readouterr()
+    assert not [k for k in keys if k in out or k in err]
