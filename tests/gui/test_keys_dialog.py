@@ -2,13 +2,14 @@
 session-only banner when no keyring works.
 
 Verification is injected: a recording fake here, the real `verify_key_with_stripe` against the local
-sandbox in the tests at the end (when the sandbox is available).
+sandbox in the tests at the end.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import keyring.backends.fail
 import keyring.errors
@@ -18,8 +19,9 @@ from pytestqt.qtbot import QtBot
 from core.engine.types import AccountInfo
 from core.errors import StripeAuthError, StripePermissionError
 from core.keys import KeyMode
+from core.sandbox import SandboxServer
 from core.secrets import SecretStore
-from gui.dialogs.keys_dialog import KeysDialog
+from gui.dialogs.keys_dialog import KeysDialog, verify_key_with_stripe
 
 TEST_KEY = "sk_test_51AbCdEfGhIjKlMnOpQrStUv1111"
 LIVE_KEY = "sk_live_51AbCdEfGhIjKlMnOpQrStUv9999"
@@ -293,3 +295,74 @@ def test_an_environment_key_is_shown_but_cannot_be_deleted_here(qtbot: QtBot) ->
     assert "sk_live_…9999" in box.current.text()
     assert "STRIPE_SECRET_KEY" in box.current.text()
     assert not box.delete_button.isEnabled()
+
+
+# --- The real verification, against the local Stripe sandbox ----------------------------------
+
+
+@pytest.fixture
+def sandbox_verify() -> Iterator[tuple[SandboxServer, Callable[[KeyMode, str], AccountInfo]]]:
+    """The dialog's default verification, pointed at a sandbox on loopback."""
+    with SandboxServer(port=0) as server:
+        yield server, functools.partial(verify_key_with_stripe, api_base=server.url)
+
+
+@pytest.mark.parametrize(
+    ("mode", "key"),
+    [
+        ("test", "sk_test_51SandboxSecretKey0000abcd"),
+        ("live", "sk_live_51SandboxSecretKey0000abcd"),
+        ("test", "rk_test_51SandboxFullRestricted00wxyz"),
+    ],
+)
+def test_sandbox_a_working_key_is_saved_with_its_account(
+    qtbot: QtBot,
+    sandbox_verify: tuple[SandboxServer, Callable[[KeyMode, str], AccountInfo]],
+    mode: KeyMode,
+    key: str,
+) -> None:
+    server, verify = sandbox_verify
+    store = SecretStore(backend=MemoryKeyring())
+    dialog = _dialog(qtbot, store, verify)
+
+    assert _save(qtbot, dialog, mode, key), dialog.boxes[mode].status.text()
+
+    assert store.get(mode) == key
+    assert dialog.boxes[mode].account.text() == "Account: Sandbox Shop (acct_1SandboxShop00)"
+    assert server.writes() == []  # the permission checks change nothing in Stripe
+    assert server.request_log  # but Stripe was asked
+
+
+@pytest.mark.parametrize(
+    ("key", "permission"),
+    [
+        ("rk_test_51readonlyKey000000abcd", "rak_product_write"),
+        ("rk_test_51nopricesKey000000abcd", "rak_plan_read"),
+    ],
+)
+def test_sandbox_a_restricted_key_without_a_permission_is_refused_naming_it(
+    qtbot: QtBot,
+    sandbox_verify: tuple[SandboxServer, Callable[[KeyMode, str], AccountInfo]],
+    key: str,
+    permission: str,
+) -> None:
+    server, verify = sandbox_verify
+    store = SecretStore(backend=MemoryKeyring())
+    dialog = _dialog(qtbot, store, verify)
+
+    with qtbot.assertNotEmitted(dialog.keys_changed):
+        assert not _save(qtbot, dialog, "test", key)
+
+    status = dialog.boxes["test"].status.text()
+    assert f"lacks the '{permission}' permission" in status
+    assert key not in status
+    assert store.get("test") is None
+    assert server.writes() == []
+
+
+def test_sandbox_verification_returns_the_account(
+    sandbox_verify: tuple[SandboxServer, Callable[[KeyMode, str], AccountInfo]],
+) -> None:
+    _server, verify = sandbox_verify
+    account = verify("live", "sk_live_51SandboxSecretKey0000abcd")
+    assert account == AccountInfo(id="acct_1SandboxShop00", name="Sandbox Shop", livemode=True)
