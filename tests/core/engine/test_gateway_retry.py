@@ -1,0 +1,181 @@
+"""The gateway's throttling, retries and error mapping, driven by a scripted fake SDK (no network)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import stripe
+
+from core.engine.errors import StripeRequestError
+from core.engine.gateway import StripeGateway
+from core.engine.throttle import RetryPolicy, TokenBucket
+from core.errors import StripeAuthError, StripePermissionError, StripeUnavailableError
+
+KEY = "sk_test_abcdefghijklmnop1234"
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def _error(cls: type[stripe.StripeError], status: int, message: str, code: str = "") -> Any:
+    body = {"error": {"message": message, "type": "invalid_request_error", "code": code or None}}
+    headers = {"request-id": "req_test123"}
+    if cls is stripe.InvalidRequestError:
+        return cls(message, None, code or None, None, status, body, headers)
+    return cls(message, None, status, body, headers)
+
+
+class FakeObject:
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._data = data
+        self.last_response = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._data
+
+
+class Scripted:
+    """A fake SDK service: each call takes the next scripted outcome (an error or a dict)."""
+
+    def __init__(self, outcomes: list[Any]) -> None:
+        self.outcomes = outcomes
+        self.keys: list[str | None] = []
+
+    def _next(self, options: dict[str, Any] | None = None) -> Any:
+        self.keys.append((options or {}).get("idempotency_key"))
+        outcome = self.outcomes.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return FakeObject(outcome)
+
+    def retrieve(self, _id: str) -> Any:
+        return self._next()
+
+    def create(self, params: dict[str, Any], options: dict[str, Any]) -> Any:
+        return self._next(options)
+
+
+class FakeClient:
+    def __init__(self, service: Scripted) -> None:
+        self.v1 = type("V1", (), {"products": service, "prices": service})()
+
+
+def gateway(
+    outcomes: list[Any], *, budget: float = 30.0
+) -> tuple[StripeGateway, Scripted, FakeClock]:
+    service = Scripted(outcomes)
+    clock = FakeClock()
+    gw = StripeGateway(
+        FakeClient(service),  # type: ignore[arg-type]
+        api_key=KEY,
+        rate_limit=0,
+        retry=RetryPolicy(budget_s=budget, initial_s=0.25, max_s=4.0),
+        sleep=clock.sleep,
+        clock=clock,
+    )
+    return gw, service, clock
+
+
+PRODUCT = {"id": "p1", "name": "Panel", "active": True, "metadata": {}}
+
+
+def test_five_429s_in_a_row_are_survived_with_growing_capped_backoff() -> None:
+    storm = [_error(stripe.RateLimitError, 429, "Too many", "rate_limit") for _ in range(5)]
+    gw, _, clock = gateway([*storm, PRODUCT])
+    product = gw.retrieve_product("p1")
+    assert product is not None and product.name == "Panel"
+    assert gw.stats.reads == 6
+    assert len(clock.sleeps) == 5
+    bases = [0.25, 0.5, 1.0, 2.0, 4.0]
+    assert all(b * 0.5 <= s <= b for s, b in zip(clock.sleeps, bases, strict=True))
+
+
+def test_retrying_gives_up_within_the_budget_with_a_clear_error() -> None:
+    storm = [_error(stripe.RateLimitError, 429, "Too many", "rate_limit") for _ in range(50)]
+    gw, _, clock = gateway(storm, budget=5.0)
+    with pytest.raises(StripeUnavailableError) as info:
+        gw.retrieve_product("p1")
+    assert "too many requests" in str(info.value)
+    assert clock.now <= 5.0
+
+
+def test_connection_errors_and_5xx_are_retried_and_writes_keep_their_key() -> None:
+    outcomes = [
+        stripe.APIConnectionError("connection reset"),
+        _error(stripe.APIError, 500, "boom"),
+        _error(stripe.APIError, 409, "in use", "idempotency_key_in_use"),
+        {**PRODUCT, "default_price": "price_1"},
+    ]
+    gw, service, _ = gateway(outcomes)
+    written = gw.create_product({"name": "Panel"}, idempotency_key="k-1")
+    assert written.obj.default_price == "price_1"
+    assert service.keys == ["k-1"] * 4
+    assert gw.stats.writes == 4
+
+
+def test_bad_key_raises_without_revealing_it() -> None:
+    gw, _, _ = gateway(
+        [_error(stripe.AuthenticationError, 401, f"Invalid API Key provided: {KEY}")]
+    )
+    with pytest.raises(StripeAuthError) as info:
+        gw.retrieve_product("p1")
+    assert KEY not in str(info.value)
+    assert "sk_test_…1234" in str(info.value)
+
+
+def test_missing_permission_names_the_permission() -> None:
+    message = (
+        "The provided key 'rk_test_***1234' does not have the required permissions for this "
+        "endpoint on account 'acct_1'. Having the 'rak_product_write' permission would allow "
+        "this request to continue."
+    )
+    gw, _, _ = gateway([_error(stripe.PermissionError, 403, message)])
+    with pytest.raises(StripePermissionError) as info:
+        gw.create_product({"name": "x"}, idempotency_key="k")
+    assert "rak_product_write" in str(info.value)
+
+
+def test_missing_product_reads_as_none_and_other_refusals_are_request_errors() -> None:
+    gw, _, _ = gateway(
+        [
+            _error(stripe.InvalidRequestError, 404, "No such product", "resource_missing"),
+            _error(
+                stripe.InvalidRequestError,
+                400,
+                "Product already exists.",
+                "resource_already_exists",
+            ),
+        ]
+    )
+    assert gw.retrieve_product("nope") is None
+    with pytest.raises(StripeRequestError) as info:
+        gw.create_product({"id": "p1", "name": "x"}, idempotency_key="k")
+    assert info.value.code == "resource_already_exists"
+    assert info.value.request_id == "req_test123"
+
+
+def test_token_bucket_spaces_calls_to_the_rate() -> None:
+    clock = FakeClock()
+    bucket = TokenBucket(5.0, clock=clock, sleep=clock.sleep)
+    for _ in range(11):
+        bucket.acquire()
+    assert clock.now == pytest.approx(2.0)
+
+
+def test_rate_zero_means_unthrottled() -> None:
+    clock = FakeClock()
+    bucket = TokenBucket(0.0, clock=clock, sleep=clock.sleep)
+    for _ in range(100):
+        bucket.acquire()
+    assert clock.sleeps == []
