@@ -1,0 +1,91 @@
+"""The window's actions, their shortcuts, and when each one makes sense."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QStyle, QWidget
+
+from core.rows import ProductRow
+
+SYNCABLE_STATES = frozenset({"differs", "missing", "failed"})
+
+
+@dataclass(frozen=True)
+class ActionState:
+    """What the enabled state of the actions depends on."""
+
+    busy: bool
+    connected: bool
+    selection: tuple[ProductRow, ...]
+    has_rows: bool
+
+
+class WindowActions:
+    """Creates the toolbar/menu actions with their shortcuts; `update` enables what makes sense."""
+
+    def __init__(self, parent: QWidget) -> None:
+        style = parent.style()
+        icons = QStyle.StandardPixmap
+
+        def make(
+            text: str,
+            shortcut: str | QKeySequence.StandardKey,
+            tip: str,
+            icon: QStyle.StandardPixmap | None = None,
+        ) -> QAction:
+            action = QAction(text, parent)
+            if icon is not None:
+                action.setIcon(style.standardIcon(icon))
+            action.setShortcut(QKeySequence(shortcut))
+            keys = QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{tip} ({keys})" if keys else tip)
+            action.setStatusTip(tip)
+            parent.addAction(action)  # shortcuts work even when a toolbar is hidden
+            return action
+
+        self.refresh = make(
+            "Refresh", "F5", "Read the catalog and Stripe again", icons.SP_BrowserReload
+        )
+        self.sync_selected = make(
+            "Sync selected", "Ctrl+S", "Review and sync the selected products", icons.SP_ArrowUp
+        )
+        self.sync_all = make(
+            "Sync all changes…",
+            "Ctrl+Shift+S",
+            "Review and sync every product that differs",
+            icons.SP_DialogApplyButton,
+        )
+        self.archive = make(
+            "Archive",
+            "Ctrl+Shift+A",
+            "Review and archive the selected products in Stripe",
+            icons.SP_DialogDiscardButton,
+        )
+        self.reset_client = make(
+            "Reset client",
+            "Ctrl+Shift+R",
+            "Reset the Stripe client, read the key again and re-check the account",
+            icons.SP_DialogResetButton,
+        )
+        self.keys = make(
+            "Keys…", "Ctrl+K", "Add, replace or remove the Stripe keys", icons.SP_DialogOpenButton
+        )
+        self.cancel = make("Cancel run", "Esc", "Stop after the current Stripe operation")
+        self.find = make("Find", QKeySequence.StandardKey.Find, "Search products by id or name")
+        self.quit = make("Quit", QKeySequence.StandardKey.Quit, "Close the window")
+
+    def update(self, state: ActionState) -> None:
+        """Enable each action only when it can run and makes sense for the selection."""
+        idle = not state.busy
+        self.refresh.setEnabled(idle)
+        self.reset_client.setEnabled(idle)
+        self.keys.setEnabled(idle)
+        self.cancel.setEnabled(state.busy)
+        live = idle and state.connected
+        self.sync_all.setEnabled(live and state.has_rows)
+        self.sync_selected.setEnabled(
+            live and any(r.has_local and r.state in SYNCABLE_STATES for r in state.selection)
+        )
+        self.archive.setEnabled(live and any(r.stripe_status == "active" for r in state.selection))

@@ -1,0 +1,135 @@
+"""The composition root: builds the application, the settings, the session and the window.
+
+Only this module chooses concrete objects (the real `Workspace`, the OS keyring); everything else
+receives them. `main()` is what `stripe-sync-admin` (no arguments) runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+from core.errors import ConfigurationError
+from core.rows import Mode
+from gui.main_window import MainWindow
+from gui.session import OpenWorkspace, ReadKey, Session, WorkspaceLike
+from gui.settings_store import MODES, SettingsStore
+
+log = logging.getLogger(__name__)
+
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+APP_ID = "stripe-sync-admin"
+
+
+def app_icon() -> QIcon:
+    """The application's icon (resources/icon.svg)."""
+    return QIcon(str(RESOURCES / "icon.svg"))
+
+
+def make_opener(db_url: str | None) -> OpenWorkspace:
+    """Open the real workspace on `db_url` (None: the default catalog) for a mode and key."""
+
+    def open_workspace(mode: Mode, api_key: str | None) -> WorkspaceLike:
+        from core.workspace import Workspace
+
+        if mode != "sandbox" and not api_key:
+            raise ConfigurationError(
+                f"No {mode} key is stored yet.",
+                hint=f"Add your {mode} secret key with Keys… (Ctrl+K), or use the Sandbox.",
+            )
+        workspace: Any = Workspace.open(db_url=db_url, mode=mode, api_key=api_key)
+        return workspace  # type: ignore[no-any-return]
+
+    return open_workspace
+
+
+def make_key_reader(store: Any | None) -> ReadKey:
+    """Read the key for test/live from the SecretStore each time (sandbox needs none)."""
+
+    def read_key(mode: Mode) -> str | None:
+        if mode == "sandbox" or store is None:
+            return None
+        return store.get(mode)  # type: ignore[no-any-return]
+
+    return read_key
+
+
+def _secret_store() -> Any | None:
+    try:
+        from core.secrets import SecretStore
+    except ImportError:  # the keys feature is not in this build
+        return None
+    return SecretStore()
+
+
+def _keys_opener(store: Any | None) -> Any:
+    def open_keys(parent: QWidget) -> QDialog | None:
+        if store is None:
+            return None
+        try:
+            from gui.dialogs.keys_dialog import KeysDialog
+        except ImportError:
+            return None
+        dialog: QDialog = KeysDialog(store, parent)
+        dialog.open()
+        return dialog
+
+    return open_keys
+
+
+def build_window(
+    *,
+    db_url: str | None = None,
+    settings: SettingsStore | None = None,
+    opener: OpenWorkspace | None = None,
+    secret_store: Any | None = None,
+) -> MainWindow:
+    """Build the window with its session (the caller shows it and calls `start()`)."""
+    settings = settings or SettingsStore()
+    if db_url is not None:
+        settings.catalog_url = db_url
+    store = secret_store if secret_store is not None else _secret_store()
+    session = Session(opener or make_opener(settings.catalog_url), make_key_reader(store))
+    window = MainWindow(session, settings, open_keys=_keys_opener(store), icon=app_icon())
+    session.setParent(window)
+    return window
+
+
+def _parse(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog=APP_ID, description="Stripe Sync Admin window")
+    parser.add_argument("--mode", choices=MODES, help="start in this mode (default: the last one)")
+    parser.add_argument("--db-url", help="catalog database URL (default: the last one used)")
+    return parser.parse_args(list(argv))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Open the window; returns the application's exit code."""
+    args = _parse(sys.argv[1:] if argv is None else argv)
+    try:
+        from core.applog import setup_logging
+
+        setup_logging()
+    except ImportError:
+        logging.basicConfig(level=logging.INFO)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
+    app.setOrganizationName(APP_ID)
+    app.setApplicationName(APP_ID)
+    app.setApplicationDisplayName("Stripe Sync Admin")
+    app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(app_icon())
+    settings = SettingsStore()
+    if args.mode:
+        settings.mode = args.mode
+    window = build_window(db_url=args.db_url, settings=settings)
+    window.show()
+    window.start()
+    log.info("Window opened in %s mode", window.mode)
+    return app.exec()

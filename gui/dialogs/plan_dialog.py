@@ -1,0 +1,189 @@
+"""The plan dialog: exactly what a run would write, with a checkbox per product.
+
+Only ticked products are applied. In live mode the dialog is red and the Apply button stays disabled
+until the operator types the account's name or the word LIVE.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.engine.types import AccountInfo, ProductPlan
+from core.rows import Mode
+from gui.theme import LIVE_RED
+
+_ACTION_WORDS = {
+    "created": "create",
+    "updated": "update",
+    "archived": "archive",
+    "skipped": "nothing to do",
+    "failed": "cannot sync",
+}
+
+
+def live_confirmation_ok(typed: str, account: AccountInfo | None) -> bool:
+    """Whether the typed text confirms a live write: the account's name, or the word LIVE."""
+    typed = typed.strip()
+    if typed == "LIVE":
+        return True
+    return account is not None and bool(account.name.strip()) and typed == account.name.strip()
+
+
+class PlanDialog(QDialog):
+    """Lists plans with their operations; `selected_plans()` returns the ticked ones."""
+
+    def __init__(
+        self,
+        plans: list[ProductPlan],
+        *,
+        mode: Mode,
+        account: AccountInfo | None,
+        verb: str = "Sync",
+        names: dict[str, str] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.mode = mode
+        self.account = account
+        self._plans = plans
+        self._verb = verb
+        self.setWindowTitle(f"{verb} — review the changes" + (" — LIVE" if mode == "live" else ""))
+        self.setMinimumSize(640, 420)
+        layout = QVBoxLayout(self)
+
+        self.banner = QLabel(self)
+        self.banner.setWordWrap(True)
+        who = f"{account.name} ({account.id})" if account else "the account"
+        if mode == "live":
+            self.banner.setText(
+                f"<b>LIVE MODE — {escape(who)}.</b> These changes reach real products that real "
+                "customers can buy."
+            )
+            self.banner.setStyleSheet(f"background:{LIVE_RED}; color:white; padding:8px;")
+        else:
+            where = "the local sandbox" if mode == "sandbox" else f"Stripe test mode, {who}"
+            self.banner.setText(f"These changes will be written to {escape(where)}.")
+        layout.addWidget(self.banner)
+
+        self.tree = QTreeWidget(self)
+        self.tree.setHeaderLabels(["Product", "What will be written"])
+        self.tree.setColumnWidth(0, 260)
+        self.tree.setAccessibleName("Planned changes")
+        names = names or {}
+        for plan in plans:
+            self.tree.addTopLevelItem(self._item(plan, names.get(plan.product_id)))
+        self.tree.expandAll()
+        self.tree.itemChanged.connect(lambda *_: self._update())
+        layout.addWidget(self.tree, 1)
+
+        tick_row = QHBoxLayout()
+        for text, state in (("Tick all", True), ("Untick all", False)):
+            button = QPushButton(text, self)
+            button.clicked.connect(lambda _=False, s=state: self.set_all(s))
+            tick_row.addWidget(button)
+        tick_row.addStretch(1)
+        self.count = QLabel(self)
+        tick_row.addWidget(self.count)
+        layout.addLayout(tick_row)
+
+        self.confirm = QLineEdit(self)
+        self.confirm.setAccessibleName("Live confirmation")
+        if mode == "live":
+            name = account.name if account else ""
+            self.confirm.setPlaceholderText(f"Type {name!r} or LIVE to confirm" if name else "LIVE")
+            label = QLabel("To apply in <b>live mode</b>, type the account's name or LIVE:", self)
+            layout.addWidget(label)
+            layout.addWidget(self.confirm)
+            self.confirm.textChanged.connect(lambda _: self._update())
+        else:
+            self.confirm.hide()
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.apply = self.buttons.addButton(verb, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.apply.setDefault(mode != "live")
+        if mode == "live":
+            self.apply.setStyleSheet(f"background:{LIVE_RED}; color:white; font-weight:bold;")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self._update()
+
+    def _item(self, plan: ProductPlan, name: str | None) -> QTreeWidgetItem:
+        title = plan.product_id + (f" — {name}" if name else "")
+        action = _ACTION_WORDS.get(plan.action, plan.action)
+        summary = f"{action}: {plan.writes} write(s)" if plan.operations else action
+        item = QTreeWidgetItem([title, summary])
+        item.setData(0, Qt.ItemDataRole.UserRole, plan.product_id)
+        if plan.error or not plan.operations:
+            # Nothing to apply: shown for completeness, cannot be ticked.
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
+            item.setDisabled(True)
+            if plan.error:
+                item.setText(1, f"cannot sync: {plan.error}")
+                item.setForeground(1, QBrush(QColor("#d32f2f")))
+        else:
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(0, Qt.CheckState.Checked)
+        for op in plan.operations:
+            child = QTreeWidgetItem(["", op.summary])
+            child.setToolTip(1, op.summary)
+            item.addChild(child)
+        return item
+
+    def set_all(self, ticked: bool) -> None:
+        """Tick or untick every product that can be applied."""
+        state = Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            if item.flags() & Qt.ItemFlag.ItemIsUserCheckable:
+                item.setCheckState(0, state)
+
+    def set_ticked(self, product_id: str, ticked: bool) -> None:
+        """Tick or untick one product."""
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            if item.data(0, Qt.ItemDataRole.UserRole) == product_id:
+                item.setCheckState(0, Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+
+    def selected_plans(self) -> list[ProductPlan]:
+        """The plans whose product is ticked, in the order shown."""
+        ticked = set()
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            checkable = item.flags() & Qt.ItemFlag.ItemIsUserCheckable
+            if checkable and item.checkState(0) == Qt.CheckState.Checked:
+                ticked.add(item.data(0, Qt.ItemDataRole.UserRole))
+        return [plan for plan in self._plans if plan.product_id in ticked]
+
+    def can_apply(self) -> bool:
+        """Whether Apply is allowed: something ticked and, in live mode, the confirmation typed."""
+        if not self.selected_plans():
+            return False
+        return self.mode != "live" or live_confirmation_ok(self.confirm.text(), self.account)
+
+    def _update(self) -> None:
+        chosen = self.selected_plans()
+        writes = sum(plan.writes for plan in chosen)
+        self.count.setText(f"{len(chosen)} product(s) ticked, {writes} Stripe write(s)")
+        self.apply.setText(f"{self._verb} {len(chosen)} product(s)" if chosen else self._verb)
+        self.apply.setEnabled(self.can_apply())
+
+    def accept(self) -> None:
+        """Close with Accepted only if applying is allowed (Enter cannot bypass the live check)."""
+        if self.can_apply():
+            super().accept()

@@ -1,0 +1,256 @@
+"""The product table: one row per product, local and Stripe values side by side.
+
+Display text and sort keys are computed once per row when rows arrive, so painting, sorting (by
+`SORT_ROLE`, with native values) and filtering stay fast with tens of thousands of products.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QPalette
+
+from core.rows import ProductRow
+from gui.money import format_cents
+from gui.theme import STATE_LABELS, DiffColors
+
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the ProductRow
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # a native value to sort by
+DIFFERS_ROLE = Qt.ItemDataRole.UserRole + 3  # whether this cell's local and Stripe values differ
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class Column(IntEnum):
+    """The table's columns, in order."""
+
+    ID = 0
+    NAME = 1
+    LOCAL_PRICE = 2
+    STRIPE_PRICE = 3
+    SELL_STATUS = 4
+    STRIPE_STATUS = 5
+    STATE = 6
+    LAST_SYNCED = 7
+
+
+HEADERS = {
+    Column.ID: "Product",
+    Column.NAME: "Name",
+    Column.LOCAL_PRICE: "Local price",
+    Column.STRIPE_PRICE: "Stripe price",
+    Column.SELL_STATUS: "Sell status",
+    Column.STRIPE_STATUS: "In Stripe",
+    Column.STATE: "State",
+    Column.LAST_SYNCED: "Last synced",
+}
+
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+
+
+def _price_differs(fields: set[str]) -> bool:
+    return any(f in ("price", "currency") or f.startswith("variant:") for f in fields)
+
+
+def differing_columns(row: ProductRow) -> frozenset[Column]:
+    """The columns whose local and Stripe values differ for this row."""
+    fields = row.differing_fields
+    out: set[Column] = set()
+    if "name" in fields:
+        out.add(Column.NAME)
+    if _price_differs(fields):
+        out.update((Column.LOCAL_PRICE, Column.STRIPE_PRICE))
+    if "metadata.sell_status" in fields:
+        out.add(Column.SELL_STATUS)
+    if "active" in fields:
+        out.add(Column.STRIPE_STATUS)
+    return frozenset(out)
+
+
+def _diff_text(row: ProductRow, prefix: str) -> str | None:
+    for diff in row.differences:
+        if diff.field == prefix or diff.field.startswith(prefix):
+            return diff.stripe
+    return None
+
+
+class _Cached:
+    """Per-row display strings and sort keys, computed once."""
+
+    __slots__ = ("differs", "display", "row", "sort")
+
+    def __init__(self, row: ProductRow) -> None:
+        self.row = row
+        name = row.name if row.has_local else (row.stripe_name or row.name)
+        synced = row.last_synced_at
+        self.display = (
+            row.product_id,
+            name,
+            format_cents(row.local_price_cents, row.currency) if row.has_local else "",
+            format_cents(row.stripe_price_cents, row.currency),
+            row.sell_status or "",
+            row.stripe_status,
+            STATE_LABELS.get(row.state, row.state),
+            synced.strftime("%Y-%m-%d %H:%M") if synced else "never",
+        )
+        self.sort: tuple[Any, ...] = (
+            row.product_id.lower(),
+            name.lower(),
+            -1 if row.local_price_cents is None else row.local_price_cents,
+            -1 if row.stripe_price_cents is None else row.stripe_price_cents,
+            row.sell_status or "",
+            row.stripe_status,
+            STATE_LABELS.get(row.state, row.state),
+            synced.timestamp() if synced else 0.0,
+        )
+        self.differs = differing_columns(row)
+
+
+class ProductTableModel(QAbstractTableModel):
+    """A table model over `ProductRow`s; `set_rows` replaces them all, `update_rows` some."""
+
+    def __init__(self, colors: DiffColors | None = None, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[_Cached] = []
+        self._index_of: dict[str, int] = {}
+        self._colors = colors or DiffColors.from_palette(QPalette())
+
+    # -- data in --------------------------------------------------------------------------------
+
+    def set_rows(self, rows: list[ProductRow]) -> None:
+        """Replace every row (a model reset)."""
+        self.beginResetModel()
+        self._rows = [_Cached(row) for row in rows]
+        self._index_of = {c.row.product_id: i for i, c in enumerate(self._rows)}
+        self.endResetModel()
+
+    def update_rows(self, rows: list[ProductRow]) -> None:
+        """Replace the given products' rows in place (dataChanged per row); unknown ids are added."""
+        last = self.columnCount() - 1
+        new = []
+        for row in rows:
+            i = self._index_of.get(row.product_id)
+            if i is None:
+                new.append(row)
+                continue
+            self._rows[i] = _Cached(row)
+            self.dataChanged.emit(self.index(i, 0), self.index(i, last))
+        if new:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
+            for offset, row in enumerate(new):
+                self._rows.append(_Cached(row))
+                self._index_of[row.product_id] = first + offset
+            self.endInsertRows()
+
+    def set_colors(self, colors: DiffColors) -> None:
+        """Use new colours (the palette changed); call on the GUI thread."""
+        self._colors = colors
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._rows) - 1, self.columnCount() - 1)
+            )
+
+    # -- data out -------------------------------------------------------------------------------
+
+    def rows(self) -> list[ProductRow]:
+        """All rows, in source order."""
+        return [c.row for c in self._rows]
+
+    def row_at(self, source_row: int) -> ProductRow:
+        """The product shown in source row `source_row`."""
+        return self._rows[source_row].row
+
+    def row_for(self, product_id: str) -> ProductRow | None:
+        """The row of a product id, if present."""
+        i = self._index_of.get(product_id)
+        return None if i is None else self._rows[i].row
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        """Number of products (0 under any valid parent: this is a flat table)."""
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        """Number of columns (0 under any valid parent)."""
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """Column titles."""
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(Column):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return HEADERS[Column(section)]
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return int(self._align(Column(section)))
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Text, tooltip, colours, alignment, the row itself and sort keys for one cell."""
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        cached = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return cached.display[col]
+        if role == SORT_ROLE:
+            return cached.sort[col]
+        if role == ROW_ROLE:
+            return cached.row
+        column = Column(col)
+        if role == DIFFERS_ROLE:
+            return column in cached.differs
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self._colors.differs_background if column in cached.differs else None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column == Column.STATE:
+                return self._colors.state_text.get(cached.row.state)
+            return self._colors.differs_foreground if column in cached.differs else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(cached, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(self._align(column))
+        return None
+
+    @staticmethod
+    def _align(column: Column) -> Qt.AlignmentFlag:
+        return _RIGHT if column in (Column.LOCAL_PRICE, Column.STRIPE_PRICE) else _LEFT
+
+    @staticmethod
+    def _tooltip(cached: _Cached, column: Column) -> str | None:
+        row = cached.row
+        if column == Column.STATE:
+            if row.error:
+                return f"Last sync failed: {row.error}"
+            if row.not_ready_reason:
+                return f"Not ready: {row.not_ready_reason}"
+            if row.differences:
+                return "Differs in: " + ", ".join(d.field for d in row.differences)
+            return None
+        if column not in cached.differs:
+            return None
+        if column == Column.NAME:
+            return f"Stripe: {_diff_text(row, 'name') or row.stripe_name or '(none)'}"
+        if column in (Column.LOCAL_PRICE, Column.STRIPE_PRICE):
+            lines = [f"Local: {cached.display[Column.LOCAL_PRICE] or '(none)'}"]
+            lines.append(f"Stripe: {cached.display[Column.STRIPE_PRICE] or '(no price)'}")
+            for variant in row.variants:
+                if variant.differs:
+                    local = format_cents(variant.local_price_cents, variant.currency)
+                    remote = format_cents(variant.stripe_price_cents, variant.currency)
+                    lines.append(f"{variant.label}: {local} here, {remote or 'none'} in Stripe")
+            return "\n".join(lines)
+        if column == Column.SELL_STATUS:
+            value = _diff_text(row, "metadata.sell_status") or row.stripe_sell_status
+            return f"Stripe: {value or '(not set)'}"
+        if column == Column.STRIPE_STATUS:
+            return f"Stripe: {_diff_text(row, 'active') or row.stripe_status}"
+        return None

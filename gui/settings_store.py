@@ -1,0 +1,87 @@
+"""What the window remembers between runs, in an INI file under the platform's config folder.
+
+QSettings in INI format at an explicit path (not the registry or Qt's default location), so a test
+with a fresh XDG_CONFIG_HOME starts from defaults and leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import get_args
+
+import platformdirs
+from PySide6.QtCore import QByteArray, QSettings
+
+from core.rows import Mode
+
+APP_DIR = "stripe-sync-admin"
+MODES: tuple[str, ...] = get_args(Mode)
+
+
+def settings_path() -> Path:
+    """The INI file: `<user config dir>/stripe-sync-admin/window.ini`."""
+    return Path(platformdirs.user_config_dir(APP_DIR, appauthor=False)) / "window.ini"
+
+
+class SettingsStore:
+    """Window size, splitter positions, the last mode and the catalog location."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or settings_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._qs = QSettings(str(self.path), QSettings.Format.IniFormat)
+
+    def _bytes(self, key: str) -> QByteArray | None:
+        value = self._qs.value(key)
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    @property
+    def geometry(self) -> QByteArray | None:
+        """The window geometry saved last time (None on first start)."""
+        return self._bytes("window/geometry")
+
+    @geometry.setter
+    def geometry(self, value: QByteArray) -> None:
+        self._qs.setValue("window/geometry", value)
+
+    @property
+    def window_state(self) -> QByteArray | None:
+        """Toolbars' state saved last time."""
+        return self._bytes("window/state")
+
+    @window_state.setter
+    def window_state(self, value: QByteArray) -> None:
+        self._qs.setValue("window/state", value)
+
+    @property
+    def splitter(self) -> QByteArray | None:
+        """The table/detail splitter position saved last time."""
+        return self._bytes("window/splitter")
+
+    @splitter.setter
+    def splitter(self, value: QByteArray) -> None:
+        self._qs.setValue("window/splitter", value)
+
+    @property
+    def mode(self) -> Mode:
+        """The last mode used; sandbox on first start (or if the file holds nonsense)."""
+        value = self._qs.value("session/mode", "sandbox")
+        return value if value in MODES else "sandbox"  # type: ignore[return-value]
+
+    @mode.setter
+    def mode(self, value: Mode) -> None:
+        self._qs.setValue("session/mode", value)
+
+    @property
+    def catalog_url(self) -> str | None:
+        """The catalog database URL used last (None: the tool's default catalog)."""
+        value = self._qs.value("session/catalog_url", "")
+        return str(value) if value else None
+
+    @catalog_url.setter
+    def catalog_url(self, value: str | None) -> None:
+        self._qs.setValue("session/catalog_url", value or "")
+
+    def sync(self) -> None:
+        """Write pending changes to disk."""
+        self._qs.sync()

@@ -1,0 +1,198 @@
+"""The detail pane: one product field by field (catalog, Stripe, last written), its variants,
+dashboard links and the last journal entries. Rendered as simple HTML in a text browser."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from core.rows import JournalEntry, ProductRow
+from gui.money import format_cents
+from gui.session import Detail
+from gui.theme import STATE_LABELS, DiffColors
+
+
+def _cell(value: object) -> str:
+    if value is None or value == "":
+        return '<span style="color:gray">—</span>'
+    return escape(str(value))
+
+
+class DetailPane(QTextBrowser):
+    """Shows the selected product; `link_opened(url)` fires when a dashboard link is clicked."""
+
+    link_opened = Signal(str)
+
+    def __init__(self, colors: DiffColors, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.anchorClicked.connect(self._open)
+        self.setAccessibleName("Product details")
+        self._colors = colors
+        self._row: ProductRow | None = None
+        self._detail: Detail | None = None
+        self._render()
+
+    @property
+    def row(self) -> ProductRow | None:
+        """The product shown."""
+        return self._row
+
+    def set_colors(self, colors: DiffColors) -> None:
+        """Use new palette colours."""
+        self._colors = colors
+        self._render()
+
+    def set_row(self, row: ProductRow | None) -> None:
+        """Show a product (None: nothing selected). Journal and links follow via `set_detail`."""
+        if self._row is None or row is None or row.product_id != self._row.product_id:
+            self._detail = None
+        self._row = row
+        self._render()
+
+    def set_detail(self, detail: Detail) -> None:
+        """Add the product's journal entries and dashboard links, once loaded."""
+        if self._row is not None and detail.product_id == self._row.product_id:
+            self._detail = detail
+            self._render()
+
+    # -- rendering ------------------------------------------------------------------------------
+
+    def _render(self) -> None:
+        row = self._row
+        if row is None:
+            self.setHtml(
+                '<p style="color:gray">Select a product to see it field by field, '
+                "next to what Stripe has.</p>"
+            )
+            return
+        parts = [self._header(row), self._fields(row)]
+        if row.variants:
+            parts.append(self._variants(row))
+        if row.plan is not None and row.plan.operations:
+            ops = "".join(f"<li>{escape(op.summary)}</li>" for op in row.plan.operations)
+            parts.append(f"<h3>A sync would</h3><ul>{ops}</ul>")
+        parts.append(self._links(row))
+        parts.append(self._journal())
+        self.setHtml("".join(parts))
+
+    def _header(self, row: ProductRow) -> str:
+        colour = self._colors.state_text.get(row.state)
+        state = STATE_LABELS.get(row.state, row.state)
+        style = f"color:{colour.name()}" if colour is not None else ""
+        name = row.name if row.has_local else (row.stripe_name or row.name)
+        html = (
+            f"<h2 style='margin-bottom:2px'>{escape(name)}</h2>"
+            f"<p><code>{escape(row.product_id)}</code> · "
+            f"<b style='{style}'>{escape(state)}</b></p>"
+        )
+        if row.error:
+            html += f"<p style='color:#d32f2f'><b>Last sync failed:</b> {escape(row.error)}</p>"
+        if row.not_ready_reason:
+            html += f"<p><b>Not ready:</b> {escape(row.not_ready_reason)}</p>"
+        if not row.has_local:
+            html += (
+                "<p>This product was created by this tool in Stripe but has no row in the "
+                "catalog any more. Archive it if it should not be sold.</p>"
+            )
+        return html
+
+    def _fields(self, row: ProductRow) -> str:
+        diffs = {d.field: d for d in row.differences}
+        written = row.last_written or {}
+        local_active = "archived" if row.sell_status == "internal" else "active"
+        lines = [
+            ("name", "Name", row.name if row.has_local else None, row.stripe_name),
+            ("description", "Description", row.description, row.stripe_description),
+            (
+                "price",
+                "Price",
+                format_cents(row.local_price_cents, row.currency) if row.has_local else None,
+                format_cents(row.stripe_price_cents, row.currency),
+            ),
+            ("metadata.sell_status", "Sell status", row.sell_status, row.stripe_sell_status),
+            ("active", "Status", local_active if row.has_local else None, row.stripe_status),
+        ]
+        background = self._colors.differs_background.name()
+        out = [
+            "<h3>Fields</h3><table cellspacing='0' cellpadding='4' width='100%'>"
+            "<tr><th align='left'>Field</th><th align='left'>Catalog</th>"
+            "<th align='left'>Stripe</th><th align='left'>Last written</th></tr>"
+        ]
+        for key, label, local, stripe in lines:
+            diff = diffs.get(key)
+            style = f" style='background:{background}'" if diff else ""
+            if diff is not None and key != "price":
+                local, stripe = diff.local, diff.stripe
+            out.append(
+                f"<tr{style}><td>{label}</td><td>{_cell(local)}</td><td>{_cell(stripe)}</td>"
+                f"<td>{_cell(written.get(key) or written.get(key.split('.')[-1]))}</td></tr>"
+            )
+        out.append("</table>")
+        return "".join(out)
+
+    def _variants(self, row: ProductRow) -> str:
+        urls = self._detail.urls if self._detail else {}
+        background = self._colors.differs_background.name()
+        out = [
+            "<h3>Variants</h3><table cellspacing='0' cellpadding='4' width='100%'>"
+            "<tr><th align='left'>Variant</th><th align='right'>Catalog</th>"
+            "<th align='right'>Stripe</th><th align='left'>Stripe price</th></tr>"
+        ]
+        for v in row.variants:
+            style = f" style='background:{background}'" if v.differs else ""
+            price_id = v.stripe_price_id
+            if price_id and price_id in urls:
+                link = f"<a href='{escape(urls[price_id])}'>{escape(price_id)}</a>"
+            else:
+                link = _cell(price_id)
+            out.append(
+                f"<tr{style}><td>{escape(v.label)}</td>"
+                f"<td align='right'>{_cell(format_cents(v.local_price_cents, v.currency))}</td>"
+                f"<td align='right'>{_cell(format_cents(v.stripe_price_cents, v.currency))}</td>"
+                f"<td>{link}</td></tr>"
+            )
+        out.append("</table>")
+        return "".join(out)
+
+    def _links(self, row: ProductRow) -> str:
+        if not row.stripe_product_id:
+            return "<p style='color:gray'>Not in Stripe yet.</p>"
+        urls = self._detail.urls if self._detail else {}
+        links = []
+        for stripe_id, what in ((row.stripe_product_id, "product"), (row.stripe_price_id, "price")):
+            if stripe_id and stripe_id in urls:
+                links.append(
+                    f"<a href='{escape(urls[stripe_id])}'>Open the {what} in the Stripe "
+                    f"dashboard</a> <code>{escape(stripe_id)}</code>"
+                )
+        if not links:
+            return f"<p>Stripe product <code>{escape(row.stripe_product_id)}</code></p>"
+        return "<p>" + "<br>".join(links) + "</p>"
+
+    def _journal(self) -> str:
+        if self._detail is None:
+            return "<h3>Journal</h3><p style='color:gray'>Loading…</p>"
+        entries = self._detail.journal
+        if not entries:
+            return "<h3>Journal</h3><p style='color:gray'>No writes recorded yet.</p>"
+        return (
+            "<h3>Journal</h3><table cellpadding='3'>" + "".join(map(_entry, entries)) + "</table>"
+        )
+
+    def _open(self, url: QUrl) -> None:
+        self.link_opened.emit(url.toString())
+        QDesktopServices.openUrl(url)
+
+
+def _entry(entry: JournalEntry) -> str:
+    when = entry.at.strftime("%Y-%m-%d %H:%M:%S")
+    text = escape(entry.summary)
+    if entry.error:
+        text += f" <span style='color:#d32f2f'>failed: {escape(entry.error)}</span>"
+    if entry.request_id:
+        text += f" <span style='color:gray'>({escape(entry.request_id)})</span>"
+    return f"<tr><td style='color:gray'>{when}</td><td>{text}</td></tr>"

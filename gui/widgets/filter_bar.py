@@ -1,0 +1,68 @@
+"""The filter bar: a search field over id and name, and a state filter with counts."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
+
+from core.rows import ProductRow
+from gui.models.product_filter import STATE_FILTERS, matches_state
+
+
+class FilterBar(QWidget):
+    """Emits `text_changed` and `state_changed` (a STATE_FILTERS key) as the operator filters."""
+
+    text_changed = Signal(str)
+    state_changed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Search product id or name…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search products")
+        self.state = QComboBox(self)
+        self.state.setAccessibleName("State filter")
+        self.state.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        for key, label in STATE_FILTERS.items():
+            self.state.addItem(label, key)
+        self.shown = QLabel(self)
+        self.shown.setMinimumWidth(120)
+        self.shown.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.addWidget(self.search, 3)
+        label = QLabel("&Show:", self)
+        label.setBuddy(self.state)
+        layout.addWidget(label)
+        layout.addWidget(self.state)
+        layout.addWidget(self.shown)
+        self.search.textChanged.connect(self.text_changed)
+        self.state.currentIndexChanged.connect(
+            lambda _index: self.state_changed.emit(self.current_state())
+        )
+
+    def current_state(self) -> str:
+        """The selected state filter key."""
+        return str(self.state.currentData())
+
+    def set_state(self, key: str) -> None:
+        """Select a state filter (emits state_changed when it changes)."""
+        index = self.state.findData(key)
+        if index < 0:
+            raise ValueError(f"unknown state filter {key!r}")
+        self.state.setCurrentIndex(index)
+
+    def set_counts(self, rows: list[ProductRow]) -> None:
+        """Show how many products each state filter would keep."""
+        counts: Counter[str] = Counter(row.state for row in rows)
+        counts["failed"] = sum(1 for row in rows if matches_state(row, "failed"))
+        for i, (key, label) in enumerate(STATE_FILTERS.items()):
+            count = len(rows) if key == "all" else counts.get(key, 0)
+            self.state.setItemText(i, f"{label} ({count})")
+
+    def set_shown(self, shown: int, total: int) -> None:
+        """Say how many of the products the table shows."""
+        self.shown.setText(f"{shown} of {total} shown" if shown != total else f"{total} products")

@@ -1,0 +1,51 @@
+"""A banner under the toolbar saying which mode the window is in; red and loud in live mode."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+
+from core.engine.types import AccountInfo
+from core.rows import Mode
+from gui.theme import LIVE_RED, is_dark
+
+
+class ModeBanner(QWidget):
+    """Shows the mode and account; `is_live` tells whether the live warning is up."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setAccessibleName("Mode banner")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.addWidget(self.label)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.is_live = False
+        self.set_mode("sandbox", None)
+
+    def set_mode(self, mode: Mode, account: AccountInfo | None) -> None:
+        """Show the banner for this mode and account (None while connecting or after an error)."""
+        self.is_live = mode == "live"
+        dark = is_dark(self.palette())
+        who = f"{escape(account.name)} ({escape(account.id)})" if account else "connecting…"
+        if mode == "live":
+            text = (
+                f"<b>LIVE MODE</b> — {who}. Every write changes real products that real "
+                "customers can buy."
+            )
+            style = f"background:{LIVE_RED}; color:white; font-size:11pt;"
+        elif mode == "test":
+            text = f"<b>Test mode</b> — {who}. Stripe test data only; no real money moves."
+            style = "background:#3a3000; color:#ffe9a6;" if dark else "background:#fff4d6;"
+        else:
+            text = (
+                f"<b>Sandbox</b> — {who}. A local stand-in for Stripe: nothing leaves this "
+                "computer. Switch to Test or Live and add a key with Keys… to work on Stripe."
+            )
+            style = "background:#0d2a45; color:#d6ebff;" if dark else "background:#e3f1fd;"
+        self.setStyleSheet(f"ModeBanner {{ {style} }} QLabel {{ {style} }}")
+        self.label.setText(text)

@@ -1,0 +1,245 @@
+"""A small in-memory workspace with the same interface as `core.workspace.Workspace`.
+
+It keeps a local catalog and a pretend Stripe side, computes rows and plans the way the real one
+does in spirit (create / update / archive), records every call, and can be made to block or fail,
+so window tests can check what the window asks for and what it shows.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from core.engine.types import (
+    AccountInfo,
+    CancelToken,
+    FieldDiff,
+    Operation,
+    ProductPlan,
+    ProgressCallback,
+    ProgressEvent,
+)
+from core.errors import StripeAuthError
+from core.models import StripeSyncResult
+from core.rows import JournalEntry, Mode, ProductRow
+
+
+def make_row(product_id: str, **fields: Any) -> ProductRow:
+    """A ProductRow with sensible defaults (in sync, $10.00, available)."""
+    values: dict[str, Any] = {
+        "product_id": product_id,
+        "name": f"Product {product_id}",
+        "state": "in_sync",
+        "local_price_cents": 1000,
+        "stripe_price_cents": 1000,
+        "sell_status": "available",
+        "stripe_sell_status": "available",
+        "stripe_status": "active",
+        "stripe_product_id": product_id,
+        "stripe_price_id": f"price_{product_id}",
+    }
+    values.update(fields)
+    values.setdefault("stripe_name", values["name"])
+    return ProductRow(**values)
+
+
+@dataclass
+class Local:
+    name: str
+    price: int
+    sell_status: str = "available"
+
+
+@dataclass
+class Remote:
+    name: str
+    price: int
+    active: bool = True
+
+
+@dataclass
+class FakeWorkspace:
+    """The workspace interface over two dicts; `gate` (if set) blocks each product of a sync."""
+
+    mode: Mode = "sandbox"
+    local: dict[str, Local] = field(default_factory=dict)
+    remote: dict[str, Remote] = field(default_factory=dict)
+    account_info: AccountInfo = AccountInfo("acct_fake123", "Fake Shop", False)
+    calls: list[tuple[str, Any]] = field(default_factory=list)
+    fail_ids: set[str] = field(default_factory=set)  # products whose sync fails
+    gate: threading.Event | None = None  # set() to let each product through
+    entered: threading.Event = field(default_factory=threading.Event)
+    auth_error: bool = False
+    journal_entries: list[JournalEntry] = field(default_factory=list)
+    closed: bool = False
+
+    @classmethod
+    def sample(cls, **kwargs: Any) -> FakeWorkspace:
+        """Five products: in sync, differing name, differing price, missing, archived; one orphan."""
+        ws = cls(**kwargs)
+        ws.local = {
+            "p-sync": Local("Mug", 1200),
+            "p-name": Local("Poster (large)", 2500),
+            "p-price": Local("Tote bag", 13000),
+            "p-new": Local("Sticker", 300),
+            "p-int": Local("Prototype", 5000, "internal"),
+        }
+        ws.remote = {
+            "p-sync": Remote("Mug", 1200),
+            "p-name": Remote("Poster", 2500),
+            "p-price": Remote("Tote bag", 12000),
+            "p-int": Remote("Prototype", 5000, active=False),
+            "p-gone": Remote("Old hoodie", 4000),
+        }
+        return ws
+
+    # -- the Workspace interface --------------------------------------------------------------
+
+    def account(self) -> AccountInfo:
+        self.calls.append(("account", None))
+        if self.auth_error:
+            raise StripeAuthError(
+                "Stripe refused the key sk_test_…abcd.", hint="Check the key in Keys…."
+            )
+        return self.account_info
+
+    def status(self, ids: Sequence[str] | None = None) -> list[ProductRow]:
+        self.calls.append(("status", ids))
+        every = sorted(set(self.local) | set(self.remote))
+        return [self._row(pid) for pid in every if ids is None or pid in ids]
+
+    def plan(self, ids: Sequence[str] | None = None) -> list[ProductPlan]:
+        self.calls.append(("plan", None if ids is None else list(ids)))
+        return [self._plan(pid) for pid in sorted(self.local) if ids is None or pid in ids]
+
+    def sync(
+        self,
+        plans_or_ids: Any = None,
+        *,
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> list[StripeSyncResult]:
+        plans = [p if isinstance(p, ProductPlan) else self._plan(p) for p in plans_or_ids or []]
+        self.calls.append(("sync", [p.product_id for p in plans]))
+        results = []
+        for done, plan in enumerate(plans):
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            if progress is not None:
+                progress(ProgressEvent(done, len(plans), plan.product_id))
+            if self.gate is not None:
+                self.entered.set()
+                self.gate.wait(10)
+                self.gate.clear()
+            results.append(self._apply(plan))
+        if progress is not None:
+            progress(ProgressEvent(len(plans), len(plans), None))
+        return results
+
+    def archive(
+        self,
+        ids: Sequence[str],
+        *,
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> list[StripeSyncResult]:
+        self.calls.append(("archive", list(ids)))
+        results = []
+        for pid in ids:
+            if pid in self.remote:
+                self.remote[pid].active = False
+            results.append(StripeSyncResult(product_id=pid, action="archived"))
+        return results
+
+    def journal(self, product_id: str | None = None, limit: int = 50) -> list[JournalEntry]:
+        self.calls.append(("journal", product_id))
+        hits = [e for e in self.journal_entries if product_id in (None, e.product_id)]
+        return hits[:limit]
+
+    def reset_client(self) -> AccountInfo:
+        self.calls.append(("reset_client", None))
+        return self.account()
+
+    def dashboard_url(self, stripe_id: str) -> str:
+        kind = "prices" if stripe_id.startswith("price_") else "products"
+        return f"https://dashboard.stripe.com/test/{kind}/{stripe_id}"
+
+    def close(self) -> None:
+        self.calls.append(("close", None))
+        self.closed = True
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _row(self, pid: str) -> ProductRow:
+        loc, rem = self.local.get(pid), self.remote.get(pid)
+        diffs = self._diffs(pid)
+        if loc is None:
+            assert rem is not None
+            return ProductRow(
+                product_id=pid,
+                name=rem.name,
+                state="orphaned",
+                has_local=False,
+                stripe_product_id=pid,
+                stripe_status="active" if rem.active else "archived",
+                stripe_name=rem.name,
+                stripe_price_cents=rem.price,
+            )
+        if rem is None:
+            state = "missing"
+        elif diffs:
+            state = "differs"
+        else:
+            state = "archived" if not rem.active else "in_sync"
+        return ProductRow(
+            product_id=pid,
+            name=loc.name,
+            state=state,
+            local_price_cents=loc.price,
+            sell_status=loc.sell_status,
+            stripe_product_id=pid if rem else None,
+            stripe_status="missing" if rem is None else ("active" if rem.active else "archived"),
+            stripe_name=rem.name if rem else None,
+            stripe_price_cents=rem.price if rem else None,
+            stripe_price_id=f"price_{pid}" if rem else None,
+            stripe_sell_status=loc.sell_status if rem else None,
+            differences=diffs,
+            last_synced_at=datetime(2026, 1, 2, 3, 4, tzinfo=UTC) if rem else None,
+        )
+
+    def _diffs(self, pid: str) -> list[FieldDiff]:
+        loc, rem = self.local.get(pid), self.remote.get(pid)
+        if loc is None or rem is None:
+            return []
+        out = []
+        if loc.name != rem.name:
+            out.append(FieldDiff(field="name", local=loc.name, stripe=rem.name))
+        if loc.price != rem.price:
+            out.append(FieldDiff(field="price", local=f"{loc.price}", stripe=f"{rem.price}"))
+        return out
+
+    def _plan(self, pid: str) -> ProductPlan:
+        loc, rem = self.local[pid], self.remote.get(pid)
+        if rem is None:
+            op = Operation(kind="create_product", product_id=pid, summary=f"create {loc.name}")
+            return ProductPlan(product_id=pid, action="created", operations=[op])
+        ops = []
+        for diff in self._diffs(pid):
+            kind = "update_product" if diff.field == "name" else "create_price"
+            summary = f"{diff.field} {diff.stripe!r} → {diff.local!r}"
+            ops.append(Operation(kind=kind, product_id=pid, target_id=pid, summary=summary))
+        action = "updated" if ops else "skipped"
+        return ProductPlan(product_id=pid, action=action, stripe_product_id=pid, operations=ops)
+
+    def _apply(self, plan: ProductPlan) -> StripeSyncResult:
+        pid = plan.product_id
+        if pid in self.fail_ids:
+            return StripeSyncResult(
+                product_id=pid, action="failed", error="Stripe refused the price: amount too large"
+            )
+        loc = self.local[pid]
+        self.remote[pid] = Remote(loc.name, loc.price, loc.sell_status != "internal")
+        return StripeSyncResult(product_id=pid, action=plan.action, stripe_product_id=pid)
