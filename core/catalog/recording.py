@@ -1,0 +1,136 @@
+"""What a sync leaves behind locally: journal rows from the engine's writes, and the snapshot."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from core.catalog.journal import SYNC_FAILED, JournalRecord
+from core.catalog.links import LinkMap
+from core.catalog.snapshots import Snapshot
+from core.catalog.store import WriteBack
+from core.engine.money import format_money
+from core.engine.types import ProductPlan, RemoteCatalog, WriteRecord
+from core.models import StripeSyncResult
+
+
+def _json_safe(value: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = json.loads(json.dumps(value, default=str))
+    return out
+
+
+def _before(record: WriteRecord, remote: RemoteCatalog) -> dict[str, Any] | None:
+    """The written object's owned fields as they were, for the fields the write changed."""
+    op = record.operation
+    target = op.target_id
+    if not target:
+        return None
+    keys = [k for k in op.params if k not in ("expand",)]
+    product = remote.products.get(target)
+    if product is not None:
+        data = product.model_dump(exclude={"prices"})
+        return _json_safe({k: data.get(k) for k in keys})
+    for candidate in remote.products.values():
+        for price in candidate.prices:
+            if price.id == target:
+                pdata = price.model_dump()
+                return _json_safe({k: pdata.get(k) for k in keys})
+    return None
+
+
+def journal_record(
+    record: WriteRecord, remote: RemoteCatalog, *, account_id: str, mode: str
+) -> JournalRecord:
+    """A journal row for one write the engine made (or tried to make)."""
+    op = record.operation
+    return JournalRecord(
+        at=datetime.now(UTC),
+        mode=mode,
+        account_id=account_id,
+        product_id=op.product_id,
+        operation=op.kind,
+        summary=op.summary,
+        stripe_object_id=record.stripe_object_id,
+        request_id=record.request_id,
+        before=_before(record, remote),
+        after=_json_safe(dict(op.params)),
+        error=record.error,
+    )
+
+
+def snapshot_fields(plan: ProductPlan) -> dict[str, str]:
+    """The owned fields the sync brought Stripe to (what the tool last wrote)."""
+    product = plan.product
+    if product is None:
+        return {}
+    fields = {
+        "name": product.name,
+        "description": product.description or "",
+        "active": "true" if product.wants_active else "false",
+        "metadata.sell_status": product.sell_status,
+        "currency": product.currency,
+    }
+    if plan.variants:
+        for variant in plan.variants:
+            amount = variant.unit_amount(product.price_cents)
+            fields[f"variant:{variant.id}.price"] = format_money(amount, product.currency)
+    else:
+        fields["price"] = format_money(product.price_cents, product.currency)
+    return fields
+
+
+def build_write_back(
+    result: StripeSyncResult,
+    plan: ProductPlan | None,
+    journal: list[JournalRecord],
+    *,
+    account_id: str,
+    mode: str,
+    own_columns: bool,
+) -> WriteBack:
+    """The local record of one product's sync (links, snapshot, journal)."""
+    failed = bool(result.error) or result.action == "failed"
+    records = list(journal)
+    if failed and not any(r.error for r in records):
+        records.append(
+            JournalRecord(
+                at=datetime.now(UTC),
+                mode=mode,
+                account_id=account_id,
+                product_id=result.product_id,
+                operation=SYNC_FAILED,
+                summary="sync failed",
+                error=result.error or "failed",
+            )
+        )
+    return WriteBack(
+        account_id=account_id,
+        mode=mode,
+        product_id=result.product_id,
+        stripe_product_id=result.stripe_product_id,
+        stripe_price_id=result.stripe_price_id,
+        variant_prices={vp.variant_id: vp.stripe_price_id for vp in result.variant_prices},
+        snapshot=None if failed or plan is None else snapshot_fields(plan),
+        journal=records,
+        own_catalog_columns=own_columns,
+    )
+
+
+def needs_write(wb: WriteBack, links: LinkMap, snapshots: dict[str, Snapshot]) -> bool:
+    """Whether a write-back changes anything (a no-op sync of a linked product writes nothing)."""
+    if wb.journal:
+        return True
+    pid = wb.product_id
+    if wb.stripe_product_id and links.products.get(pid) != wb.stripe_product_id:
+        return True
+    if wb.stripe_price_id and links.prices.get(pid) != wb.stripe_price_id:
+        return True
+    for vid, price in wb.variant_prices.items():
+        if links.variant_prices.get(vid) != price:
+            return True
+    if wb.snapshot is not None:
+        old = snapshots.get(pid)
+        if old is None or old.fields != wb.snapshot:
+            return True
+    return False

@@ -1,0 +1,344 @@
+"""The one façade the command line and the window both use: catalog + Stripe + journal.
+
+`Workspace.open(...)` opens the catalog and prepares a gateway for the mode (sandbox: an in-process
+Stripe sandbox on loopback, no key needed). Reading Stripe is lazy: nothing goes over the network
+until `account()`, `status()`, `plan()` or `sync()` is called.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import Any
+
+from core import paths
+from core.catalog.errors import CatalogError
+from core.catalog.journal import JournalRecord
+from core.catalog.recording import build_write_back, journal_record, needs_write
+from core.catalog.status import Evaluation, evaluate
+from core.catalog.store import CatalogStore
+from core.engine.apply import apply_plan
+from core.engine.client import reset_stripe_client
+from core.engine.fetch import fetch_remote
+from core.engine.gateway import StripeGateway
+from core.engine.types import (
+    AccountInfo,
+    CancelToken,
+    ProductPlan,
+    ProgressCallback,
+    ProgressEvent,
+    RemoteCatalog,
+    SyncCancelledError,
+    WriteRecord,
+)
+from core.errors import ConfigurationError, SyncAdminError
+from core.keys import check_key_mode
+from core.models import StripeSyncResult
+from core.rows import JournalEntry, Mode, ProductRow
+from core.settings import Settings, load_settings
+
+# A well-formed test key for the in-process sandbox (it accepts any sk_test_ key).
+SANDBOX_KEY = "sk_test_sandboxLocal0000"
+MODES: tuple[Mode, ...] = ("sandbox", "test", "live")
+
+
+class Workspace:
+    """One catalog, one Stripe account and mode; see the module docstring."""
+
+    def __init__(
+        self,
+        *,
+        mode: Mode,
+        catalog: CatalogStore,
+        api_key: str,
+        api_base: str | None,
+        rate_limit: float | None,
+        settings: Settings,
+        sandbox: Any = None,
+    ) -> None:
+        self.mode: Mode = mode
+        self.catalog = catalog
+        self.settings = settings
+        self._api_key = api_key
+        self._api_base = api_base
+        self._rate_limit = rate_limit
+        self._sandbox = sandbox
+        self._gateway = self._new_gateway()
+
+    # ----------------------------------------------------------------------------- opening
+    @classmethod
+    def open(
+        cls,
+        *,
+        db_url: str | None = None,
+        mode: Mode = "sandbox",
+        api_key: str | None = None,
+        api_base: str | None = None,
+        rate_limit: float | None = None,
+    ) -> Workspace:
+        """Open the catalog (`db_url`, else the setting, else the default SQLite file) for `mode`.
+
+        sandbox: starts the local Stripe sandbox (state kept in the user data folder), no key.
+        test/live: the key is `api_key`, else STRIPE_SECRET_KEY; its mode must match.
+        """
+        if mode not in MODES:
+            raise ConfigurationError(
+                f"Unknown mode {mode!r}.", hint="Use one of: sandbox, test, live."
+            )
+        settings = load_settings()
+        sandbox = None
+        if mode == "sandbox":
+            key = SANDBOX_KEY
+        else:
+            key = (api_key or os.environ.get("STRIPE_SECRET_KEY") or "").strip()
+            if not key:
+                raise ConfigurationError(
+                    f"No Stripe key for {mode} mode.",
+                    hint=f"Set STRIPE_SECRET_KEY to your sk_{mode}_… key, or save one with Keys… "
+                    "in the window.",
+                )
+            check_key_mode(key, "live" if mode == "live" else "test")
+            api_base = api_base or os.environ.get("STRIPE_API_BASE") or None
+        catalog = CatalogStore.open(db_url or settings.db_url)
+        try:
+            if mode == "sandbox":
+                from core.sandbox import SandboxServer
+
+                sandbox = SandboxServer(port=0, state_file=paths.sandbox_state_file()).start()
+                api_base = sandbox.url
+            return cls(
+                mode=mode,
+                catalog=catalog,
+                api_key=key,
+                api_base=api_base,
+                rate_limit=rate_limit,
+                settings=settings,
+                sandbox=sandbox,
+            )
+        except BaseException:
+            catalog.close()
+            if sandbox is not None:
+                sandbox.stop()
+            raise
+
+    def _new_gateway(self) -> StripeGateway:
+        return StripeGateway.create(
+            self._api_key, api_base=self._api_base, rate_limit=self._rate_limit
+        )
+
+    @property
+    def gateway(self) -> StripeGateway:
+        """The gateway in use (its `stats` count the calls made)."""
+        return self._gateway
+
+    @property
+    def sandbox_url(self) -> str | None:
+        """The in-process sandbox's address (sandbox mode only)."""
+        return str(self._sandbox.url) if self._sandbox is not None else None
+
+    # ----------------------------------------------------------------------------- reading
+    def account(self) -> AccountInfo:
+        """The Stripe account of the key (network on first call, then cached)."""
+        return self._gateway.account()
+
+    def _evaluate(
+        self, ids: Sequence[str] | None, remote: RemoteCatalog | None = None
+    ) -> tuple[Evaluation, RemoteCatalog]:
+        account = self.account()
+        records = self.catalog.list_records(ids)
+        remote = remote if remote is not None else fetch_remote(self._gateway)
+        missing: list[str] = []
+        if ids is not None:
+            found = {r.id for r in records}
+            missing = [i for i in dict.fromkeys(ids) if i not in found]
+        evaluation = evaluate(
+            records,
+            remote,
+            links=self.catalog.links(account.id, self.mode),
+            snapshots=self.catalog.snapshots(account.id, self.mode),
+            last_errors=self.catalog.last_errors(account.id, self.mode),
+            currency=self.settings.currency,
+            include_orphans=ids is None,
+            orphan_ids=missing,
+        )
+        shown = {row.product_id for row in evaluation.rows} | {
+            row.stripe_product_id for row in evaluation.rows if row.stripe_product_id
+        }
+        unknown = [i for i in missing if i not in shown]
+        if unknown:
+            raise CatalogError(
+                f"No product {unknown[0]!r} in the catalog {self.catalog.display_url}.",
+                hint="Check the id (the status command lists them all).",
+            )
+        return evaluation, remote
+
+    def status(self, ids: Sequence[str] | None = None) -> list[ProductRow]:
+        """One row per product (and per product orphaned in Stripe when `ids` is None)."""
+        return self._evaluate(ids)[0].rows
+
+    def plan(self, ids: Sequence[str] | None = None) -> list[ProductPlan]:
+        """What a sync would do for each product that can be synced; nothing is written."""
+        evaluation, _ = self._evaluate(ids)
+        return list(evaluation.plans.values())
+
+    def journal(self, product_id: str | None = None, limit: int = 50) -> list[JournalEntry]:
+        """The newest journal entries of this mode, newest first."""
+        return self.catalog.journal(product_id, limit, mode=self.mode)
+
+    # ----------------------------------------------------------------------------- writing
+    def sync(
+        self,
+        plans_or_ids: Sequence[ProductPlan] | Sequence[str] | None = None,
+        *,
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> list[StripeSyncResult]:
+        """Apply plans (re-checked against fresh Stripe state) or sync ids; write back per product.
+
+        Given plans, a product whose fresh plan differs from the approved one is not touched: its
+        result fails with a message saying so. Raises SyncCancelledError (with the results so far)
+        when cancelled; run-level errors (bad key, Stripe unreachable) raise after recording.
+        """
+        approved: dict[str, ProductPlan] | None = None
+        ids: list[str] | None
+        if plans_or_ids is None:
+            ids = None
+        else:
+            items = list(plans_or_ids)
+            if all(isinstance(i, ProductPlan) for i in items):
+                approved = {p.product_id: p for p in items if isinstance(p, ProductPlan)}
+                ids = list(approved)
+            else:
+                ids = [str(i) for i in items]
+            if not ids:
+                return []
+        evaluation, remote = self._evaluate(ids)
+        account = self.account()
+        links = self.catalog.links(account.id, self.mode)
+        snapshots = self.catalog.snapshots(account.id, self.mode)
+        own = self.settings.owns_catalog_columns(account.id, self.mode)
+        order = ids if ids is not None else [r.product_id for r in evaluation.rows if r.has_local]
+        order = [
+            i for i in dict.fromkeys(order) if i in evaluation.plans or i in evaluation.not_ready
+        ]
+        total = len(order)
+        results: list[StripeSyncResult] = []
+        if progress:
+            progress(ProgressEvent(0, total, None, "starting"))
+        for done, pid in enumerate(order, start=1):
+            if cancel is not None and cancel.cancelled:
+                raise SyncCancelledError(results, total)
+            if pid in evaluation.not_ready:
+                result = StripeSyncResult(
+                    product_id=pid,
+                    action="skipped",
+                    changes=[f"not ready: {evaluation.not_ready[pid]}"],
+                )
+            else:
+                plan = evaluation.plans[pid]
+                refused = approved is not None and _changed(approved[pid], plan)
+                if refused:
+                    result = StripeSyncResult(
+                        product_id=pid,
+                        action="failed",
+                        stripe_product_id=plan.stripe_product_id,
+                        error="The catalog or Stripe changed since this plan was shown; nothing "
+                        "was written for this product. Review the new plan and sync again.",
+                    )
+                else:
+                    result = self._apply_one(plan, remote, account, links, snapshots, own, cancel)
+            results.append(result)
+            if progress:
+                progress(ProgressEvent(done, total, pid, result.action))
+        return results
+
+    def _apply_one(
+        self,
+        plan: ProductPlan,
+        remote: RemoteCatalog,
+        account: AccountInfo,
+        links: Any,
+        snapshots: Any,
+        own: bool,
+        cancel: CancelToken | None,
+    ) -> StripeSyncResult:
+        journal: list[JournalRecord] = []
+
+        def on_write(record: WriteRecord) -> None:
+            journal.append(journal_record(record, remote, account_id=account.id, mode=self.mode))
+
+        try:
+            result = apply_plan(plan, self._gateway, cancel=cancel, on_write=on_write)
+        except SyncAdminError as err:
+            # A run-level failure (bad key, Stripe unreachable): record what happened, then stop.
+            failed = StripeSyncResult(product_id=plan.product_id, action="failed", error=str(err))
+            self.catalog.write_back(
+                build_write_back(
+                    failed, plan, journal, account_id=account.id, mode=self.mode, own_columns=own
+                )
+            )
+            raise
+        wb = build_write_back(
+            result, plan, journal, account_id=account.id, mode=self.mode, own_columns=own
+        )
+        record = None
+        if own:
+            record = self.catalog.get_record(plan.product_id)
+        stale_columns = record is not None and (
+            record.product.get("stripe_product_id") != wb.stripe_product_id
+        )
+        if stale_columns or needs_write(wb, links, snapshots):
+            self.catalog.write_back(wb)
+        return result
+
+    def archive(
+        self,
+        ids: Sequence[str],
+        *,
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> list[StripeSyncResult]:
+        """Mark products internal locally (one transaction each), then sync them (archives)."""
+        for pid in ids:
+            if not self.catalog.set_sell_status(pid, "internal"):
+                raise CatalogError(
+                    f"No product {pid!r} in the catalog {self.catalog.display_url}.",
+                    hint="Check the id (the status command lists them all).",
+                )
+        return self.sync(list(ids), progress=progress, cancel=cancel)
+
+    # ----------------------------------------------------------------------------- client
+    def reset_client(self) -> AccountInfo:
+        """Drop cached Stripe clients, build a fresh gateway and check the account again."""
+        reset_stripe_client()
+        self._gateway = self._new_gateway()
+        return self.account()
+
+    def dashboard_url(self, stripe_id: str) -> str:
+        """Where a Stripe product is shown: the Dashboard, or the sandbox's own URL."""
+        if self._sandbox is not None:
+            return f"{self._sandbox.url}/v1/products/{stripe_id}"
+        prefix = "" if self.mode == "live" else "test/"
+        return f"https://dashboard.stripe.com/{prefix}products/{stripe_id}"
+
+    def close(self) -> None:
+        """Stop the in-process sandbox and release the database."""
+        if self._sandbox is not None:
+            self._sandbox.stop()
+            self._sandbox = None
+        self.catalog.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def _changed(approved: ProductPlan, fresh: ProductPlan) -> bool:
+    """Whether a fresh plan would write something other than what the operator approved."""
+
+    def shape(plan: ProductPlan) -> list[tuple[object, ...]]:
+        return [(o.kind, o.variant_id, o.target_id, repr(o.params)) for o in plan.operations]
+
+    return approved.action != fresh.action or shape(approved) != shape(fresh)
