@@ -87,6 +87,26 @@ def _leaks(files: list[Path], keys: list[str]) -> list[str]:
     return found
 
 
+def _sync_both_modes_through_the_workspace(store: SecretStore) -> None:
+    """Open the default catalog in test and live mode against a sandbox (its state file in the
+    data folder, so it is scanned too) with the stored keys, and sync everything."""
+    from core import paths
+    from core.sandbox import SandboxServer
+    from core.workspace import Workspace
+
+    state = paths.data_dir() / "leak-test-sandbox.json"
+    with SandboxServer(port=0, state_file=state) as server:
+        for mode in ("test", "live"):
+            workspace = Workspace.open(mode=mode, api_key=store.get(mode), api_base=server.url)
+            try:
+                results = workspace.sync()
+                assert results
+                assert [r for r in results if r.action == "created"]
+            finally:
+                workspace.close()
+        assert server.writes()
+
+
 def test_a_session_with_keys_leaves_no_key_in_any_file(
     log_file: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
@@ -130,7 +150,9 @@ def test_a_session_with_keys_leaves_no_key_in_any_file(
 
         save_settings(Settings(mode="live"))
 
-    if _has("core.catalog"):
+    if _has("core.workspace"):
+        _sync_both_modes_through_the_workspace(store)
+    elif _has("core.catalog"):
         from core.catalog import CatalogStore
 
         catalog = CatalogStore.open()
@@ -146,7 +168,14 @@ def test_a_session_with_keys_leaves_no_key_in_any_file(
     assert "StripeAuthError: Stripe refused the API key" in log_text
 
     files = _user_files()
+    names = {path.name for path in files}
     assert log_file in files
+    if _has("core.settings"):
+        assert "settings.toml" in names
+    if _has("core.catalog"):
+        assert "catalog.sqlite3" in names
+    if _has("core.workspace"):
+        assert "leak-test-sandbox.json" in names
     assert _leaks(files, keys) == []
     out, err = capfd.readouterr()
     assert not [k for k in keys if k in out or k in err]
