@@ -1,0 +1,150 @@
+"""`sync_product_to_stripe` over HTTP against the sandbox: every case the seed promises."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from core import StripeSyncResult, sync_product_to_stripe
+from core.sandbox import SandboxServer
+from tests.core.engine import stripe_view as view
+from tests.core.engine.seed_examples import LIVE, PRE_SALE, SIMPLE, VARIANTS, WITH_VARIANTS
+
+pytestmark = pytest.mark.usefixtures("configured")
+
+
+def test_seed_simple_product_is_created_in_one_write(configured: SandboxServer) -> None:
+    result = sync_product_to_stripe(SIMPLE)
+    assert isinstance(result, StripeSyncResult)
+    assert (result.action, result.error) == ("created", None)
+    assert result.stripe_product_id == "material-8x8-v1"
+    assert [w.path for w in configured.writes()] == ["/v1/products"]
+    stored = view.product(configured, "material-8x8-v1")
+    assert stored["name"] == SIMPLE["name"]
+    assert stored["description"] == SIMPLE["description"]
+    assert stored["default_price"] == result.stripe_price_id
+    assert stored["metadata"] == {
+        "local_id": "material-8x8-v1",
+        "sell_status": "available",
+        "managed_by": "stripe-sync-admin",
+    }
+    [price] = view.prices(configured, "material-8x8-v1", active=True)
+    assert (price["unit_amount"], price["currency"]) == (12000, "usd")
+    assert result.request_ids and result.request_ids[0].startswith("req_")
+
+
+def test_seed_variants_get_one_price_each_first_is_default(configured: SandboxServer) -> None:
+    result = sync_product_to_stripe(WITH_VARIANTS, VARIANTS)
+    assert (result.action, result.error) == ("created", None)
+    by_variant = {v.variant_id: v.stripe_price_id for v in result.variant_prices}
+    assert list(by_variant) == ["material-8x8-v1-black", "material-8x8-v1-white"]
+    stored = view.product(configured, "material-8x8-v1")
+    assert stored["default_price"] == by_variant["material-8x8-v1-black"]
+    active = {p["id"]: p for p in view.prices(configured, "material-8x8-v1", active=True)}
+    assert set(active) == set(by_variant.values())
+    black = active[by_variant["material-8x8-v1-black"]]
+    assert black["nickname"] == "Material-8x8-V LED Panel — color BLACK"
+    assert black["metadata"]["variant_id"] == "material-8x8-v1-black"
+    white = active[by_variant["material-8x8-v1-white"]]
+    assert white["nickname"] == "Material-8x8-V LED Panel — color WHITE"
+    assert result.stripe_price_id == by_variant["material-8x8-v1-black"]
+
+
+@pytest.mark.parametrize("variants", [None, VARIANTS], ids=["simple", "variants"])
+def test_second_run_over_unchanged_data_is_skipped_with_zero_writes(
+    configured: SandboxServer, variants: list[dict[str, object]] | None
+) -> None:
+    first = sync_product_to_stripe(WITH_VARIANTS if variants else SIMPLE, variants)
+    configured.clear_log()
+    again = sync_product_to_stripe(WITH_VARIANTS if variants else SIMPLE, variants)
+    assert (again.action, again.error) == ("skipped", None)
+    assert configured.writes() == []
+    assert view.reads(configured) <= 2
+    assert again.stripe_product_id == first.stripe_product_id
+    assert again.stripe_price_id == first.stripe_price_id
+    assert again.variant_prices == first.variant_prices
+
+
+def test_pre_sale_to_live_replaces_the_price_in_the_safe_order(configured: SandboxServer) -> None:
+    before = sync_product_to_stripe(PRE_SALE)
+    old_price = before.stripe_price_id
+    configured.clear_log()
+    after = sync_product_to_stripe(LIVE)
+    assert (after.action, after.error) == ("updated", None)
+    new_price = after.stripe_price_id
+    assert new_price not in (None, old_price)
+    writes = [(w.path, w.params) for w in configured.writes()]
+    pid = "founder-edition-black"
+    assert [path for path, _ in writes] == [
+        f"/v1/products/{pid}",  # sell status pre-sale → available
+        "/v1/prices",  # 1. new price
+        f"/v1/products/{pid}",  # 2. default moved to it
+        f"/v1/prices/{old_price}",  # 3. old one archived
+    ]
+    assert writes[0][1]["metadata"] == {"sell_status": "available"}
+    assert writes[2][1]["default_price"] == new_price
+    assert writes[3][1]["active"] in ("false", False)
+    stored = view.product(configured, pid)
+    assert stored["default_price"] == new_price
+    assert [p["id"] for p in view.prices(configured, pid, active=True)] == [new_price]
+    assert [p["id"] for p in view.prices(configured, pid, active=False)] == [old_price]
+    assert any("$499.00" in change for change in after.changes)
+
+
+def test_internal_archives_and_back_to_sale_unarchives_the_same_product(
+    configured: SandboxServer,
+) -> None:
+    created = sync_product_to_stripe(SIMPLE)
+    archived = sync_product_to_stripe({**SIMPLE, "sell_status": "internal"})
+    assert (archived.action, archived.error) == ("archived", None)
+    stored = view.product(configured, "material-8x8-v1")
+    assert stored["active"] is False
+    assert stored["metadata"]["sell_status"] == "internal"
+    # Archiving a product leaves its price active (facts §2.6); that is not a difference.
+    assert sync_product_to_stripe({**SIMPLE, "sell_status": "internal"}).action == "skipped"
+    back = sync_product_to_stripe(SIMPLE)
+    assert (back.action, back.error) == ("updated", None)
+    assert back.stripe_product_id == created.stripe_product_id
+    assert view.product(configured, "material-8x8-v1")["active"] is True
+    assert len(view.products(configured)) == 1
+    # …and archiving again later is written again, not swallowed by an old idempotency key.
+    assert sync_product_to_stripe({**SIMPLE, "sell_status": "internal"}).action == "archived"
+    assert view.product(configured, "material-8x8-v1")["active"] is False
+
+
+def test_internal_product_never_in_stripe_is_skipped_and_nothing_created(
+    configured: SandboxServer,
+) -> None:
+    result = sync_product_to_stripe({**SIMPLE, "sell_status": "internal"})
+    assert (result.action, result.stripe_product_id, result.error) == ("skipped", None, None)
+    assert configured.writes() == []
+    assert view.products(configured) == []
+
+
+def test_hand_added_metadata_survives_an_update(configured: SandboxServer) -> None:
+    sync_product_to_stripe(SIMPLE)
+    view.raw_client(configured).v1.products.update(
+        "material-8x8-v1", params={"metadata": {"warehouse": "B2"}}
+    )
+    result = sync_product_to_stripe({**SIMPLE, "name": "Panel V2"})
+    assert result.action == "updated"
+    stored = view.product(configured, "material-8x8-v1")
+    assert stored["name"] == "Panel V2"
+    assert stored["metadata"]["warehouse"] == "B2"
+
+
+def test_bad_input_names_each_field_and_sends_nothing(configured: SandboxServer) -> None:
+    with pytest.raises(ValidationError) as info:
+        sync_product_to_stripe({**SIMPLE, "price_usd": -1, "sell_status": "gone"})
+    assert {e["loc"][0] for e in info.value.errors()} == {"price_usd", "sell_status"}
+    with pytest.raises(ValidationError) as info:
+        sync_product_to_stripe(SIMPLE, [{"id": "v1", "color": "RED", "inventory_count": -1}])
+    assert {e["loc"][0] for e in info.value.errors()} == {"inventory_count"}
+    assert configured.request_log == []
+
+
+def test_duplicate_variant_ids_fail_with_zero_requests(configured: SandboxServer) -> None:
+    result = sync_product_to_stripe(WITH_VARIANTS, [VARIANTS[0], VARIANTS[0]])
+    assert result.action == "failed"
+    assert "material-8x8-v1-black" in (result.error or "")
+    assert configured.request_log == []
