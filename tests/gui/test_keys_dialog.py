@@ -8,7 +8,9 @@ sandbox in the tests at the end.
 from __future__ import annotations
 
 import functools
+import os
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 
 import keyring.backends.fail
@@ -20,7 +22,7 @@ from core.engine.types import AccountInfo
 from core.errors import StripeAuthError, StripePermissionError
 from core.keys import KeyMode
 from core.sandbox import SandboxServer
-from core.secrets import SecretStore
+from core.secrets import MODES, SecretStore
 from gui.dialogs.keys_dialog import KeysDialog, verify_key_with_stripe
 
 TEST_KEY = "sk_test_51AbCdEfGhIjKlMnOpQrStUv1111"
@@ -366,3 +368,58 @@ def test_sandbox_verification_returns_the_account(
     _server, verify = sandbox_verify
     account = verify("live", "sk_live_51SandboxSecretKey0000abcd")
     assert account == AccountInfo(id="acct_1SandboxShop00", name="Sandbox Shop", livemode=True)
+
+
+# --- The whole path: real Secret Service, real verification against the sandbox ---------------
+
+
+@pytest.fixture
+def secret_service_store() -> Iterator[SecretStore]:
+    """A store on the session's Secret Service under a unique service name, emptied afterwards.
+
+    Skips without a usable Secret Service unless STRIPE_SYNC_REQUIRE_SERVICES=1 (CI), then fails.
+    """
+    required = os.environ.get("STRIPE_SYNC_REQUIRE_SERVICES") == "1"
+    store: SecretStore | None = None
+    if os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        from keyring.backends import SecretService
+
+        store = SecretStore(
+            service=f"stripe-sync-admin-test-{uuid.uuid4().hex}", backend=SecretService.Keyring()
+        )
+    if store is None or store.status != "ok":
+        reason = store.message if store else "no D-Bus session (DBUS_SESSION_BUS_ADDRESS unset)"
+        if required:
+            pytest.fail(f"STRIPE_SYNC_REQUIRE_SERVICES=1 but no usable Secret Service: {reason}")
+        pytest.skip(f"no usable Secret Service: {reason}")
+    yield store
+    for mode in MODES:
+        store.delete(mode)
+
+
+@pytest.mark.keyring
+def test_keyring_save_replace_and_delete_through_the_dialog(
+    qtbot: QtBot,
+    secret_service_store: SecretStore,
+    sandbox_verify: tuple[SandboxServer, Callable[[KeyMode, str], AccountInfo]],
+) -> None:
+    _server, verify = sandbox_verify
+    store = secret_service_store
+    dialog = _dialog(qtbot, store, verify)
+    assert "Secret Service" in dialog.backend_label.text()
+    assert dialog.banner.isHidden()
+
+    assert _save(qtbot, dialog, "live", LIVE_KEY)
+    assert _save(qtbot, dialog, "test", TEST_KEY)
+    assert _save(qtbot, dialog, "test", "rk_test_51SandboxFullRestricted00wxyz")
+
+    from keyring.backends import SecretService
+
+    again = SecretStore(service=store.service, backend=SecretService.Keyring())  # a later start
+    assert again.get("test") == "rk_test_51SandboxFullRestricted00wxyz"
+    assert again.get("live") == LIVE_KEY
+    assert "rk_test_…wxyz" in dialog.boxes["test"].current.text()
+
+    dialog.boxes["live"].delete_button.click()
+    assert again.get("live") is None
+    assert again.get("test") == "rk_test_51SandboxFullRestricted00wxyz"
