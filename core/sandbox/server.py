@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import threading
 from dataclasses import dataclass
 from http.server import ThreadingHTTPServer
@@ -38,7 +39,29 @@ class _HTTPServer(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], sandbox: SandboxServer) -> None:
         self.sandbox = sandbox
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
         super().__init__(address, SandboxHandler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def close_open_connections(self) -> None:
+        """End idle keep-alive connections so their handler threads finish."""
+        with self._open_lock:
+            open_now = list(self._open)
+        for conn in open_now:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
 
 class SandboxServer:
@@ -77,7 +100,7 @@ class SandboxServer:
             return self
         self._httpd = _HTTPServer((self.host, self._requested_port), self)
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, name="stripe-sandbox", daemon=True
+            target=self._httpd.serve_forever, args=(0.05,), name="stripe-sandbox", daemon=True
         )
         self._thread.start()
         return self
@@ -88,6 +111,7 @@ class SandboxServer:
         if httpd is None:
             return
         httpd.shutdown()
+        httpd.close_open_connections()
         httpd.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
@@ -97,7 +121,7 @@ class SandboxServer:
         """Serve in the calling thread until `stop()` or shutdown (used by the CLI)."""
         if self._httpd is None:
             self._httpd = _HTTPServer((self.host, self._requested_port), self)
-        self._httpd.serve_forever()
+        self._httpd.serve_forever(0.05)
 
     def __enter__(self) -> SandboxServer:
         return self.start()
