@@ -87,7 +87,7 @@ def _managed(product: RemoteProduct) -> bool:
 def _stripe_side(product: RemoteProduct | None) -> dict[str, object]:
     if product is None:
         return {"stripe_status": "missing"}
-    price = product.active_price_for_variant(None)
+    price = product.active_price_for_variant(None) or product.default_price_object()
     status: StripeStatus = "active" if product.active else "archived"
     return {
         "stripe_product_id": product.id,
