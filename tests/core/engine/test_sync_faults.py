@@ -1,0 +1,153 @@
+"""The engine under the failures Stripe really produces: lost answers, 429 storms, search lag,
+bad keys, missing permissions, and one variant's price refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from core import sync_product_to_stripe
+from core.engine import client
+from core.engine.apply import apply_plan
+from core.engine.fetch import plan_one
+from core.engine.throttle import RetryPolicy
+from core.engine.types import WriteRecord
+from core.errors import StripeAuthError, StripePermissionError, StripeUnavailableError
+from core.models import ProductSyncInput
+from core.sandbox import SandboxServer
+from tests.core.engine import stripe_view as view
+from tests.core.engine.conftest import FAST_RETRY, TEST_KEY
+from tests.core.engine.seed_examples import SIMPLE, VARIANTS, WITH_VARIANTS
+
+pytestmark = pytest.mark.usefixtures("configured")
+
+
+def test_lost_create_response_then_retry_makes_one_product(configured: SandboxServer) -> None:
+    configured.drop_response_next(1)
+    result = sync_product_to_stripe(SIMPLE)
+    assert (result.action, result.error) == ("created", None)
+    creates = [r for r in configured.request_log if r.path == "/v1/products" and r.method == "POST"]
+    assert [(r.dropped, r.replayed) for r in creates] == [(True, False), (False, True)]
+    assert len({r.idempotency_key for r in creates}) == 1
+    assert len(view.products(configured)) == 1
+    assert len(view.prices(configured, "material-8x8-v1", active=True)) == 1
+
+
+def test_lost_variant_price_response_makes_no_twin_price(configured: SandboxServer) -> None:
+    def drop_next_write(record: WriteRecord) -> None:
+        if record.operation.kind == "update_price":  # the next write is WHITE's price create
+            configured.drop_response_next(1)
+
+    result = sync_product_to_stripe(WITH_VARIANTS, VARIANTS, on_write=drop_next_write)
+    assert (result.action, result.error) == ("created", None)
+    assert len(view.prices(configured, "material-8x8-v1", active=True)) == 2
+    assert any(r.dropped for r in configured.request_log)
+
+
+def test_lost_response_then_a_later_run_finds_what_was_made(configured: SandboxServer) -> None:
+    # The create went through but the run died before hearing back (Stripe unreachable after).
+    no_retry = RetryPolicy(budget_s=0.0)
+    client.configure(api_key=TEST_KEY, api_base=configured.url, rate_limit=0, retry=no_retry)
+    configured.drop_response_next(1)
+    with pytest.raises(StripeUnavailableError):
+        sync_product_to_stripe(SIMPLE)
+    client.configure(api_key=TEST_KEY, api_base=configured.url, rate_limit=0, retry=FAST_RETRY)
+    result = sync_product_to_stripe(SIMPLE)
+    assert (result.action, result.error) == ("skipped", None)
+    assert len(view.products(configured)) == 1
+
+
+def test_429_storm_is_ridden_out_without_errors(configured: SandboxServer) -> None:
+    configured.fail_next(5, status=429, code="rate_limit")
+    result = sync_product_to_stripe(WITH_VARIANTS, VARIANTS)
+    assert (result.action, result.error, result.variant_errors) == ("created", None, [])
+    assert sum(1 for r in configured.request_log if r.status == 429) == 5
+    assert len(view.prices(configured, "material-8x8-v1", active=True)) == 2
+
+
+def test_stripe_down_beyond_the_budget_raises_unavailable(configured: SandboxServer) -> None:
+    short = RetryPolicy(budget_s=0.3, initial_s=0.01, max_s=0.05)
+    client.configure(api_key=TEST_KEY, api_base=configured.url, rate_limit=0, retry=short)
+    configured.fail_next(1000, status=503)
+    with pytest.raises(StripeUnavailableError) as info:
+        sync_product_to_stripe(SIMPLE)
+    assert "HTTP 503" in str(info.value)
+    configured.fail_next(0)
+    assert view.products(configured) == []
+
+
+def test_product_made_out_of_band_is_found_by_list_despite_search_lag(
+    configured: SandboxServer,
+) -> None:
+    configured.set_search_lag(3600)
+    view.raw_client(configured).v1.products.create(
+        params={"id": "prod_handmade1", "name": "Old name", "metadata": {"local_id": "panel 8x8"}}
+    )
+    configured.clear_log()
+    result = sync_product_to_stripe({**SIMPLE, "id": "panel 8x8"})
+    assert result.error is None
+    assert result.stripe_product_id == "prod_handmade1"
+    assert result.action == "updated"
+    assert len(view.products(configured)) == 1
+    assert view.product(configured, "prod_handmade1")["name"] == SIMPLE["name"]
+    assert not any("search" in r.path for r in configured.request_log)
+
+
+def test_bad_key_raises_with_a_clear_message_and_no_key(configured: SandboxServer) -> None:
+    bad = "sk_test_notTheRightKey99999"
+    client.configure(api_key=bad + "!", api_base=configured.url, retry=FAST_RETRY)
+    with pytest.raises(StripeAuthError) as info:
+        sync_product_to_stripe(SIMPLE)
+    assert bad not in str(info.value)
+    assert "refused the API key" in str(info.value)
+
+
+def test_missing_permission_raises_naming_it(configured: SandboxServer) -> None:
+    key = "rk_test_noprices12345678"
+    client.configure(api_key=key, api_base=configured.url, retry=FAST_RETRY)
+    with pytest.raises(StripePermissionError) as info:
+        sync_product_to_stripe(WITH_VARIANTS, VARIANTS)
+    text = str(info.value)
+    assert "rak_plan" in text
+    assert key not in text
+
+
+def test_read_only_key_cannot_write_and_says_which_permission(configured: SandboxServer) -> None:
+    key = "rk_test_readonly12345678"
+    client.configure(api_key=key, api_base=configured.url, retry=FAST_RETRY)
+    with pytest.raises(StripePermissionError) as info:
+        sync_product_to_stripe(SIMPLE)
+    assert "rak_product_write" in str(info.value)
+    assert view.products(configured) == []
+
+
+def test_one_variant_refused_leaves_product_synced_and_names_the_variant(
+    configured: SandboxServer,
+) -> None:
+    def refuse_next_write(record: WriteRecord) -> None:
+        if record.operation.kind == "update_price":  # the next write is WHITE's price create
+            configured.fail_next(1, status=400, code="parameter_invalid_integer")
+
+    result = sync_product_to_stripe(WITH_VARIANTS, VARIANTS, on_write=refuse_next_write)
+    assert result.action == "created"
+    assert result.stripe_product_id == "material-8x8-v1"
+    assert [e.variant_id for e in result.variant_errors] == ["material-8x8-v1-white"]
+    assert "material-8x8-v1-white" in (result.error or "")
+    assert "Stripe request req_" in (result.error or "")
+    assert [v.variant_id for v in result.variant_prices] == ["material-8x8-v1-black"]
+    assert view.product(configured, "material-8x8-v1")["active"] is True
+    # The next run creates just the missing price.
+    configured.clear_log()
+    again = sync_product_to_stripe(WITH_VARIANTS, VARIANTS)
+    assert (again.action, again.error) == ("updated", None)
+    assert [w.path for w in configured.writes()] == ["/v1/prices"]
+
+
+def test_product_level_refusal_is_failed_with_the_request_id(configured: SandboxServer) -> None:
+    sync_product_to_stripe(SIMPLE)  # also caches the account id used in idempotency keys
+    gw = client.get_gateway()
+    plan = plan_one(gw, ProductSyncInput.model_validate({**SIMPLE, "name": "Renamed"}), [])
+    configured.fail_next(1, status=400, code="parameter_invalid_empty")  # the rename
+    result = apply_plan(plan, gw)
+    assert result.action == "failed"
+    assert "(Stripe request req_" in (result.error or "")
+    assert view.product(configured, "material-8x8-v1")["name"] == SIMPLE["name"]
