@@ -88,4 +88,6 @@ class WindowActions:
         self.sync_selected.setEnabled(
             live and any(r.has_local and r.state in SYNCABLE_STATES for r in state.selection)
         )
-        self.archive.setEnabled(live and any(r.stripe_status == "active" for r in state.selection))
+        self.archive.setEnabled(
+            live and any(r.has_local and r.stripe_status == "active" for r in state.selection)
+        )

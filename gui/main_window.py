@@ -44,17 +44,18 @@ OpenKeys = Callable[[QWidget], "QDialog | None"]  # opens the keys dialog (None:
 
 
 def archive_plans(rows: list[ProductRow]) -> list[ProductPlan]:
-    """What archiving these products writes: one archive operation per active Stripe product."""
+    """What archiving these products does: one archive per active Stripe product with a local row
+    (the catalog row becomes `internal`, so the next sync keeps it archived)."""
     plans = []
     for row in rows:
-        if row.stripe_status != "active":
+        if row.stripe_status != "active" or not row.has_local:
             continue
         op = Operation(
             kind="archive_product",
             product_id=row.product_id,
             target_id=row.stripe_product_id,
-            summary=f"archive {row.stripe_product_id} in Stripe (it stays readable; "
-            "its prices stop selling)",
+            summary=f"set sell status to internal in the catalog and archive "
+            f"{row.stripe_product_id} in Stripe (it stays readable; its prices stop selling)",
         )
         plans.append(
             ProductPlan(
@@ -383,9 +384,8 @@ class MainWindow(QMainWindow):
         row = rows[0] if len(rows) == 1 else None
         self.detail.set_row(row)
         if row is not None:
-            ids = [row.stripe_product_id, row.stripe_price_id]
-            ids += [v.stripe_price_id for v in row.variants]
-            self.session.request_detail(row.product_id, [i for i in ids if i])
+            links = [row.stripe_product_id] if row.stripe_product_id else []
+            self.session.request_detail(row.product_id, links)
         self._update_actions()
 
     def _reselect(self, product_ids: set[str]) -> None:

@@ -15,7 +15,13 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
 
-from core.engine.types import AccountInfo, CancelToken, ProductPlan, ProgressCallback
+from core.engine.types import (
+    AccountInfo,
+    CancelToken,
+    ProductPlan,
+    ProgressCallback,
+    SyncCancelledError,
+)
 from core.errors import CancelledError
 from core.models import StripeSyncResult
 from core.rows import JournalEntry, Mode, ProductRow
@@ -237,6 +243,8 @@ class Session(QObject):
                     results = ws.sync(payload, progress=task.report, cancel=task.cancel_token)
                 else:
                     results = ws.archive(payload, progress=task.report, cancel=task.cancel_token)
+            except SyncCancelledError as exc:
+                results, cancelled = list(exc.results), True
             except CancelledError:
                 cancelled = True
             cancelled = cancelled or task.cancel_token.cancelled

@@ -17,8 +17,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QPalette
 
+from core.engine.money import format_money
 from core.rows import ProductRow
-from gui.money import format_cents
 from gui.theme import STATE_LABELS, DiffColors
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the ProductRow
@@ -94,8 +94,8 @@ class _Cached:
         self.display = (
             row.product_id,
             name,
-            format_cents(row.local_price_cents, row.currency) if row.has_local else "",
-            format_cents(row.stripe_price_cents, row.currency),
+            money(row.local_price_cents, row.currency) if row.has_local else "",
+            money(row.stripe_price_cents, row.currency),
             row.sell_status or "",
             row.stripe_status,
             STATE_LABELS.get(row.state, row.state),
@@ -244,8 +244,8 @@ class ProductTableModel(QAbstractTableModel):
             lines.append(f"Stripe: {cached.display[Column.STRIPE_PRICE] or '(no price)'}")
             for variant in row.variants:
                 if variant.differs:
-                    local = format_cents(variant.local_price_cents, variant.currency)
-                    remote = format_cents(variant.stripe_price_cents, variant.currency)
+                    local = money(variant.local_price_cents, variant.currency)
+                    remote = money(variant.stripe_price_cents, variant.currency)
                     lines.append(f"{variant.label}: {local} here, {remote or 'none'} in Stripe")
             return "\n".join(lines)
         if column == Column.SELL_STATUS:
@@ -254,3 +254,8 @@ class ProductTableModel(QAbstractTableModel):
         if column == Column.STRIPE_STATUS:
             return f"Stripe: {_diff_text(row, 'active') or row.stripe_status}"
         return None
+
+
+def money(cents: int | None, currency: str) -> str:
+    """An amount for a cell: `$120.00`, or empty when there is none."""
+    return "" if cents is None else format_money(cents, currency)

@@ -10,7 +10,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from core.rows import JournalEntry, ProductRow
-from gui.money import format_cents
+from gui.models.product_table import money
 from gui.session import Detail
 from gui.theme import STATE_LABELS, DiffColors
 
@@ -110,8 +110,8 @@ class DetailPane(QTextBrowser):
             (
                 "price",
                 "Price",
-                format_cents(row.local_price_cents, row.currency) if row.has_local else None,
-                format_cents(row.stripe_price_cents, row.currency),
+                money(row.local_price_cents, row.currency) if row.has_local else None,
+                money(row.stripe_price_cents, row.currency),
             ),
             ("metadata.sell_status", "Sell status", row.sell_status, row.stripe_sell_status),
             ("active", "Status", local_active if row.has_local else None, row.stripe_status),
@@ -151,8 +151,8 @@ class DetailPane(QTextBrowser):
                 link = _cell(price_id)
             out.append(
                 f"<tr{style}><td>{escape(v.label)}</td>"
-                f"<td align='right'>{_cell(format_cents(v.local_price_cents, v.currency))}</td>"
-                f"<td align='right'>{_cell(format_cents(v.stripe_price_cents, v.currency))}</td>"
+                f"<td align='right'>{_cell(money(v.local_price_cents, v.currency))}</td>"
+                f"<td align='right'>{_cell(money(v.stripe_price_cents, v.currency))}</td>"
                 f"<td>{link}</td></tr>"
             )
         out.append("</table>")
@@ -162,16 +162,14 @@ class DetailPane(QTextBrowser):
         if not row.stripe_product_id:
             return "<p style='color:gray'>Not in Stripe yet.</p>"
         urls = self._detail.urls if self._detail else {}
-        links = []
-        for stripe_id, what in ((row.stripe_product_id, "product"), (row.stripe_price_id, "price")):
-            if stripe_id and stripe_id in urls:
-                links.append(
-                    f"<a href='{escape(urls[stripe_id])}'>Open the {what} in the Stripe "
-                    f"dashboard</a> <code>{escape(stripe_id)}</code>"
-                )
-        if not links:
-            return f"<p>Stripe product <code>{escape(row.stripe_product_id)}</code></p>"
-        return "<p>" + "<br>".join(links) + "</p>"
+        product = escape(row.stripe_product_id)
+        html = f"<p>Stripe product <code>{product}</code>"
+        if row.stripe_price_id:
+            html += f", price <code>{escape(row.stripe_price_id)}</code>"
+        url = urls.get(row.stripe_product_id)
+        if url:
+            html += f"<br><a href='{escape(url)}'>Open it in the Stripe dashboard</a>"
+        return html + "</p>"
 
     def _journal(self) -> str:
         if self._detail is None:

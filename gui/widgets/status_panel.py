@@ -101,9 +101,12 @@ class StatusPanel(QWidget):
             self.progress.setRange(0, event.total)
             self.progress.setValue(event.done)
             self.progress.setFormat(f"{event.done} / {event.total}")
-        what = event.message or (f"Syncing {event.product_id}" if event.product_id else "")
-        if what:
-            self._set(escape(what) + "…")
+        if event.product_id and event.message:
+            self._set(f"{escape(event.product_id)}: {escape(event.message)}")
+        elif event.product_id:
+            self._set(f"Working on {escape(event.product_id)}…")
+        elif event.message:
+            self._set(escape(event.message.capitalize()) + "…")
 
     def cancelling(self) -> None:
         """Say that the run will stop after the current Stripe operation."""
