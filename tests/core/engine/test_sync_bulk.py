@@ -1,0 +1,157 @@
+"""`sync_products_to_stripe`: bulk reads, dry run, progress, cancellation, journal hook, links."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+
+from core import SyncSummary, sync_products_to_stripe
+from core.engine.gateway import StripeGateway
+from core.engine.types import CancelToken, ProgressEvent, SyncCancelledError, WriteRecord
+from core.sandbox import SandboxServer
+from tests.core.engine import stripe_view as view
+from tests.core.engine.seed_examples import SIMPLE, VARIANTS, WITH_VARIANTS
+
+
+def catalog(n: int) -> list[dict[str, Any]]:
+    """n products; every third has three colour variants (seed's dict shape with `variants`)."""
+    items: list[dict[str, Any]] = []
+    for i in range(n):
+        item: dict[str, Any] = {
+            "id": f"p-{i:04d}",
+            "name": f"Product {i}",
+            "price_usd": 1000 + i,
+            "sell_status": "available",
+        }
+        if i % 3 == 0:
+            item["variants"] = [
+                {"id": f"p-{i:04d}-{c.lower()}", "color": c} for c in ("RED", "GREEN", "BLUE")
+            ]
+        items.append(item)
+    return items
+
+
+def test_first_sync_then_unchanged_resync_reads_in_bulk_and_writes_nothing(
+    sandbox: SandboxServer, gateway: StripeGateway
+) -> None:
+    items = catalog(130)
+    first = sync_products_to_stripe(items, gateway=gateway)
+    assert [r.product_id for r in first] == [i["id"] for i in items]
+    assert SyncSummary.of(first) == SyncSummary(created=130)
+    products = len(view.products(sandbox))
+    prices = 130 - 44 + 44 * 3
+    assert products == 130
+    sandbox.clear_log()
+    again = sync_products_to_stripe(items, gateway=gateway)
+    assert SyncSummary.of(again) == SyncSummary(skipped=130)
+    assert sandbox.writes() == []
+    assert view.reads(sandbox) <= math.ceil(products / 100) + math.ceil(prices / 100) + 2
+    assert [r.stripe_price_id for r in again] == [r.stripe_price_id for r in first]
+
+
+def test_dry_run_says_what_would_change_and_writes_nothing(
+    sandbox: SandboxServer, gateway: StripeGateway
+) -> None:
+    [first] = sync_products_to_stripe([(WITH_VARIANTS, VARIANTS)], gateway=gateway)
+    old_white = first.variant_prices[1].stripe_price_id
+    sandbox.clear_log()
+    changed = [{**v, "price_usd": 13000} if v["color"] == "WHITE" else v for v in VARIANTS]
+    items = [({**WITH_VARIANTS, "name": "Panel V2"}, changed), {**SIMPLE, "id": "new-one"}]
+    results = sync_products_to_stripe(items, gateway=gateway, dry_run=True)
+    assert sandbox.writes() == []
+    assert [r.dry_run for r in results] == [True, True]
+    panel, new = results
+    assert panel.action == "updated"
+    assert panel.changes == [
+        "update name “Material-8x8-V LED Panel” → “Panel V2”",
+        "rename the price for color BLACK “Material-8x8-V LED Panel — color BLACK” → "
+        "“Panel V2 — color BLACK”",
+        "create new price $130.00 (was $120.00) for color WHITE",
+        f"archive old price $120.00 ({old_white})",
+    ]
+    assert new.action == "created"
+    assert new.changes == [
+        "create product “Material-8x8-V LED Panel” (id new-one) with price $120.00"
+    ]
+
+
+def test_progress_and_journal_hooks_hear_every_product_and_write(
+    sandbox: SandboxServer, gateway: StripeGateway
+) -> None:
+    events: list[ProgressEvent] = []
+    records: list[WriteRecord] = []
+    items = [(WITH_VARIANTS, VARIANTS), {**SIMPLE, "id": "second"}]
+    sync_products_to_stripe(items, gateway=gateway, progress=events.append, on_write=records.append)
+    assert [(e.done, e.total, e.product_id) for e in events] == [
+        (0, 2, None),
+        (1, 2, "material-8x8-v1"),
+        (2, 2, "second"),
+    ]
+    assert [r.operation.kind for r in records] == [
+        "create_product",
+        "update_price",
+        "create_price",
+        "create_product",
+    ]
+    logged = {w.request_id for w in sandbox.writes()}
+    assert {r.request_id for r in records} == logged
+    assert all(r.error is None and r.stripe_object_id for r in records)
+
+
+def test_cancel_stops_between_products_and_reports_what_was_done(
+    sandbox: SandboxServer, gateway: StripeGateway
+) -> None:
+    token = CancelToken()
+
+    def cancel_after_two(event: ProgressEvent) -> None:
+        if event.done == 2:
+            token.cancel()
+
+    with pytest.raises(SyncCancelledError) as info:
+        sync_products_to_stripe(
+            catalog(5), gateway=gateway, progress=cancel_after_two, cancel=token
+        )
+    assert [r.product_id for r in info.value.results] == ["p-0000", "p-0001"]
+    assert info.value.total == 5
+    assert sorted(p["id"] for p in view.products(sandbox)) == ["p-0000", "p-0001"]
+
+
+def test_invalid_item_fails_alone_naming_its_fields(
+    sandbox: SandboxServer, gateway: StripeGateway
+) -> None:
+    items = [{**SIMPLE, "price_usd": "free"}, {**SIMPLE, "id": "fine"}]
+    bad, good = sync_products_to_stripe(items, gateway=gateway)
+    assert bad.action == "failed"
+    assert bad.product_id == "material-8x8-v1"
+    assert "price_usd" in (bad.error or "")
+    assert good.action == "created"
+    assert [p["id"] for p in view.products(sandbox)] == ["fine"]
+
+
+def test_stored_link_wins_over_the_id(sandbox: SandboxServer, gateway: StripeGateway) -> None:
+    view.raw_client(sandbox).v1.products.create(params={"id": "prod_linked1", "name": "Linked"})
+    result = sync_products_to_stripe(
+        [SIMPLE], gateway=gateway, links={"material-8x8-v1": "prod_linked1"}
+    )[0]
+    assert (result.action, result.stripe_product_id) == ("updated", "prod_linked1")
+    assert [p["id"] for p in view.products(sandbox)] == ["prod_linked1"]
+
+
+def test_product_created_meanwhile_is_adopted_not_failed(
+    sandbox: SandboxServer, gateway: StripeGateway
+) -> None:
+    def someone_else_creates_it(event: ProgressEvent) -> None:
+        if event.done == 0:  # after the bulk read, before the first write
+            view.raw_client(sandbox).v1.products.create(
+                params={"id": "material-8x8-v1", "name": "Made elsewhere"}
+            )
+
+    [result] = sync_products_to_stripe([SIMPLE], gateway=gateway, progress=someone_else_creates_it)
+    assert result.error is None
+    assert result.action == "updated"
+    assert len(view.products(sandbox)) == 1
+    stored = view.product(sandbox, "material-8x8-v1")
+    assert stored["name"] == SIMPLE["name"]
+    assert stored["default_price"] == result.stripe_price_id
