@@ -149,8 +149,8 @@ def _install_hint() -> str:
     if sys.platform.startswith("win"):
         return "On Windows the Credential Manager should be available; check your user account."
     return (
-        "On Linux install and unlock GNOME Keyring or KWallet (a Secret Service provider), "
-        "e.g. `sudo apt install gnome-keyring`, then log out and in again."
+        "On Linux install and unlock GNOME Keyring or KWallet (a Secret Service provider; "
+        "for example: sudo apt install gnome-keyring), then log out and in again."
     )
 
 

@@ -127,6 +127,8 @@ class ModeKeyBox(QGroupBox):
             button.setAutoDefault(False)  # Enter in the key field saves; it must not close
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.account.hide()
+        self.status.hide()
 
         row = QHBoxLayout()
         row.addWidget(self.edit, 1)
@@ -142,6 +144,12 @@ class ModeKeyBox(QGroupBox):
         """Show a result line under the field (red for errors)."""
         self.status.setText(text)
         self.status.setStyleSheet(_ERROR_STYLE if error else _OK_STYLE)
+        self.status.setVisible(bool(text))
+
+    def show_account(self, text: str) -> None:
+        """Show which account the key belongs to (empty: hide the line)."""
+        self.account.setText(text)
+        self.account.setVisible(bool(text))
 
 
 class KeysDialog(QDialog):
@@ -196,6 +204,7 @@ class KeysDialog(QDialog):
         for button in buttons.buttons():
             if isinstance(button, QPushButton):
                 button.setAutoDefault(False)
+        layout.addStretch(1)
         layout.addWidget(buttons)
         self.refresh()
 
@@ -205,13 +214,14 @@ class KeysDialog(QDialog):
         """Show the keyring situation and each mode's stored key (masked)."""
         store = self.store
         if store.session_only:
-            self.backend_label.setText(
-                f"Keys cannot be saved on this computer: no usable keyring ({store.backend_name})."
-            )
-            self.banner.setText(
-                f"<b>Session-only keys.</b> {store.message} Keys you enter now are forgotten "
-                "when the tool closes."
-            )
+            if store.status == "locked":
+                where = f"{escape(store.backend_name)} is locked"
+            elif store.status == "insecure":
+                where = f"only {escape(store.backend_name)} was found"
+            else:
+                where = "no secure keyring was found"
+            self.backend_label.setText(f"Keys cannot be saved on this computer: {where}.")
+            self.banner.setText(f"<b>Session-only keys.</b> {escape(store.message)}")
         else:
             self.backend_label.setText(f"Keys are stored in: <b>{escape(store.backend_name)}</b>")
         self.banner.setVisible(store.session_only)
@@ -260,7 +270,7 @@ class KeysDialog(QDialog):
             box.show_status(str(err), error=True)
             return
         box.show_status("Checking the key with Stripe…")
-        box.account.clear()
+        box.show_account("")
         self._pending.add(mode)
         box.save_button.setEnabled(False)
         box.edit.setEnabled(False)
@@ -293,7 +303,7 @@ class KeysDialog(QDialog):
             else:
                 saved = True
                 box.edit.clear()
-                box.account.setText(_describe_account(account))
+                box.show_account(_describe_account(account))
                 box.show_status(where)
                 log.info("%s key saved (%s)", mode, self.store.masked(mode))
         self.refresh()
@@ -311,7 +321,12 @@ class KeysDialog(QDialog):
         """Delete a mode's key after the operator confirms."""
         box = self.boxes[mode]
         masked = self.store.masked(mode)
-        where = "this session" if self.store.source(mode) == "session" else self.store.backend_name
+        try:
+            in_session = self.store.source(mode) == "session"
+        except KeyStoreError as err:
+            box.show_status(str(err), error=True)
+            return
+        where = "this session" if in_session else self.store.backend_name
         question = (
             f"Delete the {mode} key {masked} from {where}? The tool cannot reach Stripe in {mode} "
             "mode until you add a key again."
@@ -323,7 +338,7 @@ class KeysDialog(QDialog):
         except ConfigurationError as err:
             box.show_status(str(err), error=True)
             return
-        box.account.clear()
+        box.show_account("")
         box.show_status(f"The {mode} key was deleted.")
         self.refresh()
         self.keys_changed.emit(mode)

@@ -289,6 +289,23 @@ def test_a_locked_keyring_says_unlock_and_try_again(qtbot: QtBot) -> None:
     assert backend.entries[("stripe-sync-admin", "stripe:test")] == TEST_KEY
 
 
+def test_a_keyring_that_locks_after_startup_is_reported_in_plain_words(qtbot: QtBot) -> None:
+    backend = MemoryKeyring()
+    store = SecretStore(backend=backend)
+    store.set("test", TEST_KEY)
+
+    def locked(service: str, username: str) -> str | None:
+        raise keyring.errors.KeyringLocked("Failed to unlock the item!")
+
+    backend.get_password = locked  # type: ignore[method-assign]
+    dialog = _dialog(qtbot, store)
+
+    box = dialog.boxes["test"]
+    assert "could not be read" in box.current.text()
+    assert "Your keyring is locked: unlock" in box.status.text()
+    assert not box.delete_button.isEnabled()
+
+
 def test_an_environment_key_is_shown_but_cannot_be_deleted_here(qtbot: QtBot) -> None:
     store = SecretStore(backend=MemoryKeyring(), environ={"STRIPE_SECRET_KEY": LIVE_KEY})
     dialog = _dialog(qtbot, store)
