@@ -234,8 +234,8 @@ def create(call: Call) -> Obj:
     price["active"] = active
     price["nickname"] = nickname or None
     strip_from = _claim_lookup_key(call, price, key, transfer)
-    _insert(call, price)
     _set_lookup_key(call, price, key, strip_from)
+    _insert(call, price)
     return render(call, price, expand)
 
 

@@ -18,6 +18,13 @@ from pathlib import Path
 from typing import Any
 
 Obj = dict[str, Any]
+_Entry = tuple[float, float, Obj | None]
+
+
+def _indexed(entry: _Entry, now: float, lag: float) -> bool:
+    """A write is searchable once the lag it was made under, or the current lag, has passed."""
+    written_at, indexed_at, _ = entry
+    return min(indexed_at, written_at + lag) <= now
 
 
 class Collection:
@@ -28,8 +35,8 @@ class Collection:
         self.seq_of: dict[str, int] = {}
         self._seqs: list[int] = []
         self._id_at: dict[int, str] = {}
-        # Search sees each object as it was `search_lag` seconds ago: (write time, copy or None).
-        self.history: dict[str, list[tuple[float, Obj | None]]] = {}
+        # Search sees each object's newest indexed state: (written at, indexed at, copy or None).
+        self.history: dict[str, list[_Entry]] = {}
         self._history_seq: dict[str, int] = {}
 
     def __len__(self) -> int:
@@ -54,8 +61,8 @@ class Collection:
         """Note a write for search: the new state becomes searchable `lag` seconds from now."""
         obj = self.objects.get(object_id)
         entries = self.history.setdefault(object_id, [])
-        entries.append((now, dict(obj) if obj is not None else None))
-        visible = [i for i, (at, _) in enumerate(entries) if at <= now - lag]
+        entries.append((now, now + lag, dict(obj) if obj is not None else None))
+        visible = [i for i, entry in enumerate(entries) if _indexed(entry, now, lag)]
         if visible and visible[-1] > 0:
             del entries[: visible[-1]]
 
@@ -81,20 +88,19 @@ class Collection:
             yield self.objects[self._id_at[self._seqs[index]]]
 
     def searchable(self, now: float, lag: float) -> list[Obj]:
-        """What search sees now: each object's newest state at least `lag` seconds old, newest first."""
+        """What search sees now: each object's newest indexed state, newest object first."""
         found: list[tuple[int, Obj]] = []
         gone: list[str] = []
-        cutoff = now - lag
         for object_id, entries in self.history.items():
             snapshot: Obj | None = None
             seen = False
-            for at, state in entries:
-                if at <= cutoff:
-                    snapshot, seen = state, True
+            for entry in entries:
+                if _indexed(entry, now, lag):
+                    snapshot, seen = entry[2], True
             if not seen:
                 continue
             if snapshot is None:
-                if object_id not in self.objects and entries[-1][0] <= cutoff:
+                if object_id not in self.objects and _indexed(entries[-1], now, lag):
                     gone.append(object_id)
                 continue
             found.append((self._history_seq[object_id], snapshot))
