@@ -1,0 +1,234 @@
+"""The workspace end to end against the sandbox: plan, sync, write-back, links per mode, journal."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from core.catalog.importer import import_file
+from core.catalog.store import CatalogStore
+from core.engine.types import CancelToken, ProgressEvent, SyncCancelledError
+from core.errors import ConfigurationError, KeyModeMismatchError
+from core.paths import config_dir, data_dir, default_catalog_path
+from core.sandbox import SandboxServer
+from core.settings import Settings, load_settings, save_settings
+from core.workspace import Workspace
+
+TEST_KEY = "sk_test_workspace0001"
+LIVE_KEY = "sk_live_workspace0001"
+
+
+@pytest.fixture
+def sandbox() -> Iterator[SandboxServer]:
+    server = SandboxServer(port=0).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'shop.db'}"
+
+
+def _shop(db_url: str, products: list[dict[str, object]]) -> None:
+    path = Path(sa.make_url(db_url).database or "").with_suffix(".json")
+    path.write_text(json.dumps({"products": products}))
+    store = CatalogStore.open(db_url)
+    try:
+        import_file(store, path)
+    finally:
+        store.close()
+
+
+LAMP = {"id": "lamp", "name": "Desk Lamp", "base_price_cents": 4500, "sell_status": "available"}
+SHADE = {"id": "shade", "name": "Shade", "base_price_cents": 1500, "sell_status": "for-sale"}
+
+
+def _open(db_url: str, sandbox: SandboxServer, mode: str = "test") -> Workspace:
+    key = LIVE_KEY if mode == "live" else TEST_KEY
+    return Workspace.open(db_url=db_url, mode=mode, api_key=key, api_base=sandbox.url)  # type: ignore[arg-type]
+
+
+def test_paths_and_settings_follow_xdg_and_round_trip(tmp_path: Path) -> None:
+    import os
+
+    assert str(data_dir()).startswith(os.environ["XDG_DATA_HOME"])
+    assert str(config_dir()).startswith(os.environ["XDG_CONFIG_HOME"])
+    assert default_catalog_path().parent == data_dir()
+    assert load_settings() == Settings()
+    settings = Settings(db_url='sqlite:///a "b".db', catalog_stripe_columns="acct_1:live")
+    save_settings(settings)
+    assert load_settings() == settings
+
+
+def test_bad_settings_file_is_a_clear_configuration_error() -> None:
+    (config_dir() / "settings.toml").write_text('curency = "usd"\n')
+    with pytest.raises(ConfigurationError) as err:
+        load_settings()
+    assert "settings.toml: curency: unknown setting." in str(err.value)
+
+
+def test_newcomer_sandbox_mode_needs_no_key_and_sees_the_last_run() -> None:
+    with Workspace.open() as ws:
+        assert ws.mode == "sandbox"
+        results = ws.sync()
+        assert {r.action for r in results} == {"created", "skipped"}
+        assert ws.dashboard_url("lamp") == f"{ws.sandbox_url}/v1/products/lamp"
+    with Workspace.open() as ws:  # a new in-process sandbox, same state file
+        states = {r.product_id: r.state for r in ws.status()}
+        assert states["material-8x8-v1"] == "in_sync"
+        assert states["diffuser-acrylic"] == "not_ready"
+
+
+def test_sync_writes_back_links_snapshot_and_journal(db_url: str, sandbox: SandboxServer) -> None:
+    _shop(db_url, [LAMP])
+    with _open(db_url, sandbox) as ws:
+        (plan,) = ws.plan()
+        assert plan.action == "created"
+        (result,) = ws.sync([plan])
+        assert (result.action, result.error) == ("created", None)
+        account = ws.account()
+        links = ws.catalog.links(account.id, "test")
+        assert links.products == {"lamp": "lamp"}
+        assert links.prices["lamp"] == result.stripe_price_id
+        (row,) = ws.status()
+        assert row.state == "in_sync"
+        assert row.last_written == {
+            "name": "Desk Lamp",
+            "description": "",
+            "active": "true",
+            "metadata.sell_status": "available",
+            "currency": "usd",
+            "price": "$45.00",
+        }
+        (entry,) = ws.journal("lamp")
+        assert entry.operation == "create_product"
+        assert entry.request_id and entry.request_id.startswith("req_")
+        assert entry.account_id == account.id and entry.mode == "test"
+        # Catalog's own stripe_* columns belong to no account by default: left empty.
+        assert ws.catalog.get_record("lamp").product["stripe_product_id"] is None  # type: ignore[union-attr]
+        # A second sync of an unchanged catalog writes nothing.
+        sandbox.clear_log()
+        (again,) = ws.sync(["lamp"])
+        assert again.action == "skipped"
+        assert sandbox.writes() == []
+        assert len(ws.journal("lamp")) == 1
+
+
+def test_test_and_live_links_never_mix(db_url: str, sandbox: SandboxServer) -> None:
+    _shop(db_url, [LAMP])
+    with _open(db_url, sandbox, "live") as live:
+        account = live.account()
+    save_settings(Settings(catalog_stripe_columns=f"{account.id}:live"))
+    with _open(db_url, sandbox, "live") as live:
+        (live_result,) = live.sync(["lamp"])
+    with _open(db_url, sandbox, "test") as test:
+        (test_result,) = test.sync(["lamp"])
+        assert test_result.action == "created"
+        live_links = test.catalog.links(account.id, "live")
+        test_links = test.catalog.links(account.id, "test")
+        assert live_links.prices["lamp"] == live_result.stripe_price_id
+        assert test_links.prices["lamp"] == test_result.stripe_price_id
+        assert live_result.stripe_price_id != test_result.stripe_price_id
+        # The catalog's own columns hold the live ids, untouched by the later test sync.
+        lamp = test.catalog.get_record("lamp")
+        assert lamp is not None
+        assert lamp.product["stripe_price_id"] == live_result.stripe_price_id
+        assert lamp.product["last_synced_at"] is not None
+        assert [e.mode for e in test.journal()] == ["test"]
+
+
+def test_changed_catalog_after_approval_is_refused(db_url: str, sandbox: SandboxServer) -> None:
+    _shop(db_url, [LAMP])
+    with _open(db_url, sandbox) as ws:
+        plans = ws.plan()
+        engine = sa.create_engine(db_url)
+        with engine.begin() as conn:
+            conn.execute(sa.text("UPDATE products SET base_price_cents = 9900"))
+        engine.dispose()
+        (result,) = ws.sync(plans)
+        assert result.action == "failed"
+        assert result.error is not None and "changed since this plan was shown" in result.error
+        assert sandbox.writes() == []
+
+
+def test_failed_write_is_journaled_and_shown_as_failed(db_url: str, sandbox: SandboxServer) -> None:
+    _shop(db_url, [LAMP])
+    with _open(db_url, sandbox) as ws:
+
+        def refuse_first_write(event: ProgressEvent) -> None:
+            if event.done == 0:  # reads are done; the next request is the first write
+                sandbox.fail_next(1, 400, "parameter_invalid_empty")
+
+        (result,) = ws.sync(["lamp"], progress=refuse_first_write)
+        assert result.action == "failed" and result.error
+        (entry,) = ws.journal("lamp")
+        assert entry.error and entry.operation in ("create_product", "sync_failed")
+        (row,) = ws.status()
+        assert row.state == "failed" and row.error == entry.error
+        (retry,) = ws.sync(["lamp"])
+        assert retry.action == "created"
+        assert ws.status()[0].state == "in_sync"
+
+
+def test_archive_marks_internal_and_archives_in_stripe(db_url: str, sandbox: SandboxServer) -> None:
+    _shop(db_url, [LAMP, SHADE])
+    with _open(db_url, sandbox) as ws:
+        ws.sync()
+        (result,) = ws.archive(["shade"])
+        assert result.action == "archived"
+        states = {r.product_id: (r.state, r.stripe_status) for r in ws.status()}
+        assert states == {"lamp": ("in_sync", "active"), "shade": ("archived", "archived")}
+        assert ws.catalog.get_record("shade").product["sell_status"] == "internal"  # type: ignore[union-attr]
+
+
+def test_product_removed_locally_shows_as_orphaned(db_url: str, sandbox: SandboxServer) -> None:
+    _shop(db_url, [LAMP, SHADE])
+    with _open(db_url, sandbox) as ws:
+        ws.sync()
+        engine = sa.create_engine(db_url)
+        with engine.begin() as conn:
+            conn.execute(sa.text("DELETE FROM products WHERE id = 'shade'"))
+        engine.dispose()
+        rows = {r.product_id: r for r in ws.status()}
+        assert rows["shade"].state == "orphaned"
+        assert not rows["shade"].has_local
+        assert rows["shade"].stripe_product_id == "shade"
+
+
+def test_cancel_stops_between_products(db_url: str, sandbox: SandboxServer) -> None:
+    _shop(db_url, [LAMP, SHADE])
+    token = CancelToken()
+    with _open(db_url, sandbox) as ws:
+
+        def progress(event: ProgressEvent) -> None:
+            if event.done == 1:
+                token.cancel()
+
+        with pytest.raises(SyncCancelledError) as err:
+            ws.sync(progress=progress, cancel=token)
+        assert [r.product_id for r in err.value.results] == ["lamp"]
+        assert {r.product_id: r.state for r in ws.status()} == {
+            "lamp": "in_sync",
+            "shade": "missing",
+        }
+
+
+def test_key_for_the_wrong_mode_is_refused(db_url: str) -> None:
+    with pytest.raises(KeyModeMismatchError):
+        Workspace.open(db_url=db_url, mode="test", api_key=LIVE_KEY)
+    with pytest.raises(ConfigurationError, match="No Stripe key for live mode"):
+        Workspace.open(db_url=db_url, mode="live")
+
+
+def test_reset_client_and_dashboard_urls(db_url: str, sandbox: SandboxServer) -> None:
+    with _open(db_url, sandbox) as ws:
+        account = ws.reset_client()
+        assert account.id == sandbox.account_id
+        assert ws.dashboard_url("prod_1") == "https://dashboard.stripe.com/test/products/prod_1"
+    with _open(db_url, sandbox, "live") as ws:
+        assert ws.dashboard_url("prod_1") == "https://dashboard.stripe.com/products/prod_1"
