@@ -1,0 +1,109 @@
+"""The plan dialog: it lists exactly the operations, applies only what is ticked, guards live mode."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from core.engine.types import AccountInfo, Operation, ProductPlan
+from gui.dialogs.plan_dialog import PlanDialog, live_confirmation_ok
+
+ACCOUNT = AccountInfo("acct_1Live", "Maker Shop", True)
+
+
+def plans() -> list[ProductPlan]:
+    def op(pid: str, kind: str, summary: str) -> Operation:
+        return Operation(kind=kind, product_id=pid, summary=summary)  # type: ignore[arg-type]
+
+    return [
+        ProductPlan(
+            product_id="a", action="created", operations=[op("a", "create_product", "create a")]
+        ),
+        ProductPlan(
+            product_id="b",
+            action="updated",
+            operations=[
+                op("b", "update_product", 'name "Poster" → "Poster (large)"'),
+                op("b", "create_price", "price $120.00 → $130.00 as a new price, old one archived"),
+            ],
+        ),
+        ProductPlan(
+            product_id="c", action="archived", operations=[op("c", "archive_product", "archive c")]
+        ),
+        ProductPlan(product_id="d", action="failed", error="price is missing"),
+    ]
+
+
+def texts(dialog: PlanDialog) -> list[str]:
+    out = []
+    for i in range(dialog.tree.topLevelItemCount()):
+        item = dialog.tree.topLevelItem(i)
+        out.append(item.text(1))
+        out += [item.child(j).text(1) for j in range(item.childCount())]
+    return out
+
+
+def test_lists_every_operation_in_plain_words(qtbot: QtBot) -> None:
+    dialog = PlanDialog(plans(), mode="sandbox", account=None)
+    qtbot.addWidget(dialog)
+    shown = texts(dialog)
+    assert 'name "Poster" → "Poster (large)"' in shown
+    assert "price $120.00 → $130.00 as a new price, old one archived" in shown
+    assert "archive c" in shown
+    assert "cannot sync: price is missing" in shown
+    assert dialog.count.text() == "3 product(s) ticked, 4 Stripe write(s)"
+
+
+def test_only_ticked_products_are_applied(qtbot: QtBot) -> None:
+    dialog = PlanDialog(plans(), mode="test", account=ACCOUNT)
+    qtbot.addWidget(dialog)
+    dialog.set_ticked("b", False)
+    assert [p.product_id for p in dialog.selected_plans()] == ["a", "c"]
+    # A product that cannot be synced is never applied, even when everything is ticked.
+    dialog.set_all(True)
+    assert [p.product_id for p in dialog.selected_plans()] == ["a", "b", "c"]
+    dialog.set_all(False)
+    assert dialog.selected_plans() == []
+    assert not dialog.apply.isEnabled()
+    item_a = dialog.tree.topLevelItem(0)
+    item_a.setCheckState(0, Qt.CheckState.Checked)  # as a click on the checkbox does
+    assert [p.product_id for p in dialog.selected_plans()] == ["a"]
+    assert dialog.apply.isEnabled()
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.apply.click()
+
+
+def test_live_mode_is_unmistakable_and_needs_typed_confirmation(qtbot: QtBot) -> None:
+    dialog = PlanDialog(plans(), mode="live", account=ACCOUNT)
+    qtbot.addWidget(dialog)
+    assert "LIVE" in dialog.windowTitle()
+    assert "LIVE MODE" in dialog.banner.text() and "Maker Shop" in dialog.banner.text()
+    assert dialog.confirm.isVisibleTo(dialog)
+    assert not dialog.apply.isEnabled()
+    with qtbot.assertNotEmitted(dialog.accepted):
+        dialog.accept()  # Enter cannot bypass the check
+    qtbot.keyClicks(dialog.confirm, "Maker")
+    assert not dialog.apply.isEnabled()
+    qtbot.keyClicks(dialog.confirm, " Shop")
+    assert dialog.apply.isEnabled()
+    dialog.confirm.setText("LIVE")
+    assert dialog.apply.isEnabled()
+    dialog.confirm.setText("live")
+    assert not dialog.apply.isEnabled()
+
+
+def test_test_mode_needs_no_typing(qtbot: QtBot) -> None:
+    dialog = PlanDialog(plans(), mode="test", account=ACCOUNT)
+    qtbot.addWidget(dialog)
+    assert not dialog.confirm.isVisibleTo(dialog)
+    assert dialog.apply.isEnabled()
+    assert "LIVE" not in dialog.windowTitle()
+
+
+@pytest.mark.parametrize(
+    ("typed", "ok"),
+    [("LIVE", True), ("  LIVE ", True), ("Maker Shop", True), ("maker shop", False), ("", False)],
+)
+def test_live_confirmation_words(typed: str, ok: bool) -> None:
+    assert live_confirmation_ok(typed, ACCOUNT) is ok
