@@ -186,7 +186,11 @@ def _validate(
         if not isinstance(raw, dict):
             raise ImportFileError(name, "must be an object", row=number, section=label)
         # Columns the shop's own table has beyond the canonical ones are passed through.
-        extra = {k: v for k, v in raw.items() if k not in model.model_fields and k in target.c}
+        extra = {
+            k: v
+            for k, v in raw.items()
+            if k not in model.model_fields and k not in _MANAGED and k in target.c
+        }
         given = {k: v for k, v in raw.items() if k not in extra and k not in _MANAGED}
         try:
             parsed = model.model_validate(given)

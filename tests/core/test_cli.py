@@ -1,0 +1,247 @@
+"""The command line end to end against the sandbox: output shapes, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from core.cli import main
+from core.sandbox import SandboxServer
+
+TEST_KEY = "sk_test_cliTests12345678"
+LIVE_KEY = "sk_live_cliSecret87654321"
+
+
+@pytest.fixture
+def sandbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[SandboxServer]:
+    server = SandboxServer(port=0).start()
+    monkeypatch.setenv("STRIPE_API_BASE", server.url)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'shop.db'}"
+
+
+def _catalog_file(tmp_path: Path) -> Path:
+    path = tmp_path / "catalog.json"
+    path.write_text(
+        json.dumps(
+            {
+                "products": [
+                    {
+                        "id": "lamp",
+                        "name": "Desk Lamp",
+                        "base_price": 4500,
+                        "sell_status": "available",
+                    },
+                    {
+                        "id": "kit",
+                        "name": "Kit",
+                        "base_price_cents": None,
+                        "sell_status": "pre-order",
+                    },
+                ]
+            }
+        )
+    )
+    return path
+
+
+def test_newcomer_plan_then_sync_all_in_sandbox_mode(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan"]) == 0
+    out = capsys.readouterr().out
+    assert "founder-edition: create" in out
+    assert "diffuser-acrylic: not ready (no price yet); will be skipped" in out
+    assert out.strip().endswith("9 product(s) would change with 12 write(s); nothing written.")
+
+    assert main(["sync", "--all"]) == 0
+    out = capsys.readouterr().out
+    assert out.strip().endswith("Created 9, updated 0, archived 0, skipped 3, failed 0.")
+
+    assert main(["plan"]) == 0
+    assert capsys.readouterr().out.strip().endswith("Nothing to do: Stripe matches the catalog.")
+
+
+def test_json_shapes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", "--json", "material-8x8-v1"]) == 0
+    plan = json.loads(capsys.readouterr().out)
+    (op,) = plan["operations"]
+    assert (op["product_id"], op["op"]) == ("material-8x8-v1", "create_product")
+    assert "create product" in op["summary"]
+
+    assert main(["sync", "--json", "material-8x8-v1", "diffuser-acrylic"]) == 0
+    sync = json.loads(capsys.readouterr().out)
+    assert sync["summary"] == {"created": 1, "updated": 0, "archived": 0, "skipped": 1, "failed": 0}
+    first = sync["results"][0]
+    assert first["product_id"] == "material-8x8-v1"
+    assert first["action"] == "created"
+    assert first["stripe_product_id"] == "material-8x8-v1"
+    assert first["stripe_price_id"].startswith("price_")
+    assert first["error"] is None and first["variant_prices"] == []
+
+    assert main(["status", "--json", "material-8x8-v1", "founder-edition"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert status[0] == {
+        "id": "founder-edition",
+        "state": "missing",
+        "differences": status[0]["differences"],
+    }
+    assert {"field": "name", "local": "Founder Edition Controller", "stripe": None} in status[0][
+        "differences"
+    ]
+    assert status[1] == {"id": "material-8x8-v1", "state": "in_sync", "differences": []}
+
+
+def test_import_export_round_trip(
+    tmp_path: Path, db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = _catalog_file(tmp_path)
+    assert main(["import", str(source), "--db", db]) == 0
+    assert "products 2 inserted" in capsys.readouterr().out
+    exported = tmp_path / "out.json"
+    assert main(["export", str(exported), "--db", db]) == 0
+    assert main(["import", str(exported), "--db", db, "--json"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    report = json.loads("\n".join(lines[1:]))
+    assert report["products"] == {"inserted": 0, "updated": 0, "unchanged": 2}
+    csv_out = tmp_path / "out.csv"
+    assert main(["export", str(csv_out), "--db", db]) == 0
+    header = csv_out.read_text().splitlines()[0]
+    assert header.startswith("id,name,description,category,dev_status,base_price_cents")
+
+
+def test_malformed_import_exits_2_with_one_line_and_imports_nothing(
+    tmp_path: Path, db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,name,sell_status\nlamp,Lamp,available\nkit,Kit,gone\n")
+    assert main(["import", str(bad), "--db", db]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        "bad.csv: row 2 (id kit): field sell_status: must be one of 'available', 'for-sale', "
+        "'pre-order', 'pre-sale', 'sold-out' or 'internal', got 'gone' Nothing was imported; "
+        "fix the file and import it again.\n"
+    )
+    engine = sa.create_engine(db)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM products")).scalar() == 0
+    engine.dispose()
+
+
+def test_diff_export_and_failed_product_exit_code(
+    tmp_path: Path,
+    db: str,
+    sandbox: SandboxServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    engine = sa.create_engine(db)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "CREATE TABLE products (id TEXT PRIMARY KEY, name TEXT NOT NULL, "
+                "base_price_cents INTEGER, sell_status TEXT NOT NULL, currency TEXT)"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO products VALUES ('lamp', 'Lamp', 100, 'available', 'zzz'), "
+                "('ok', 'Ok', 250, 'available', NULL)"
+            )
+        )
+    engine.dispose()
+    monkeypatch.setenv("STRIPE_SECRET_KEY", TEST_KEY)
+    assert main(["sync", "--all", "--mode", "test", "--db", db]) == 1
+    out = capsys.readouterr().out
+    assert "failed   lamp: Invalid currency: zzz." in out
+    assert out.strip().endswith("Created 1, updated 0, archived 0, skipped 0, failed 1.")
+    diff = tmp_path / "diff.csv"
+    assert main(["export", str(diff), "--diff", "--mode", "test", "--db", db]) == 0
+    with diff.open(newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == ["id", "state", "field", "local", "stripe", "note"]
+    assert rows[1][:5] == ["lamp", "failed", "name", "Lamp", ""]
+    assert rows[1][5].startswith("Invalid currency: zzz.")
+    assert ["ok", "in_sync", "", "", "", ""] in rows
+
+
+def test_live_mode_needs_yes_without_a_terminal_and_never_prints_the_key(
+    tmp_path: Path,
+    db: str,
+    sandbox: SandboxServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["import", str(_catalog_file(tmp_path)), "--db", db]) == 0
+    capsys.readouterr()
+    monkeypatch.setenv("STRIPE_SECRET_KEY", LIVE_KEY)
+    assert main(["sync", "--all", "--mode", "live", "--db", db]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "stripe-sync-admin sync: live mode: about to make 1 write(s) for 1 product(s); add --yes "
+        "(no terminal to ask for confirmation)\n"
+    )
+    assert sandbox.writes() == []
+    assert main(["sync", "--all", "--mode", "live", "--db", db, "--yes"]) == 0
+    assert "Created 1," in capsys.readouterr().out
+    assert all(w.livemode for w in sandbox.writes())
+    # A live key in test mode is refused, masked.
+    assert main(["status", "--mode", "test", "--db", db]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "sk_live_…4321 is a live-mode key, but test mode needs a test key. Use a key starting "
+        "with sk_test_ or rk_test_.\n"
+    )
+    assert LIVE_KEY not in err
+
+
+def test_bad_usage_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sync"]) == 2
+    assert capsys.readouterr().err == (
+        "stripe-sync-admin sync: give product ids, or --all to sync every product\n"
+    )
+    assert main(["status", "--mode", "staging"]) == 2
+    assert "invalid choice: 'staging'" in capsys.readouterr().err
+    assert main(["status", "no-such-product"]) == 2
+    assert capsys.readouterr().err.startswith("No product 'no-such-product' in the catalog")
+    assert main(["status", "--db", "nonsense://x"]) == 2
+    assert "No database driver for 'nonsense'" in capsys.readouterr().err
+
+
+def test_no_arguments_opens_the_window_or_says_why_not(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "gui.app", None)  # as if PySide6 failed to import
+    assert main([]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("The window cannot start: ")
+    assert err.endswith("Install PySide6, or use a subcommand (--help).\n")
+
+
+def test_real_subprocess_plan_in_sandbox_mode(tmp_path: Path) -> None:
+    env = dict(os.environ)
+    proc = subprocess.run(
+        [sys.executable, "-m", "core.cli", "plan", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert proc.returncode == 0, proc.stderr
+    plan = json.loads(proc.stdout)
+    assert {op["product_id"] for op in plan["operations"]} >= {"founder-edition", "psu-5v-20a"}
+    assert {r["id"] for r in plan["not_ready"]} == {"diffuser-acrylic", "mounting-frame-kit"}
+    assert proc.stderr == ""
