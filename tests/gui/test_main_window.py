@@ -184,6 +184,7 @@ def test_missing_key_is_said_in_plain_words(make_window: WindowFactory, qtbot: Q
     assert "No test key is stored yet." in window.status.text()
     assert "Keys…" in window.status.text()
     assert "not connected" in window.account_label.text()
+    wait_idle(qtbot, window)
     assert not window.actions.sync_all.isEnabled()
     assert window.actions.reset_client.isEnabled() and window.actions.keys.isEnabled()
 
