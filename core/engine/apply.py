@@ -160,7 +160,7 @@ def _apply(
                 and plan.product is not None
             ):
                 # Someone (a lost response, another operator) created it first: sync that one.
-                again = plan_one(gateway, plan.product, plan.variants, linked_id=plan.product_id)
+                again = plan_one(gateway, plan.product, plan.variants)
                 return _apply(again, gateway, cancel=None, on_write=on_write, replanned=True)
             if on_write is not None:
                 on_write(WriteRecord(op, target, err.request_id, error=str(err)))

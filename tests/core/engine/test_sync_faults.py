@@ -151,3 +151,15 @@ def test_product_level_refusal_is_failed_with_the_request_id(configured: Sandbox
     assert result.action == "failed"
     assert "(Stripe request req_" in (result.error or "")
     assert view.product(configured, "material-8x8-v1")["name"] == SIMPLE["name"]
+
+
+def test_lost_archive_response_is_retried_and_the_product_archived(
+    configured: SandboxServer,
+) -> None:
+    sync_product_to_stripe(SIMPLE)
+    configured.clear_log()
+    configured.drop_response_next(1)
+    result = sync_product_to_stripe({**SIMPLE, "sell_status": "internal"})
+    assert (result.action, result.error) == ("archived", None)
+    assert view.product(configured, "material-8x8-v1")["active"] is False
+    assert len(view.products(configured)) == 1
