@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from core import paths
 from core.catalog.errors import CatalogError
 from core.catalog.journal import JournalRecord
+from core.catalog.links import LinkMap
 from core.catalog.recording import build_write_back, journal_record, needs_write
+from core.catalog.snapshots import Snapshot
 from core.catalog.status import Evaluation, evaluate
 from core.catalog.store import CatalogStore
 from core.engine.apply import apply_plan
 from core.engine.client import reset_stripe_client
-from core.engine.fetch import fetch_remote
+from core.engine.fetch import fetch_remote, plan_one
 from core.engine.gateway import StripeGateway
 from core.engine.types import (
     AccountInfo,
@@ -212,6 +215,7 @@ class Workspace:
                 ids = [str(i) for i in items]
             if not ids:
                 return []
+        mark = self.catalog.journal_mark()
         evaluation, remote = self._evaluate(ids)
         account = self.account()
         links = self.catalog.links(account.id, self.mode)
@@ -222,6 +226,7 @@ class Workspace:
             i for i in dict.fromkeys(order) if i in evaluation.plans or i in evaluation.not_ready
         ]
         total = len(order)
+        ctx = _Context(remote, account, links, snapshots, own, mark)
         results: list[StripeSyncResult] = []
         if progress:
             progress(ProgressEvent(0, total, None, "starting"))
@@ -235,37 +240,46 @@ class Workspace:
                     changes=[f"not ready: {evaluation.not_ready[pid]}"],
                 )
             else:
-                plan = evaluation.plans[pid]
-                refused = approved is not None and _changed(approved[pid], plan)
-                if refused:
-                    result = StripeSyncResult(
-                        product_id=pid,
-                        action="failed",
-                        stripe_product_id=plan.stripe_product_id,
-                        error="The catalog or Stripe changed since this plan was shown; nothing "
-                        "was written for this product. Review the new plan and sync again.",
-                    )
-                else:
-                    result = self._apply_one(plan, remote, account, links, snapshots, own, cancel)
+                result = self._sync_one(evaluation, pid, approved, ctx, cancel)
             results.append(result)
             if progress:
                 progress(ProgressEvent(done, total, pid, result.action))
         return results
 
-    def _apply_one(
+    def _sync_one(
         self,
-        plan: ProductPlan,
-        remote: RemoteCatalog,
-        account: AccountInfo,
-        links: Any,
-        snapshots: Any,
-        own: bool,
+        evaluation: Evaluation,
+        pid: str,
+        approved: dict[str, ProductPlan] | None,
+        ctx: _Context,
         cancel: CancelToken | None,
     ) -> StripeSyncResult:
+        plan = evaluation.plans[pid]
+        if approved is not None and _changed(approved[pid], plan):
+            return _refused(plan)
+        if not plan.operations:
+            return self._apply_one(plan, ctx, cancel)
+        with self.catalog.product_lock(pid):
+            if self.catalog.written_since(pid, ctx.account.id, self.mode, ctx.mark):
+                # Another operator wrote this product after our read: plan again from Stripe now.
+                ready = evaluation.ready[pid]
+                linked = self.catalog.links(ctx.account.id, self.mode).linked_product(pid)
+                plan = plan_one(self._gateway, ready.product, ready.variants, linked_id=linked)
+                ctx.remote = _with(ctx.remote, plan.stripe_product_id, self._gateway)
+                if approved is not None and _changed(approved[pid], plan):
+                    return _refused(plan)
+            return self._apply_one(plan, ctx, cancel)
+
+    def _apply_one(
+        self, plan: ProductPlan, ctx: _Context, cancel: CancelToken | None
+    ) -> StripeSyncResult:
         journal: list[JournalRecord] = []
+        account = ctx.account
 
         def on_write(record: WriteRecord) -> None:
-            journal.append(journal_record(record, remote, account_id=account.id, mode=self.mode))
+            journal.append(
+                journal_record(record, ctx.remote, account_id=account.id, mode=self.mode)
+            )
 
         try:
             result = apply_plan(plan, self._gateway, cancel=cancel, on_write=on_write)
@@ -274,20 +288,23 @@ class Workspace:
             failed = StripeSyncResult(product_id=plan.product_id, action="failed", error=str(err))
             self.catalog.write_back(
                 build_write_back(
-                    failed, plan, journal, account_id=account.id, mode=self.mode, own_columns=own
+                    failed,
+                    plan,
+                    journal,
+                    account_id=account.id,
+                    mode=self.mode,
+                    own_columns=ctx.own,
                 )
             )
             raise
         wb = build_write_back(
-            result, plan, journal, account_id=account.id, mode=self.mode, own_columns=own
+            result, plan, journal, account_id=account.id, mode=self.mode, own_columns=ctx.own
         )
-        record = None
-        if own:
-            record = self.catalog.get_record(plan.product_id)
+        record = self.catalog.get_record(plan.product_id) if ctx.own else None
         stale_columns = record is not None and (
             record.product.get("stripe_product_id") != wb.stripe_product_id
         )
-        if stale_columns or needs_write(wb, links, snapshots):
+        if stale_columns or needs_write(wb, ctx.links, ctx.snapshots):
             self.catalog.write_back(wb)
         return result
 
@@ -333,6 +350,41 @@ class Workspace:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+@dataclass
+class _Context:
+    """What every product of one sync run shares."""
+
+    remote: RemoteCatalog
+    account: AccountInfo
+    links: LinkMap
+    snapshots: dict[str, Snapshot]
+    own: bool
+    mark: int
+
+
+def _refused(plan: ProductPlan) -> StripeSyncResult:
+    return StripeSyncResult(
+        product_id=plan.product_id,
+        action="failed",
+        stripe_product_id=plan.stripe_product_id,
+        error="The catalog or Stripe changed since this plan was shown; nothing was written "
+        "for this product. Review the new plan and sync again.",
+    )
+
+
+def _with(remote: RemoteCatalog, stripe_id: str | None, gateway: StripeGateway) -> RemoteCatalog:
+    """The bulk read, with one product replaced by its fresh state (for the journal's 'before')."""
+    if not stripe_id:
+        return remote
+    fresh = gateway.retrieve_product(stripe_id)
+    if fresh is None:
+        return remote
+    products = dict(remote.products)
+    old = remote.products.get(stripe_id)
+    products[stripe_id] = fresh.model_copy(update={"prices": old.prices if old else ()})
+    return RemoteCatalog(products=products, read_calls=remote.read_calls)
 
 
 def _changed(approved: ProductPlan, fresh: ProductPlan) -> bool:

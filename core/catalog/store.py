@@ -8,6 +8,7 @@ the canonical definition. Every write is one short transaction per product.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +24,7 @@ from core.catalog.db import create_engine, lock_for_schema, read_transaction, wr
 from core.catalog.errors import CatalogError
 from core.catalog.journal import JournalRecord, add_records, last_errors, read_entries
 from core.catalog.links import PRICE, PRODUCT, VARIANT_PRICE, LinkMap, load_links, save_link
+from core.catalog.locks import product_lock
 from core.catalog.migrate import ensure_tool_tables
 from core.catalog.snapshots import Snapshot, load_snapshots, save_snapshot
 from core.rows import JournalEntry
@@ -194,6 +196,32 @@ class CatalogStore:
         """Product id → the error of its newest journal entry in this account and mode."""
         with read_transaction(self.engine) as conn:
             return last_errors(conn, self.journal_table, account_id, mode)
+
+    def journal_mark(self) -> int:
+        """The newest journal row's sequence number (0 when empty): see `written_since`."""
+        with read_transaction(self.engine) as conn:
+            value = conn.execute(sa.select(sa.func.max(self.journal_table.c.seq))).scalar()
+            return int(value or 0)
+
+    def written_since(self, product_id: str, account_id: str, mode: str, mark: int) -> bool:
+        """Whether anyone journaled a write of this product (account, mode) after `mark`."""
+        t = self.journal_table
+        with read_transaction(self.engine) as conn:
+            query = (
+                sa.select(t.c.seq)
+                .where(
+                    t.c.product_id == product_id,
+                    t.c.account_id == account_id,
+                    t.c.mode == mode,
+                    t.c.seq > mark,
+                )
+                .limit(1)
+            )
+            return conn.execute(query).first() is not None
+
+    def product_lock(self, product_id: str) -> AbstractContextManager[None]:
+        """The cross-process lock held while one product is written to Stripe and recorded."""
+        return product_lock(self.engine, product_id)
 
     def write_back(self, wb: WriteBack) -> None:
         """Record one product's sync: links, catalog columns, snapshot, journal — one transaction."""
