@@ -59,18 +59,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     def on_signal(_signum: int, _frame: FrameType | None) -> None:
         stop.set()
 
-    previous = signal.signal(signal.SIGTERM, on_signal)
-    sys.stdout.write(
-        f"Stripe sandbox serving on {server.url} - any sk_test_ key works "
-        "(e.g. sk_test_sandbox123); Ctrl+C stops it.\n"
-    )
-    sys.stdout.flush()
+    # Both signals just set the event, so a stop arriving at any moment exits cleanly.
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
+        sys.stdout.write(
+            f"Stripe sandbox serving on {server.url} - any sk_test_ key works "
+            "(e.g. sk_test_sandbox123); Ctrl+C stops it.\n"
+        )
+        sys.stdout.flush()
         while not stop.wait(0.5):
             pass
-    except KeyboardInterrupt:
-        pass
     finally:
-        signal.signal(signal.SIGTERM, previous)
         server.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     return 0

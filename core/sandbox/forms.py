@@ -69,7 +69,18 @@ def decode(query: str) -> Params:
                 elif isinstance(child, str):
                     raise invalid(f"Invalid request: conflicting values for {key}.", param=parts[0])
                 node = child
-    return result
+    return {key: _lists(key, value) for key, value in result.items()}
+
+
+def _lists(key: str, value: Any) -> Any:
+    """Turn `{"0": a, "1": b}` into `[a, b]` (SDK arrays), leaving metadata hashes alone."""
+    if isinstance(value, list):
+        return [_lists("", item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if key != "metadata" and value and all(_INTEGER_RE.match(k) for k in value):
+        return [_lists("", value[k]) for k in sorted(value, key=int)]
+    return {k: _lists(k, v) for k, v in value.items()}
 
 
 def check_known(params: Mapping[str, Any], allowed: Iterable[str], prefix: str = "") -> None:
