@@ -155,3 +155,19 @@ def test_product_created_meanwhile_is_adopted_not_failed(
     stored = view.product(sandbox, "material-8x8-v1")
     assert stored["name"] == SIMPLE["name"]
     assert stored["default_price"] == result.stripe_price_id
+
+
+def test_bulk_read_sees_archived_products_and_prices(
+    sandbox: SandboxServer, gateway: StripeGateway
+) -> None:
+    sync_products_to_stripe([SIMPLE, {**SIMPLE, "id": "second", "price_usd": 500}], gateway=gateway)
+    sync_products_to_stripe([{**SIMPLE, "sell_status": "internal"}], gateway=gateway)
+    sync_products_to_stripe([{**SIMPLE, "id": "second", "price_usd": 600}], gateway=gateway)
+    sandbox.clear_log()
+    back, second = sync_products_to_stripe(
+        [SIMPLE, {**SIMPLE, "id": "second", "price_usd": 600}], gateway=gateway
+    )
+    assert (back.action, back.error) == ("updated", None)
+    assert [w.path for w in sandbox.writes()] == ["/v1/products/material-8x8-v1"]
+    assert second.action == "skipped"
+    assert len(view.products(sandbox)) == 2
