@@ -121,7 +121,9 @@ def sync_products_to_stripe(
 
     When `cancel` is triggered the run stops before the next product and raises
     `SyncCancelledError` whose `results` are those of the products done (the rest were not
-    touched), so the caller can show exactly what happened.
+    touched), so the caller can show exactly what happened. A run-level error (bad key, missing
+    permission, Stripe unreachable) raises too; every write made before it went through `on_write`.
+    Reads: ceil(products/100) + ceil(active prices/100) + ceil(archived prices/100) list calls.
     """
     raw = list(items)
     total = len(raw)
