@@ -242,3 +242,18 @@ def test_retrieve_expands_product(stripe_client: stripe.StripeClient, product_id
     with pytest.raises(stripe.InvalidRequestError) as caught:
         stripe_client.v1.prices.retrieve(price.id, params={"expand": ["tiers"]})
     assert caught.value.param == "expand"
+
+
+def test_list_pagination_with_product_filter(
+    stripe_client: stripe.StripeClient, product_id: str
+) -> None:
+    """facts §5.1, §5.3, §4.10: price lists page newest first, also under the `product` filter."""
+    stripe_client.v1.products.create(params={"id": "other", "name": "Other"})
+    mine = []
+    for amount in range(1, 8):
+        mine.append(_price(stripe_client, product_id, amount).id)
+        _price(stripe_client, "other", amount)
+    pages = stripe_client.v1.prices.list(params={"product": product_id, "limit": 3})
+    assert pages.has_more is True
+    assert [p.id for p in pages.auto_paging_iter()] == mine[::-1]
+    assert len(list(stripe_client.v1.prices.list(params={"limit": 5}).auto_paging_iter())) == 14
