@@ -49,7 +49,9 @@ def window(qtbot: QtBot, db_url: str) -> Iterator[MainWindow]:
 
 def run_plan(qtbot: QtBot, window: MainWindow, trigger: str) -> list[str]:
     """Trigger a sync action, accept the plan dialog as shown, wait for the run; the ops listed."""
-    getattr(window.actions, trigger).trigger()
+    action = getattr(window.actions, trigger)
+    assert action.isEnabled(), trigger
+    action.trigger()
     qtbot.waitUntil(lambda: window.plan_dialog is not None, timeout=20_000)
     dialog = window.plan_dialog
     assert dialog is not None
@@ -102,6 +104,7 @@ def test_sync_all_then_edit_refresh_and_sync_one(
     edit_catalog(db_url, name_id, name="Renamed in the catalog")
     with qtbot.waitSignal(window.session.rows_loaded, timeout=20_000):
         window.actions.refresh.trigger()
+    qtbot.waitUntil(lambda: not window.session.busy, timeout=20_000)
     now = states(window)
     assert now[price_id] == "differs" and now[name_id] == "differs"
 
