@@ -57,7 +57,10 @@ _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 
 def _price_differs(fields: set[str]) -> bool:
-    return any(f in ("price", "currency") or f.startswith("variant:") for f in fields)
+    return any(
+        f in ("price", "currency") or (f.startswith("variant:") and f.endswith(".price"))
+        for f in fields
+    )
 
 
 def differing_columns(row: ProductRow) -> frozenset[Column]:

@@ -123,13 +123,16 @@ class DetailPane(QTextBrowser):
             "<th align='left'>Stripe</th><th align='left'>Last written</th></tr>"
         ]
         for key, label, local, stripe in lines:
+            last = written.get(key) or written.get(key.split(".")[-1])
+            if key == "active" and last in ("true", "false", "True", "False"):
+                last = "active" if last.lower() == "true" else "archived"
             diff = diffs.get(key)
             style = f" style='background:{background}'" if diff else ""
             if diff is not None and key != "price":
                 local, stripe = diff.local, diff.stripe
             out.append(
                 f"<tr{style}><td>{label}</td><td>{_cell(local)}</td><td>{_cell(stripe)}</td>"
-                f"<td>{_cell(written.get(key) or written.get(key.split('.')[-1]))}</td></tr>"
+                f"<td>{_cell(last)}</td></tr>"
             )
         out.append("</table>")
         return "".join(out)

@@ -136,6 +136,17 @@ def test_variant_price_difference_highlights_the_price_and_names_the_variant() -
     tip = model.data(model.index(0, Column.STRIPE_PRICE), TIP)
     assert model.data(model.index(0, Column.STRIPE_PRICE), DIFFERS_ROLE) is True
     assert "color BLACK: $22.00 here, $20.00 in Stripe" in tip
+    # A variant's nickname differing is not a price difference.
+    model.set_rows(
+        [
+            make_row(
+                "p-nick",
+                state="differs",
+                differences=[FieldDiff(field="variant:v1.nickname", local="a", stripe="b")],
+            )
+        ]
+    )
+    assert model.data(model.index(0, Column.STRIPE_PRICE), DIFFERS_ROLE) is False
 
 
 def test_highlight_colours_follow_light_and_dark_palettes() -> None:
