@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
 from core.rows import ProductRow
 from gui.models.product_table import SORT_ROLE, ProductTableModel
@@ -32,14 +32,31 @@ def matches_state(row: ProductRow, state: str) -> bool:
 
 
 class ProductFilterProxy(QSortFilterProxyModel):
-    """Sorts by the model's native sort keys and keeps rows matching the text and state filters."""
+    """Keeps rows matching the text and state filters; sorting is passed to the source model.
+
+    The proxy itself never sorts (its sort column stays -1, so it keeps the source order): the
+    source model sorts its rows in one Python sort by the same native values as `SORT_ROLE`.
+    """
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._text = ""
         self._state = "all"
+        self._sort: tuple[int, Qt.SortOrder] | None = None
         self.setSortRole(SORT_ROLE)
         self.setDynamicSortFilter(True)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by a column (the source model reorders; the view's header drives this)."""
+        model = self.sourceModel()
+        if model is not None:
+            model.sort(column, order)
+        self._sort = (column, order)
+
+    @property
+    def sorted_by(self) -> tuple[int, Qt.SortOrder] | None:
+        """The column and order last sorted by, if any."""
+        return self._sort
 
     @property
     def state(self) -> str:

@@ -1,7 +1,9 @@
 """The product table: one row per product, local and Stripe values side by side.
 
-Display text and sort keys are computed once per row when rows arrive, so painting, sorting (by
-`SORT_ROLE`, with native values) and filtering stay fast with tens of thousands of products.
+Display text and sort keys are computed once per row when rows arrive, so painting, sorting and
+filtering stay fast with tens of thousands of products. The model sorts itself (`sort`, by the
+native values also exposed as `SORT_ROLE`) with one Python sort instead of the proxy calling
+`data()` for every comparison: 10,000 rows sort in milliseconds rather than most of a second.
 """
 
 from __future__ import annotations
@@ -125,6 +127,7 @@ class ProductTableModel(QAbstractTableModel):
         self._rows: list[_Cached] = []
         self._index_of: dict[str, int] = {}
         self._colors = colors or DiffColors.from_palette(QPalette())
+        self._sort: tuple[int, Qt.SortOrder] | None = None
 
     # -- data in --------------------------------------------------------------------------------
 
@@ -132,7 +135,7 @@ class ProductTableModel(QAbstractTableModel):
         """Replace every row (a model reset)."""
         self.beginResetModel()
         self._rows = [_Cached(row) for row in rows]
-        self._index_of = {c.row.product_id: i for i, c in enumerate(self._rows)}
+        self._apply_sort()
         self.endResetModel()
 
     def update_rows(self, rows: list[ProductRow]) -> None:
@@ -153,6 +156,31 @@ class ProductTableModel(QAbstractTableModel):
                 self._rows.append(_Cached(row))
                 self._index_of[row.product_id] = first + offset
             self.endInsertRows()
+        if self._sort is not None:
+            self.sort(*self._sort)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the rows by a column's native values (stable); selections follow their rows."""
+        if not 0 <= column < len(Column):
+            return
+        self._sort = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        ids = [self._rows[i.row()].row.product_id for i in persistent]
+        self._apply_sort()
+        moved = [
+            self.index(self._index_of[pid], i.column())
+            for pid, i in zip(ids, persistent, strict=True)
+        ]
+        self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()
+
+    def _apply_sort(self) -> None:
+        if self._sort is not None:
+            column, order = self._sort
+            descending = order == Qt.SortOrder.DescendingOrder
+            self._rows.sort(key=lambda c: c.sort[column], reverse=descending)
+        self._index_of = {c.row.product_id: i for i, c in enumerate(self._rows)}
 
     def set_colors(self, colors: DiffColors) -> None:
         """Use new colours (the palette changed); call on the GUI thread."""

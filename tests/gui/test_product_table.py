@@ -238,3 +238,20 @@ def test_update_rows_changes_one_row_in_place(model: ProductTableModel, qtbot) -
     assert top.row() == bottom.row() == 1
     assert model.rowCount() == 6
     assert cell(model, "p-name", Column.NAME, BG) is None
+
+
+def test_sorting_keeps_selections_on_their_products(proxy: ProductFilterProxy) -> None:
+    from PySide6.QtCore import QPersistentModelIndex
+
+    proxy.sort(Column.ID, Qt.SortOrder.AscendingOrder)
+    row = ids(proxy).index("p-price")
+    kept = QPersistentModelIndex(proxy.index(row, Column.NAME))
+    proxy.sort(Column.LOCAL_PRICE, Qt.SortOrder.DescendingOrder)
+    assert ids(proxy)[0] == "p-price"
+    assert kept.isValid() and kept.data(ROW_ROLE).product_id == "p-price"
+    assert kept.column() == Column.NAME
+    # New rows arrive in the current order.
+    source = proxy.sourceModel()
+    assert isinstance(source, ProductTableModel)
+    source.set_rows([make_row("cheap", local_price_cents=1), make_row("dear", local_price_cents=9)])
+    assert ids(proxy) == ["dear", "cheap"]
