@@ -1,0 +1,47 @@
+"""gui.app.main(): the composition root opens the window in sandbox mode on first start."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from core.applog import teardown_logging
+from gui.app import main
+from gui.main_window import MainWindow
+from gui.settings_store import SettingsStore, settings_path
+
+
+def test_main_opens_the_window_in_sandbox_mode_and_remembers_it(
+    qtbot: QtBot, qapp: QApplication
+) -> None:
+    seen: dict[str, object] = {}
+
+    def inspect_then_quit() -> None:
+        windows = [w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow)]
+        if not windows or windows[0].session.busy or windows[0].model.rowCount() == 0:
+            QTimer.singleShot(50, inspect_then_quit)
+            return
+        window = windows[0]
+        seen.update(
+            mode=window.mode,
+            title=window.windowTitle(),
+            icon=not window.windowIcon().isNull(),
+            rows=window.model.rowCount(),
+            app_name=qapp.applicationName(),
+        )
+        window.close()
+        qapp.quit()
+
+    QTimer.singleShot(0, inspect_then_quit)
+    try:
+        assert main([]) == 0
+    finally:
+        teardown_logging()  # main() attached the application log to the root logger
+    assert seen["mode"] == "sandbox"
+    assert "Sandbox" in str(seen["title"])
+    assert seen["icon"] is True
+    assert isinstance(seen["rows"], int) and seen["rows"] > 0  # the sample catalog
+    assert seen["app_name"] == "stripe-sync-admin"
+    assert settings_path().is_file()
+    assert SettingsStore().mode == "sandbox"
