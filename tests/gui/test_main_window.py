@@ -6,6 +6,7 @@ import threading
 
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from core.rows import ProductRow
@@ -305,3 +306,49 @@ def test_sorting_by_clicking_headers(make_window: WindowFactory, qtbot: QtBot) -
     rows: list[ProductRow] = [window.proxy.index(r, 0).data(ROW_ROLE) for r in range(6)]
     prices = [r.local_price_cents or -1 for r in rows]
     assert prices == sorted(prices, reverse=True)
+
+
+def test_keys_action_opens_the_dialog_and_a_closed_dialog_resets_the_client(
+    qtbot: QtBot, fake_ws: FakeWorkspace
+) -> None:
+    from PySide6.QtWidgets import QDialog
+
+    from gui.session import Session
+
+    keys = {"test": TEST_KEY}
+    opened: list[QDialog] = []
+
+    def open_keys(parent: QWidget) -> QDialog:
+        dialog = QDialog(parent)
+        dialog.open()
+        opened.append(dialog)
+        return dialog
+
+    session = Session(lambda mode, key: fake_ws, keys.get)
+    window = MainWindow(session, SettingsStore(), open_keys=open_keys)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(session.rows_loaded, timeout=5000):
+        window.set_mode("test")
+    qtbot.waitUntil(lambda: not session.busy, timeout=5000)
+    press(qtbot, window, "Ctrl+K")
+    assert len(opened) == 1 and window.keys_dialog is opened[0]
+    with qtbot.waitSignal(session.opened, timeout=5000):
+        opened[0].reject()  # the operator closes the keys dialog
+    assert ("reset_client", None) in fake_ws.calls
+    window.session.shutdown(5000)
+
+
+def test_the_app_opens_the_real_keys_dialog(qtbot: QtBot) -> None:
+    import keyring.backends.null
+
+    from core.secrets import SecretStore
+    from gui.app import _keys_opener
+    from gui.dialogs.keys_dialog import KeysDialog
+
+    store = SecretStore(backend=keyring.backends.null.Keyring(), environ={})
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    dialog = _keys_opener(store)(parent)
+    assert isinstance(dialog, KeysDialog)
+    dialog.reject()
