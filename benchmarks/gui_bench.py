@@ -11,6 +11,8 @@ import argparse
 import json
 import os
 import random
+import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -125,15 +127,53 @@ def make_catalog(n: int) -> str:
     return url
 
 
-def bench_sync_stall(app: QApplication, n: int) -> list[tuple[str, float, float]]:
+def external_sandbox() -> tuple[str, subprocess.Popen[bytes]]:
+    """Start the sandbox in its own process (as real Stripe is: not sharing our GIL)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "core.cli", "sandbox", "--port", str(port), "--rate-limit", "0"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            return url, proc
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    raise SystemExit("the external sandbox did not start")
+
+
+def bench_sync_stall(app: QApplication, n: int, external: bool) -> list[tuple[str, float, float]]:
     """Longest gap between 5 ms timer ticks while the window plans and syncs n products."""
+    from core.workspace import Workspace
     from gui.app import make_key_reader, make_opener
     from gui.main_window import MainWindow
     from gui.session import Session
     from gui.settings_store import SettingsStore
 
     url = make_catalog(n)
-    session = Session(make_opener(url), make_key_reader(None))
+    proc = None
+    where = "in-process sandbox"
+    opener = make_opener(url)
+    if external:
+        api_base, proc = external_sandbox()
+        where = "sandbox in its own process"
+
+        def opener(mode, key):  # type: ignore[no-untyped-def]
+            return Workspace.open(
+                db_url=url,
+                mode="test",
+                api_key="sk_test_benchmark0000",
+                api_base=api_base,
+                rate_limit=1000,
+            )
+
+    session = Session(opener, make_key_reader(None))
     window = MainWindow(session, SettingsStore())
     window.show()
     clock = QElapsedTimer()
@@ -180,11 +220,14 @@ def bench_sync_stall(app: QApplication, n: int) -> list[tuple[str, float, float]
     timer.stop()
     took = finished[0] - start
     window.close()
+    if proc is not None:
+        proc.terminate()
+        proc.wait(10)
     in_sync = sum(1 for r in window.model.rows() if r.state == "in_sync")
     return [
-        (f"plan {n:,} products and show the dialog (s)", dialog_shown, float("nan")),
-        (f"sync {n:,} products on the sandbox (s, {in_sync} in sync after)", took, float("nan")),
-        ("longest GUI-thread stall during it", stalls["max"], 100.0),
+        (f"plan {n:,} products, show the dialog (s, {where})", dialog_shown, float("nan")),
+        (f"sync {n:,} products (s, {in_sync} in sync after)", took, float("nan")),
+        (f"longest GUI-thread stall during it ({where})", stalls["max"], 100.0),
     ]
 
 
@@ -192,12 +235,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--sync", type=int, default=1_000, help="products to sync (0: skip)")
+    parser.add_argument(
+        "--sandbox",
+        choices=["in-process", "external", "both"],
+        default="both",
+        help="where the sandbox runs during the sync benchmark",
+    )
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     results = bench_table(app, args.rows)
-    if args.sync:
-        results += bench_sync_stall(app, args.sync)
+    if args.sync and args.sandbox in ("external", "both"):
+        results += bench_sync_stall(app, args.sync, external=True)
+    if args.sync and args.sandbox in ("in-process", "both"):
+        results += bench_sync_stall(app, args.sync, external=False)
     width = max(len(name) for name, _, _ in results)
     print(f"{'measure'.ljust(width)}  {'value':>10}  {'target':>8}  ok")
     ok = True

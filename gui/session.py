@@ -98,8 +98,8 @@ class Session(QObject):
     """Owns the workspace and the task runner; turns operator requests into background tasks."""
 
     opened = Signal(object)  # Opened
-    rows_loaded = Signal(list)  # list[ProductRow]
-    plans_ready = Signal(str, list)  # purpose ("sync_selected" / "sync_all"), list[ProductPlan]
+    rows_loaded = Signal(object)  # list[ProductRow] (object: no copy into a QVariantList)
+    plans_ready = Signal(str, object)  # purpose ("sync_selected" / "sync_all"), list[ProductPlan]
     run_started = Signal(str)  # what runs, in words
     run_progress = Signal(object)  # ProgressEvent
     run_finished = Signal(object)  # RunOutcome
