@@ -33,10 +33,14 @@ def test_main_opens_the_window_in_sandbox_mode_and_remembers_it(
         window.close()
         qapp.quit()
 
+    # Quit exactly once (closing the last window would post a second quit, which would then stop
+    # the next test's event loops).
+    qapp.setQuitOnLastWindowClosed(False)
     QTimer.singleShot(0, inspect_then_quit)
     try:
         assert main([]) == 0
     finally:
+        qapp.setQuitOnLastWindowClosed(True)
         teardown_logging()  # main() attached the application log to the root logger
     assert seen["mode"] == "sandbox"
     assert "Sandbox" in str(seen["title"])
