@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QStyle, QWidget
 
+from core.engine.types import Operation, ProductPlan
 from core.rows import ProductRow
 
 SYNCABLE_STATES = frozenset({"differs", "missing", "failed"})
@@ -91,3 +92,28 @@ class WindowActions:
         self.archive.setEnabled(
             live and any(r.has_local and r.stripe_status == "active" for r in state.selection)
         )
+
+
+def archive_plans(rows: list[ProductRow]) -> list[ProductPlan]:
+    """What archiving these products does: one archive per active Stripe product with a local row
+    (the catalog row becomes `internal`, so the next sync keeps it archived)."""
+    plans = []
+    for row in rows:
+        if row.stripe_status != "active" or not row.has_local:
+            continue
+        op = Operation(
+            kind="archive_product",
+            product_id=row.product_id,
+            target_id=row.stripe_product_id,
+            summary=f"set sell status to internal in the catalog and archive "
+            f"{row.stripe_product_id} in Stripe (it stays readable; its prices stop selling)",
+        )
+        plans.append(
+            ProductPlan(
+                product_id=row.product_id,
+                action="archived",
+                stripe_product_id=row.stripe_product_id,
+                operations=[op],
+            )
+        )
+    return plans

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.engine.types import Operation, ProductPlan
+from core.engine.types import ProductPlan
 from core.rows import Mode, ProductRow
-from gui.actions import ActionState, WindowActions
+from gui.actions import ActionState, WindowActions, archive_plans
 from gui.dialogs.plan_dialog import PlanDialog
 from gui.models.product_filter import ProductFilterProxy
 from gui.models.product_table import ROW_ROLE, Column, ProductTableModel
@@ -41,31 +41,6 @@ log = logging.getLogger(__name__)
 APP_TITLE = "Stripe Sync Admin"
 MODE_LABELS: dict[Mode, str] = {"sandbox": "Sandbox", "test": "Test", "live": "Live"}
 OpenKeys = Callable[[QWidget], "QDialog | None"]  # opens the keys dialog (None: unavailable)
-
-
-def archive_plans(rows: list[ProductRow]) -> list[ProductPlan]:
-    """What archiving these products does: one archive per active Stripe product with a local row
-    (the catalog row becomes `internal`, so the next sync keeps it archived)."""
-    plans = []
-    for row in rows:
-        if row.stripe_status != "active" or not row.has_local:
-            continue
-        op = Operation(
-            kind="archive_product",
-            product_id=row.product_id,
-            target_id=row.stripe_product_id,
-            summary=f"set sell status to internal in the catalog and archive "
-            f"{row.stripe_product_id} in Stripe (it stays readable; its prices stop selling)",
-        )
-        plans.append(
-            ProductPlan(
-                product_id=row.product_id,
-                action="archived",
-                stripe_product_id=row.stripe_product_id,
-                operations=[op],
-            )
-        )
-    return plans
 
 
 class MainWindow(QMainWindow):
