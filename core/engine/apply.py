@@ -1,8 +1,10 @@
 """Carry out one product's plan against Stripe and say honestly what happened.
 
 Writes go out in the plan's order, each under an idempotency key derived from what it does
-(core.engine.idempotency). Ids of objects created earlier in the plan are filled in as they
-come back. A refusal that concerns one variant's price skips that variant's remaining writes and
+(core.engine.idempotency): a create from what it creates, so that operators planning from
+different moments never make twins (prices go through core.engine.price_create); an update from
+its target, parameters and planned-from state. Ids of objects created earlier in the plan are
+filled in as they come back. A refusal that concerns one variant's price skips that variant's remaining writes and
 is reported in `variant_errors` (the product and the other variants still sync); a refusal of the
 product itself ends the product as `failed` with Stripe's message and request id. Errors that make
 the whole run pointless (bad key, missing permission, Stripe unreachable) propagate.
@@ -19,8 +21,9 @@ from typing import Any
 from core.engine.errors import StripeRequestError
 from core.engine.fetch import plan_one
 from core.engine.gateway import StripeGateway, Written
-from core.engine.idempotency import derive_key
+from core.engine.idempotency import derive_key, digest, product_create_key
 from core.engine.plan import NEW_DEFAULT_PRICE, NEW_PRODUCT, PRODUCT_UNIT, new_price_ref
+from core.engine.price_create import create_price_once
 from core.engine.types import CancelToken, Operation, ProductPlan, WriteCallback, WriteRecord
 from core.models import StripeSyncResult, VariantError, VariantPrice
 
@@ -52,13 +55,33 @@ class _Run:
 
 
 def _dispatch(
-    gateway: StripeGateway, op: Operation, target: str | None, params: dict[str, Any], key: str
+    gateway: StripeGateway,
+    op: Operation,
+    target: str | None,
+    params: dict[str, Any],
+    replanned: bool,
 ) -> Written:
+    account, live = gateway.account_key(), gateway.livemode
     if op.kind == "create_product":
+        # After Stripe refused the plain key for other parameters and a fresh read still found no
+        # product, the parameters salt it (the same for every planner sending the same request).
+        salt = digest(params, 24) if replanned else None
+        key = product_create_key(account=account, livemode=live, local_id=op.product_id, salt=salt)
         return gateway.create_product(params, idempotency_key=key)
     if op.kind == "create_price":
-        return gateway.create_price(params, idempotency_key=key)
+        return create_price_once(
+            gateway, local_id=op.product_id, variant_id=op.variant_id, params=params
+        )
     assert target is not None, f"{op.kind} needs a target"
+    key = derive_key(
+        account=account,
+        livemode=live,
+        local_id=op.product_id,
+        kind=op.kind,
+        target=target,
+        params=params,
+        version=op.version,
+    )
     if op.kind in ("update_price", "archive_price"):
         return gateway.update_price(target, params, idempotency_key=key)
     return gateway.update_product(target, params, idempotency_key=key)
@@ -141,25 +164,17 @@ def _apply(
             continue  # the variant's earlier write failed: its dependent writes would be wrong
         params = run.resolve(dict(op.params))
         target = run.resolve(op.target_id)
-        key = derive_key(
-            account=gateway.account_key(),
-            livemode=gateway.livemode,
-            local_id=op.product_id,
-            kind=op.kind,
-            target=target,
-            params=params,
-            version=op.version,
-        )
         try:
-            written = _dispatch(gateway, op, target, params, key)
+            written = _dispatch(gateway, op, target, params, replanned)
         except StripeRequestError as err:
             if (
                 op.kind == "create_product"
-                and err.code == "resource_already_exists"
+                and (err.code == "resource_already_exists" or err.error_type == "idempotency_error")
                 and not replanned
                 and plan.product is not None
             ):
                 # Someone (a lost response, another operator) created it first: sync that one.
+                # (An idempotency_error: the same product was created from other details.)
                 again = plan_one(gateway, plan.product, plan.variants)
                 return _apply(again, gateway, cancel=None, on_write=on_write, replanned=True)
             if on_write is not None:

@@ -8,7 +8,8 @@ from core.errors import SyncAdminError
 class StripeRequestError(SyncAdminError):
     """Stripe refused one request (400/404/402…): reported in the product's result, not raised.
 
-    `code` and `param` are Stripe's (`resource_already_exists`, `resource_missing`, …).
+    `code` and `param` are Stripe's (`resource_already_exists`, `resource_missing`, …);
+    `error_type` is the error's `type` (`invalid_request_error`, `idempotency_error`, …).
     """
 
     def __init__(
@@ -19,8 +20,10 @@ class StripeRequestError(SyncAdminError):
         param: str | None = None,
         http_status: int | None = None,
         request_id: str | None = None,
+        error_type: str | None = None,
     ) -> None:
         super().__init__(message, request_id=request_id)
         self.code = code
+        self.error_type = error_type
         self.param = param
         self.http_status = http_status

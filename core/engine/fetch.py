@@ -60,17 +60,6 @@ def find_one(
     return catalog
 
 
-def add_archived_prices(gateway: StripeGateway, catalog: RemoteCatalog, product_id: str) -> None:
-    """Add a product's archived prices to `catalog` (needed only before creating a price)."""
-    product = catalog.products[product_id]
-    before = gateway.stats.reads
-    archived = gateway.list_prices(product=product_id, active=False)
-    known = {p.id for p in product.prices}
-    extra = tuple(p for p in archived if p.id not in known)
-    catalog.products[product_id] = product.model_copy(update={"prices": product.prices + extra})
-    catalog.read_calls += gateway.stats.reads - before
-
-
 def plan_one(
     gateway: StripeGateway,
     product: ProductSyncInput,
@@ -78,18 +67,9 @@ def plan_one(
     *,
     linked_id: str | None = None,
 ) -> ProductPlan:
-    """Read what one product's sync needs (usually two calls) and plan it.
-
-    Archived prices are read only when the plan creates a price on an existing product: their ids
-    go into the new price's idempotency key (see core.engine.idempotency).
-    """
+    """Read what one product's sync needs (usually two calls) and plan it."""
     problems = input_problems(product, variants)
     if problems:  # nothing to read for input that cannot be synced
         return plan_product(product, variants, RemoteCatalog())
     catalog = find_one(gateway, product.id, linked_id=linked_id)
-    plan = plan_product(product, variants, catalog, linked_id=linked_id)
-    creates_price = any(op.kind == "create_price" for op in plan.operations)
-    if plan.stripe_product_id and creates_price:
-        add_archived_prices(gateway, catalog, plan.stripe_product_id)
-        plan = plan_product(product, variants, catalog, linked_id=linked_id)
-    return plan
+    return plan_product(product, variants, catalog, linked_id=linked_id)

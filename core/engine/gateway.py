@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 import stripe
 
+from core.engine.convert import remote_price, remote_product
 from core.engine.errors import StripeRequestError
 from core.engine.throttle import (
     HEADROOM,
@@ -60,44 +61,9 @@ class Written:
 
     obj: Any  # RemoteProduct or RemotePrice
     request_id: str | None
-
-
-def remote_price(data: dict[str, Any]) -> RemotePrice:
-    """Turn a Stripe price (as a dict) into a RemotePrice."""
-    product = data.get("product")
-    if isinstance(product, dict):
-        product = product.get("id")
-    return RemotePrice(
-        id=data["id"],
-        product=str(product or ""),
-        unit_amount=data.get("unit_amount"),
-        currency=str(data.get("currency") or ""),
-        active=bool(data.get("active", True)),
-        nickname=data.get("nickname"),
-        metadata={str(k): str(v) for k, v in (data.get("metadata") or {}).items()},
-        lookup_key=data.get("lookup_key"),
-        livemode=bool(data.get("livemode", False)),
-        created=int(data.get("created") or 0),
-    )
-
-
-def remote_product(data: dict[str, Any], prices: tuple[RemotePrice, ...] = ()) -> RemoteProduct:
-    """Turn a Stripe product (as a dict) into a RemoteProduct carrying `prices`."""
-    default = data.get("default_price")
-    if isinstance(default, dict):
-        default = default.get("id")
-    return RemoteProduct(
-        id=data["id"],
-        name=str(data.get("name") or ""),
-        description=data.get("description") or None,
-        active=bool(data.get("active", True)),
-        metadata={str(k): str(v) for k, v in (data.get("metadata") or {}).items()},
-        default_price=default or None,
-        livemode=bool(data.get("livemode", False)),
-        created=int(data.get("created") or 0),
-        updated=int(data.get("updated") or 0),
-        prices=prices,
-    )
+    # Stripe answered with a create's saved result (Idempotent-Replayed): the object may have
+    # changed since (see core.engine.price_create).
+    replayed: bool = False
 
 
 def _as_dict(obj: Any) -> dict[str, Any]:
@@ -217,6 +183,7 @@ class StripeGateway:
                         param=getattr(error, "param", None),
                         http_status=err.http_status,
                         request_id=err.request_id,
+                        error_type=getattr(error, "type", None),
                     ) from None
                 attempt += 1
                 delay = self.retry.delay(attempt)
@@ -248,14 +215,16 @@ class StripeGateway:
         what: str,
         permission: str,
         update: bool,
-    ) -> tuple[dict[str, Any], str | None]:
+    ) -> tuple[dict[str, Any], str | None, bool]:
         obj = self._call(lambda: fn(key), write=True, what=what, permission=permission)
-        if update and _header(obj, "Idempotent-Replayed") == "true":
+        replayed = _header(obj, "Idempotent-Replayed") == "true"
+        if update and replayed:
             # A replayed answer to an update may be an older write's (see core.engine.idempotency):
             # setting the same values again is harmless, so send it once more under a fresh key.
             fresh = f"{key}-again-{uuid.uuid4().hex[:12]}"
             obj = self._call(lambda: fn(fresh), write=True, what=what, permission=permission)
-        return _as_dict(obj), _header(obj, "Request-Id")
+            replayed = _header(obj, "Idempotent-Replayed") == "true"
+        return _as_dict(obj), _header(obj, "Request-Id"), replayed
 
     # -- identity -------------------------------------------------------------------------------
 
@@ -300,6 +269,18 @@ class StripeGateway:
             raise
         return remote_product(_as_dict(obj))
 
+    def retrieve_price(self, price_id: str) -> RemotePrice | None:
+        """One price by id as it is now, or None when Stripe has no such price."""
+        try:
+            obj = self._read(
+                lambda: self._v1.prices.retrieve(price_id), "read prices", "rak_plan_read"
+            )
+        except StripeRequestError as err:
+            if err.http_status == 404:
+                return None
+            raise
+        return remote_price(_as_dict(obj))
+
     def _list_all(self, service: Any, params: dict[str, Any], what: str, perm: str) -> list[Any]:
         items: list[Any] = []
         cursor: str | None = None
@@ -336,20 +317,20 @@ class StripeGateway:
 
     def create_product(self, params: dict[str, Any], *, idempotency_key: str) -> Written:
         """Create a product (perhaps with its default price) under `idempotency_key`."""
-        data, request_id = self._write(
+        data, request_id, replayed = self._write(
             lambda key: self._v1.products.create(params=params, options={"idempotency_key": key}),
             idempotency_key,
             what="create products",
             permission="rak_product_write",
             update=False,
         )
-        return Written(remote_product(data), request_id)
+        return Written(remote_product(data), request_id, replayed)
 
     def update_product(
         self, product_id: str, params: dict[str, Any], *, idempotency_key: str
     ) -> Written:
         """Update a product's fields (name, description, active, metadata, default_price)."""
-        data, request_id = self._write(
+        data, request_id, replayed = self._write(
             lambda key: self._v1.products.update(
                 product_id, params=params, options={"idempotency_key": key}
             ),
@@ -358,24 +339,24 @@ class StripeGateway:
             permission="rak_product_write",
             update=True,
         )
-        return Written(remote_product(data), request_id)
+        return Written(remote_product(data), request_id, replayed)
 
     def create_price(self, params: dict[str, Any], *, idempotency_key: str) -> Written:
         """Create a price under `idempotency_key`."""
-        data, request_id = self._write(
+        data, request_id, replayed = self._write(
             lambda key: self._v1.prices.create(params=params, options={"idempotency_key": key}),
             idempotency_key,
             what="create prices",
             permission="rak_plan_write",
             update=False,
         )
-        return Written(remote_price(data), request_id)
+        return Written(remote_price(data), request_id, replayed)
 
     def update_price(
         self, price_id: str, params: dict[str, Any], *, idempotency_key: str
     ) -> Written:
         """Update a price's mutable fields (active, nickname, metadata, lookup_key)."""
-        data, request_id = self._write(
+        data, request_id, replayed = self._write(
             lambda key: self._v1.prices.update(
                 price_id, params=params, options={"idempotency_key": key}
             ),
@@ -384,4 +365,4 @@ class StripeGateway:
             permission="rak_plan_write",
             update=True,
         )
-        return Written(remote_price(data), request_id)
+        return Written(remote_price(data), request_id, replayed)

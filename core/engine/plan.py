@@ -140,11 +140,6 @@ def _price_version(price: RemotePrice, product: RemoteProduct) -> str:
     return f"{price.id}|{price.active}|{price.nickname}|{product.updated}"
 
 
-def _prices_version(product: RemoteProduct) -> str:
-    # Every price the product has (active or archived): grows with each created price.
-    return ",".join(sorted(p.id for p in product.prices)) or "-"
-
-
 def _plan_create(product: ProductSyncInput, units: list[Unit], plan: ProductPlan) -> ProductPlan:
     if not product.wants_active:
         # Not for sale and not in Stripe: nothing to create (an internal product stays local).
@@ -304,7 +299,6 @@ def _plan_unit(
                 product_id=product.id,
                 variant_id=unit.key or None,
                 params=params,
-                version=_prices_version(existing),
                 summary=f"create {new} {unit.money()}{was}{_for(unit)}",
             )
         )

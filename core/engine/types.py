@@ -156,8 +156,8 @@ class Operation(BaseModel):
     target_id: str | None = None  # the Stripe object written, when it exists already
     params: dict[str, object] = Field(default_factory=dict)
     summary: str  # plain words: 'price $120.00 → $130.00 as a new price, old one archived'
-    # The target's state this write was planned from (part of its idempotency key, see
-    # core.engine.idempotency); None for a write that creates something from nothing.
+    # The target's state this update was planned from (part of its idempotency key, see
+    # core.engine.idempotency); None for a create, whose key names what it creates.
     version: str | None = None
 
 

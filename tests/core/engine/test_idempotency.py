@@ -1,10 +1,10 @@
-"""Idempotency keys: the same write gets the same key; a repeat from another state does not."""
+"""Idempotency keys: an update from another state gets a new key; a create is keyed by what it makes."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from core.engine.idempotency import derive_key
+from core.engine.idempotency import derive_key, price_create_key, product_create_key
 
 
 def key(**change: Any) -> str:
@@ -42,3 +42,42 @@ def test_each_part_of_the_write_changes_the_key() -> None:
         {"params": {"active": True}},
     ):
         assert key(**change) != base, change
+
+
+def price_key(**change: Any) -> str:
+    args: dict[str, Any] = {
+        "account": "acct_1",
+        "livemode": False,
+        "local_id": "material-8x8-v1",
+        "variant_id": "material-8x8-v1-black",
+        "unit_amount": 12000,
+        "currency": "usd",
+        **change,
+    }
+    return price_create_key(**args)
+
+
+def test_a_price_create_key_names_the_price_and_nothing_else() -> None:
+    assert price_key() == price_key(currency="USD")
+    assert len(price_key(salt="price_" + "x" * 200)) <= 255
+    base = price_key()
+    for change in (
+        {"account": "acct_2"},
+        {"livemode": True},
+        {"local_id": "other"},
+        {"variant_id": None},
+        {"variant_id": "material-8x8-v1-white"},
+        {"unit_amount": 13000},
+        {"currency": "eur"},
+        {"salt": "price_stale1"},
+    ):
+        assert price_key(**change) != base, change
+    assert price_key(salt="price_stale1") != price_key(salt="price_stale2")
+
+
+def test_a_product_create_key_names_the_local_product() -> None:
+    base = product_create_key(account="acct_1", livemode=False, local_id="p1")
+    assert base == product_create_key(account="acct_1", livemode=False, local_id="p1")
+    assert base != product_create_key(account="acct_1", livemode=True, local_id="p1")
+    assert base != product_create_key(account="acct_1", livemode=False, local_id="p2")
+    assert base != product_create_key(account="acct_1", livemode=False, local_id="p1", salt="s")

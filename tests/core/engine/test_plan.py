@@ -228,11 +228,15 @@ def test_duplicate_variant_ids_fail_before_anything_is_planned() -> None:
     assert "material-8x8-v1-black" in (plan.error or "")
 
 
-def test_price_versions_change_when_the_product_gains_prices() -> None:
+def test_a_new_price_is_planned_alike_from_any_snapshot() -> None:
+    # Two operators read the product before and after an unrelated price came and went: the
+    # create they plan must be the same request (its idempotency key names what it creates).
     first = plan_product(product(price_usd=100), [], remote(price("price_a", 12000)))
     later = plan_product(
         product(price_usd=100),
         [],
-        remote(price("price_b", 12000, created=2), price("price_a", 100, active=False)),
+        remote(price("price_a", 12000), price("price_x", 500, active=False)),
     )
-    assert first.operations[0].version != later.operations[0].version
+    assert kinds(first)[0] == kinds(later)[0] == "create_price"
+    assert first.operations[0] == later.operations[0]
+    assert first.operations[0].version is None

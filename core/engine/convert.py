@@ -1,0 +1,45 @@
+"""Stripe objects as plain JSON (dicts) → the engine's `RemoteProduct` / `RemotePrice`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.engine.types import RemotePrice, RemoteProduct
+
+
+def remote_price(data: dict[str, Any]) -> RemotePrice:
+    """Turn a Stripe price (as a dict) into a RemotePrice."""
+    product = data.get("product")
+    if isinstance(product, dict):
+        product = product.get("id")
+    return RemotePrice(
+        id=data["id"],
+        product=str(product or ""),
+        unit_amount=data.get("unit_amount"),
+        currency=str(data.get("currency") or ""),
+        active=bool(data.get("active", True)),
+        nickname=data.get("nickname"),
+        metadata={str(k): str(v) for k, v in (data.get("metadata") or {}).items()},
+        lookup_key=data.get("lookup_key"),
+        livemode=bool(data.get("livemode", False)),
+        created=int(data.get("created") or 0),
+    )
+
+
+def remote_product(data: dict[str, Any], prices: tuple[RemotePrice, ...] = ()) -> RemoteProduct:
+    """Turn a Stripe product (as a dict) into a RemoteProduct carrying `prices`."""
+    default = data.get("default_price")
+    if isinstance(default, dict):
+        default = default.get("id")
+    return RemoteProduct(
+        id=data["id"],
+        name=str(data.get("name") or ""),
+        description=data.get("description") or None,
+        active=bool(data.get("active", True)),
+        metadata={str(k): str(v) for k, v in (data.get("metadata") or {}).items()},
+        default_price=default or None,
+        livemode=bool(data.get("livemode", False)),
+        created=int(data.get("created") or 0),
+        updated=int(data.get("updated") or 0),
+        prices=prices,
+    )
