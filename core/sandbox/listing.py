@@ -4,13 +4,65 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from core.sandbox.errors import StripeApiError, invalid, resource_missing
-from core.sandbox.forms import as_int, as_str
-from core.sandbox.store import Collection, Obj
+from core.sandbox.call import Call
+from core.sandbox.errors import StripeApiError, invalid, missing_parameter, resource_missing
+from core.sandbox.forms import as_expand, as_int, as_str, check_known
+from core.sandbox.search import FieldKind, compile_query
+from core.sandbox.store import Collection, ModeData, Obj
 
 Render = Callable[[Obj], Obj]
+SEARCH_PARAMS = {"expand", "limit", "page", "query"}
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One kind of object (products, prices): where it is kept and how it is shown."""
+
+    kind: str  # "product": the name errors use
+    plural: str  # "products": the URL path and the name search errors use
+    collection: Callable[[ModeData], Collection]
+    expandable: str  # the one field `expand` may name: an id of an object in `linked`
+    linked: Callable[[ModeData], Collection]
+    search_fields: dict[str, FieldKind]
+
+    @property
+    def url(self) -> str:
+        """The list URL, e.g. `/v1/products`."""
+        return f"/v1/{self.plural}"
+
+    def of(self, call: Call) -> Collection:
+        """The caller's mode's collection of this kind."""
+        return self.collection(call.data)
+
+    def render(self, call: Call, obj: Obj, expand: set[str], prefix: str = "") -> Obj:
+        """The object as Stripe returns it; `expandable` expanded when `expand` names it."""
+        out = dict(obj)
+        linked_id = out.get(self.expandable)
+        if prefix + self.expandable in expand and linked_id:
+            linked = self.linked(call.data).get(linked_id)
+            if linked is not None:
+                out[self.expandable] = dict(linked)
+        return out
+
+    def data_render(self, call: Call, expand: set[str]) -> Render:
+        """How a list or search page shows each object (`expand` names `data.<field>`)."""
+        return lambda obj: self.render(call, obj, expand, "data.")
+
+
+def get_object(call: Call, resource: Resource) -> Obj:
+    """The object `call.object_id` names, or 404 `resource_missing`."""
+    obj = resource.of(call).get(call.object_id)
+    if obj is None:
+        raise resource_missing(resource.kind, call.object_id)
+    return obj
+
+
+def newest_first(coll: Collection, objs: Iterable[Obj]) -> list[Obj]:
+    """Some of `coll`'s objects in list order (newest first), e.g. list candidates."""
+    return sorted(objs, key=lambda obj: coll.seq_of[obj["id"]], reverse=True)
 
 
 def parse_limit(params: dict[str, Any]) -> int:
@@ -37,19 +89,20 @@ def exclusive(params: dict[str, Any], *names: str) -> None:
 
 
 def list_page(
-    coll: Collection,
-    params: dict[str, Any],
+    call: Call,
+    resource: Resource,
     *,
-    url: str,
-    kind: str,
+    expand: set[str],
     matches: Callable[[Obj], bool],
-    render: Render,
     candidates: Iterable[Obj] | None = None,
 ) -> Obj:
     """One page of a list, newest first, as `{object: "list", data, has_more, url}`.
 
     `candidates` (already newest first) replaces the full collection walk, e.g. for `ids`.
     """
+    params = call.params
+    coll = resource.of(call)
+    kind = resource.kind
     limit = parse_limit(params)
     exclusive(params, "starting_after", "ending_before")
     if "ending_before" in params:
@@ -78,7 +131,9 @@ def list_page(
                 has_more = True
                 break
             page.append(obj)
-    return {"object": "list", "data": [render(o) for o in page], "has_more": has_more, "url": url}
+    render = resource.data_render(call, expand)
+    data = [render(o) for o in page]
+    return {"object": "list", "data": data, "has_more": has_more, "url": resource.url}
 
 
 def _cursor_seq(coll: Collection, params: dict[str, Any], name: str, kind: str) -> int:
@@ -121,3 +176,19 @@ def _decode_page(token: Any) -> int:
     except (ValueError, UnicodeDecodeError):
         pass
     raise StripeApiError(400, f"Invalid page: {text}", param="page", validation=True)
+
+
+def search(call: Call, resource: Resource) -> Obj:
+    """GET `/v1/<plural>/search`: matches for `query` as search sees them (eventually, §6.4)."""
+    params = call.params
+    check_known(params, SEARCH_PARAMS)
+    expand = as_expand(params, ["data." + resource.expandable])
+    if "query" not in params:
+        raise missing_parameter("query")
+    matches = compile_query(
+        as_str(params["query"], "query"), resource.search_fields, resource.plural
+    )
+    found = [o for o in resource.of(call).searchable(call.now, call.lag) if matches(o)]
+    return search_page(
+        found, params, url=resource.url + "/search", render=resource.data_render(call, expand)
+    )

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from core.sandbox import listing
 from core.sandbox.call import Call, random_id
 from core.sandbox.errors import StripeApiError, invalid, missing_parameter, resource_missing
 from core.sandbox.fields import UNIT_AMOUNT_MAX, check_currency, check_unit_amount, merge_metadata
@@ -19,8 +20,7 @@ from core.sandbox.forms import (
     as_str,
     check_known,
 )
-from core.sandbox.listing import list_page, search_page
-from core.sandbox.search import PRICE_FIELDS, compile_query
+from core.sandbox.search import PRICE_FIELDS
 from core.sandbox.store import Obj
 from core.sandbox.timefilter import created_filter
 
@@ -39,19 +39,18 @@ LIST_PARAMS = {
     "active", "created", "currency", "ending_before", "expand", "limit", "lookup_keys", "product",
     "starting_after", "type",
 }  # fmt: skip
-SEARCH_PARAMS = {"expand", "limit", "page", "query"}
 TAX_BEHAVIORS = ["exclusive", "inclusive", "unspecified"]
 _DECIMAL_RE = re.compile(r"\A[0-9]+(\.[0-9]{1,12})?\Z")
 
 
-def render(call: Call, price: Obj, expand: set[str], prefix: str = "") -> Obj:
-    """The price as Stripe returns it; `product` expanded on request."""
-    out = dict(price)
-    if prefix + "product" in expand:
-        product = call.data.products.get(out["product"])
-        if product is not None:
-            out["product"] = dict(product)
-    return out
+PRICES = listing.Resource(
+    kind="price",
+    plural="prices",
+    collection=lambda data: data.prices,
+    linked=lambda data: data.products,
+    expandable="product",
+    search_fields=PRICE_FIELDS,
+)
 
 
 def _amounts(params: dict[str, Any], prefix: str = "") -> tuple[int | None, str]:
@@ -236,20 +235,17 @@ def create(call: Call) -> Obj:
     strip_from = _claim_lookup_key(call, price, key, transfer)
     _set_lookup_key(call, price, key, strip_from)
     _insert(call, price)
-    return render(call, price, expand)
+    return PRICES.render(call, price, expand)
 
 
 def _get(call: Call) -> Obj:
-    price = call.data.prices.get(call.object_id)
-    if price is None:
-        raise resource_missing("price", call.object_id)
-    return price
+    return listing.get_object(call, PRICES)
 
 
 def retrieve(call: Call) -> Obj:
     """GET /v1/prices/{id}."""
     check_known(call.params, {"expand"})
-    return render(call, _get(call), as_expand(call.params, ["product"]))
+    return PRICES.render(call, _get(call), as_expand(call.params, ["product"]))
 
 
 def update(call: Call) -> Obj:
@@ -287,7 +283,7 @@ def update(call: Call) -> Obj:
     if "lookup_key" in params:
         _set_lookup_key(call, price, key, strip_from)
     call.data.prices.record_write(price["id"], call.now, call.lag)
-    return render(call, price, expand)
+    return PRICES.render(call, price, expand)
 
 
 def list_prices(call: Call) -> Obj:
@@ -319,31 +315,12 @@ def list_prices(call: Call) -> Obj:
     candidates = None
     if product is not None and "starting_after" not in params and "ending_before" not in params:
         ids = call.data.prices_by_product.get(product, set())
-        candidates = sorted(
-            (call.data.prices.objects[i] for i in ids),
-            key=lambda p: call.data.prices.seq_of[p["id"]],
-            reverse=True,
+        candidates = listing.newest_first(
+            call.data.prices, (call.data.prices.objects[i] for i in ids)
         )
-    return list_page(
-        call.data.prices,
-        params,
-        url="/v1/prices",
-        kind="price",
-        matches=matches,
-        render=lambda p: render(call, p, expand, "data."),
-        candidates=candidates,
-    )
+    return listing.list_page(call, PRICES, expand=expand, matches=matches, candidates=candidates)
 
 
 def search(call: Call) -> Obj:
     """GET /v1/prices/search (eventually consistent, facts §6.4)."""
-    params = call.params
-    check_known(params, SEARCH_PARAMS)
-    expand = as_expand(params, ["data.product"])
-    if "query" not in params:
-        raise missing_parameter("query")
-    matches = compile_query(as_str(params["query"], "query"), PRICE_FIELDS, "prices")
-    found = [p for p in call.data.prices.searchable(call.now, call.lag) if matches(p)]
-    return search_page(
-        found, params, url="/v1/prices/search", render=lambda p: render(call, p, expand, "data.")
-    )
+    return listing.search(call, PRICES)

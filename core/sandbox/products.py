@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.sandbox import prices
+from core.sandbox import listing, prices
 from core.sandbox.call import Call, random_id
 from core.sandbox.errors import StripeApiError, empty_parameter, missing_parameter, resource_missing
 from core.sandbox.fields import check_custom_id, merge_metadata
 from core.sandbox.forms import as_bool, as_enum, as_expand, as_list, as_str, check_known
-from core.sandbox.listing import exclusive, list_page, search_page
-from core.sandbox.search import PRODUCT_FIELDS, compile_query
+from core.sandbox.search import PRODUCT_FIELDS
 from core.sandbox.store import Obj
 from core.sandbox.timefilter import created_filter
 
@@ -26,7 +25,6 @@ LIST_PARAMS = {
     "active", "created", "ending_before", "expand", "ids", "limit", "shippable",
     "starting_after", "type", "url",
 }  # fmt: skip
-SEARCH_PARAMS = {"expand", "limit", "page", "query"}
 # Optional strings and their length limits; "" unsets them on update (facts §2.2).
 _OPTIONAL_STRINGS = {
     "description": 40000,
@@ -37,14 +35,14 @@ _OPTIONAL_STRINGS = {
 }
 
 
-def render(call: Call, product: Obj, expand: set[str], prefix: str = "") -> Obj:
-    """The product as Stripe returns it; `default_price` expanded on request."""
-    out = dict(product)
-    if prefix + "default_price" in expand and out.get("default_price"):
-        price = call.data.prices.get(out["default_price"])
-        if price is not None:
-            out["default_price"] = dict(price)
-    return out
+PRODUCTS = listing.Resource(
+    kind="product",
+    plural="products",
+    collection=lambda data: data.products,
+    linked=lambda data: data.prices,
+    expandable="default_price",
+    search_fields=PRODUCT_FIELDS,
+)
 
 
 def _apply_common(product: Obj, params: dict[str, Any]) -> None:
@@ -120,21 +118,18 @@ def create(call: Call) -> Obj:
         price = prices.create_for_product(call, product_id, price_data)
         product["default_price"] = price["id"]
         call.data.products.record_write(product_id, call.now, call.lag)
-    return render(call, product, expand)
+    return PRODUCTS.render(call, product, expand)
 
 
 def _get(call: Call) -> Obj:
-    product = call.data.products.get(call.object_id)
-    if product is None:
-        raise resource_missing("product", call.object_id)
-    return product
+    return listing.get_object(call, PRODUCTS)
 
 
 def retrieve(call: Call) -> Obj:
     """GET /v1/products/{id}."""
     check_known(call.params, {"expand"})
     expand = as_expand(call.params, ["default_price"])
-    return render(call, _get(call), expand)
+    return PRODUCTS.render(call, _get(call), expand)
 
 
 def update(call: Call) -> Obj:
@@ -152,7 +147,7 @@ def update(call: Call) -> Obj:
     product["updated"] = max(int(call.now), product["created"])
     call.data.products.objects[product["id"]] = product
     call.data.products.record_write(product["id"], call.now, call.lag)
-    return render(call, product, expand)
+    return PRODUCTS.render(call, product, expand)
 
 
 def _check_default_price(call: Call, value: Any) -> str | None:
@@ -197,11 +192,11 @@ def list_products(call: Call) -> Obj:
     created_ok = created_filter(params)
     candidates = None
     if "ids" in params:
-        exclusive(params, "ids", "starting_after")
-        exclusive(params, "ids", "ending_before")
+        listing.exclusive(params, "ids", "starting_after")
+        listing.exclusive(params, "ids", "ending_before")
         wanted = {as_str(i, "ids") for i in as_list(params["ids"], "ids")}
         found = [p for i in wanted if (p := call.data.products.get(i)) is not None]
-        candidates = sorted(found, key=lambda p: call.data.products.seq_of[p["id"]], reverse=True)
+        candidates = listing.newest_first(call.data.products, found)
 
     def matches(product: Obj) -> bool:
         return (
@@ -212,26 +207,9 @@ def list_products(call: Call) -> Obj:
             and created_ok(product["created"])
         )
 
-    return list_page(
-        call.data.products,
-        params,
-        url="/v1/products",
-        kind="product",
-        matches=matches,
-        render=lambda p: render(call, p, expand, "data."),
-        candidates=candidates,
-    )
+    return listing.list_page(call, PRODUCTS, expand=expand, matches=matches, candidates=candidates)
 
 
 def search(call: Call) -> Obj:
     """GET /v1/products/search: eventually consistent (objects appear after the lag, §6.4)."""
-    params = call.params
-    check_known(params, SEARCH_PARAMS)
-    expand = as_expand(params, ["data.default_price"])
-    if "query" not in params:
-        raise missing_parameter("query")
-    matches = compile_query(as_str(params["query"], "query"), PRODUCT_FIELDS, "products")
-    found = [p for p in call.data.products.searchable(call.now, call.lag) if matches(p)]
-    return search_page(
-        found, params, url="/v1/products/search", render=lambda p: render(call, p, expand, "data.")
-    )
+    return listing.search(call, PRODUCTS)
