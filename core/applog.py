@@ -104,6 +104,8 @@ def setup_logging(level: int = logging.INFO, directory: Path | None = None) -> P
     handler.setFormatter(KeyRedactingFormatter(LOG_FORMAT))
     root.addHandler(handler)
     _lower_root_level(level)
+    # The SDK logs every request URL at INFO; our gateway logs what matters in plain words.
+    logging.getLogger("stripe").setLevel(max(level, logging.WARNING))
     return path
 
 

@@ -114,3 +114,13 @@ def test_a_record_with_broken_arguments_is_kept_without_its_key() -> None:
     )
     assert KeyRedactingFilter().filter(record)
     assert record.getMessage() == "key sk_test_…4242: %s %s (unformattable arguments)"
+
+
+def test_the_sdk_request_chatter_stays_out_but_its_warnings_do_not() -> None:
+    path = setup_logging()
+    logging.getLogger("stripe").info("Request to Stripe api method=get url=/v1/products")
+    logging.getLogger("stripe").warning("Stripe API error received")
+
+    text = path.read_text(encoding="utf-8")
+    assert "Request to Stripe api" not in text
+    assert "Stripe API error received" in text
