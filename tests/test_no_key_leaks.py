@@ -16,13 +16,13 @@ import string
 from collections.abc import Iterator
 from pathlib import Path
 
-import keyring.errors
 import pytest
 
 from core.applog import setup_logging, teardown_logging
 from core.errors import StripeAuthError
 from core.keys import mask_key
 from core.secrets import SecretStore
+from tests.keyring_fakes import MemoryKeyring
 
 XDG_VARS = ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME")
 
@@ -38,25 +38,6 @@ def _fresh_key(prefix: str) -> str:
     """A key no file could contain by chance: a new random body on every run."""
     alphabet = string.ascii_letters + string.digits
     return prefix + "".join(secrets.choice(alphabet) for _ in range(40))
-
-
-class MemoryKeyring:
-    """An in-memory secure backend: the keys live here, nowhere on disk."""
-
-    priority = 5
-
-    def __init__(self) -> None:
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.entries.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError("No such password!")
 
 
 @pytest.fixture

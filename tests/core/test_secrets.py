@@ -28,44 +28,11 @@ from core.secrets import (
     SecretStore,
     user_name,
 )
+from tests.keyring_fakes import LockedKeyring, MemoryKeyring
 
 TEST_KEY = "sk_test_51AbCdEfGhIjKlMnOpQrStUv1111"
 TEST_KEY_2 = "rk_test_51ZyXwVuTsRqPoNmLkJiHgFe2222"
 LIVE_KEY = "sk_live_51AbCdEfGhIjKlMnOpQrStUv9999"
-
-
-class MemoryKeyring:
-    """A secure-looking in-memory backend (deliberately not a KeyringBackend subclass, which
-    would register it with keyring for the whole test process)."""
-
-    priority = 5
-
-    def __init__(self) -> None:
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.entries:
-            raise keyring.errors.PasswordDeleteError("No such password!")
-        del self.entries[(service, username)]
-
-
-class LockedKeyring(MemoryKeyring):
-    """A keyring whose collection stays locked: every call fails like SecretService does."""
-
-    def get_password(self, service: str, username: str) -> str | None:
-        raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
-
-    def delete_password(self, service: str, username: str) -> None:
-        raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
 
 
 class PlaintextKeyring(MemoryKeyring):

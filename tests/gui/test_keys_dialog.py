@@ -24,39 +24,11 @@ from core.keys import KeyMode
 from core.sandbox import SandboxServer
 from core.secrets import MODES, SecretStore
 from gui.dialogs.keys_dialog import KeysDialog, verify_key_with_stripe
+from tests.keyring_fakes import LockedKeyring, MemoryKeyring
 
 TEST_KEY = "sk_test_51AbCdEfGhIjKlMnOpQrStUv1111"
 LIVE_KEY = "sk_live_51AbCdEfGhIjKlMnOpQrStUv9999"
 SHOP = AccountInfo(id="acct_1Shop", name="Maker Shop", livemode=False)
-
-
-class MemoryKeyring:
-    """A secure in-memory backend (duck-typed, so keyring does not register it globally)."""
-
-    priority = 5
-
-    def __init__(self) -> None:
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.entries:
-            raise keyring.errors.PasswordDeleteError("No such password!")
-        del self.entries[(service, username)]
-
-
-class LockedKeyring(MemoryKeyring):
-    locked = True
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        if self.locked:
-            raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
-        super().set_password(service, username, password)
 
 
 class RecordingVerify:
