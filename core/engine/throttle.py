@@ -1,4 +1,16 @@
-"""Client-side throttling and retry timing: a token bucket and capped exponential backoff."""
+"""Client-side throttling and retry timing: a token bucket and capped exponential backoff.
+
+The gateway's default rate is `HEADROOM` (90 %) of Stripe's per-account limit for the key's mode:
+22.5 requests/s in test mode (limit 25), 90/s in live mode (limit 100), facts §1.2. The bucket
+holds up to `BURST_SECONDS` (1 s) of that rate and starts full, so a short run — reading one
+product, syncing a handful — goes out at once instead of being spaced from its very first call;
+a long run settles at the rate. In any interval of t seconds at most rate·(1 + t) requests leave:
+under a limiter that allows a second's worth at once and refills at the limit (a token bucket, as
+Stripe describes its request limiter and as core.sandbox implements it), that stays below Stripe's
+limit by 10 % plus 10 % of the limit per second — room for the shop's other clients of the same
+account. A stricter limiter (a fixed one-second window) could see up to 1.8× the rate in the first
+second of a long run; its 429s are then retried with backoff like any other.
+"""
 
 from __future__ import annotations
 
@@ -11,27 +23,31 @@ from dataclasses import dataclass
 # Stripe's per-account limits (stripe-api-facts.md §1.2): requests per second.
 TEST_RATE_LIMIT = 25.0
 LIVE_RATE_LIMIT = 100.0
-# Stay a little under the limit so that clock skew and boundary effects don't earn 429s.
+# Stay a little under the limit so that clock skew, boundary effects and the account's other
+# clients (checkout, webhooks) don't earn 429s.
 HEADROOM = 0.9
+# How much of the rate may go out at once (and is available at the start): one second's worth.
+BURST_SECONDS = 1.0
 
 
 class TokenBucket:
-    """Let at most `rate` calls per second through, shared by every thread using one gateway.
+    """Let `rate` calls per second through on average, shared by every thread using one gateway.
 
-    The bucket holds at most `burst` tokens, so no second ever sees much more than `rate` calls.
-    A rate of 0 (or less) switches throttling off.
+    The bucket holds at most `burst` tokens (default: `BURST_SECONDS` of the rate, at least one)
+    and starts full: the first `burst` calls go out without waiting, later ones are spaced to the
+    rate. A rate of 0 (or less) switches throttling off.
     """
 
     def __init__(
         self,
         rate: float,
         *,
-        burst: float = 1.0,
+        burst: float | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.rate = rate
-        self.burst = max(1.0, burst)
+        self.burst = max(1.0, rate * BURST_SECONDS if burst is None else burst)
         self._tokens = self.burst
         self._clock = clock
         self._sleep = sleep

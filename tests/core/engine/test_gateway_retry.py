@@ -165,12 +165,64 @@ def test_missing_product_reads_as_none_and_other_refusals_are_request_errors() -
     assert info.value.request_id == "req_test123"
 
 
-def test_token_bucket_spaces_calls_to_the_rate() -> None:
+def test_token_bucket_spaces_calls_to_the_rate_once_its_first_second_is_spent() -> None:
     clock = FakeClock()
     bucket = TokenBucket(5.0, clock=clock, sleep=clock.sleep)
-    for _ in range(11):
+    for _ in range(5):  # a second's worth goes out at once
+        bucket.acquire()
+    assert clock.sleeps == []
+    for _ in range(10):
         bucket.acquire()
     assert clock.now == pytest.approx(2.0)
+    assert clock.sleeps == pytest.approx([0.2] * 10)
+
+
+def test_token_bucket_never_lets_more_than_a_second_plus_the_rate_through() -> None:
+    clock = FakeClock()
+    bucket = TokenBucket(90.0, clock=clock, sleep=clock.sleep)
+    sent: list[float] = []
+    for _ in range(1000):
+        bucket.acquire()
+        sent.append(clock.now)
+    for start in sent:
+        window = sum(1 for t in sent if start <= t < start + 1.0)
+        assert window <= 90 + 90 + 1
+
+
+def test_an_idle_bucket_fills_up_again_but_not_beyond_a_second() -> None:
+    clock = FakeClock()
+    bucket = TokenBucket(10.0, clock=clock, sleep=clock.sleep)
+    for _ in range(20):
+        bucket.acquire()
+    clock.now += 60.0  # a minute idle
+    before = len(clock.sleeps)
+    for _ in range(10):
+        bucket.acquire()
+    assert len(clock.sleeps) == before
+    bucket.acquire()
+    assert clock.sleeps[-1] == pytest.approx(0.1)
+
+
+@pytest.mark.parametrize(("key", "rate"), [(KEY, 22.5), ("sk_live_abcdefghijkl1234", 90.0)])
+def test_gateway_defaults_to_90_percent_of_the_mode_limit_with_a_full_first_second(
+    key: str, rate: float
+) -> None:
+    clock = FakeClock()
+    service = Scripted([PRODUCT] * int(rate * 3))
+    gw = StripeGateway(
+        FakeClient(service),  # type: ignore[arg-type]
+        api_key=key,
+        sleep=clock.sleep,
+        clock=clock,
+    )
+    assert gw.rate_limit == pytest.approx(rate)
+    for _ in range(int(rate)):  # a short run is not slowed at all
+        gw.retrieve_product("p1")
+    assert clock.sleeps == []
+    for _ in range(int(rate * 2)):  # a long one settles at the rate
+        gw.retrieve_product("p1")
+    calls = int(rate) + int(rate * 2)
+    assert clock.now == pytest.approx((calls - rate) / rate)  # all but the first second's worth
 
 
 def test_rate_zero_means_unthrottled() -> None:
