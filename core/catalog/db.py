@@ -87,30 +87,32 @@ def upsert(
 ) -> None:
     """Insert a row or, when its key exists, update the other columns (atomic on both dialects)."""
     updates = {k: v for k, v in values.items() if k not in keys}
-    dialect = conn.dialect.name
-    if dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        lite = sqlite_insert(table).values(**values)
+    insert = _insert_on_conflict(conn.dialect.name)
+    if insert is not None:
+        statement = insert(table).values(**values)
         if updates:
-            conn.execute(lite.on_conflict_do_update(index_elements=list(keys), set_=updates))
+            conn.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=updates))
         else:
-            conn.execute(lite.on_conflict_do_nothing(index_elements=list(keys)))
-        return
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        pg = pg_insert(table).values(**values)
-        if updates:
-            conn.execute(pg.on_conflict_do_update(index_elements=list(keys), set_=updates))
-        else:
-            conn.execute(pg.on_conflict_do_nothing(index_elements=list(keys)))
+            conn.execute(statement.on_conflict_do_nothing(index_elements=list(keys)))
         return
     where = sa.and_(*(table.c[k] == values[k] for k in keys))
     if updates and conn.execute(sa.update(table).where(where).values(**updates)).rowcount:
         return
     if conn.execute(sa.select(sa.literal(1)).select_from(table).where(where)).first() is None:
         conn.execute(sa.insert(table).values(**values))
+
+
+def _insert_on_conflict(dialect: str) -> Any:
+    """The dialect's INSERT with ON CONFLICT (SQLite, PostgreSQL), or None where it has none."""
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert
+    return None
 
 
 def lock_for_schema(conn: Connection) -> None:
