@@ -21,12 +21,17 @@ def _strip_blank(data: Any) -> Any:
     return data
 
 
-class ProductIn(BaseModel):
-    """One product row as a file gives it (column names of the shop's `products` table)."""
+class _RowIn(BaseModel):
+    """A row as a file gives it: unknown columns refused, text stripped, an id of 1–200 chars."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     id: str = Field(min_length=1, max_length=200)
+
+
+class ProductIn(_RowIn):
+    """One product row as a file gives it (column names of the shop's `products` table)."""
+
     name: str = Field(min_length=1, max_length=250)
     description: str | None = Field(default=None, max_length=40_000)
     category: str | None = None
@@ -64,12 +69,9 @@ class ProductIn(BaseModel):
         return value
 
 
-class VariantIn(BaseModel):
+class VariantIn(_RowIn):
     """One variant row as a file gives it (column names of the shop's `variants` table)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    id: str = Field(min_length=1, max_length=200)
     product_id: str = Field(min_length=1, max_length=200)
     variant_type: str | None = Field(default=None, max_length=40)
     variant_value: str | None = Field(default=None, max_length=200)
