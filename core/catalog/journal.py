@@ -9,6 +9,7 @@ from typing import Any, cast
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from core.catalog.per_account import of_account
 from core.catalog.snapshots import as_utc
 from core.rows import JournalEntry, Mode
 
@@ -103,7 +104,7 @@ def last_errors(
     """Product id → the error of its newest journal entry (None when that entry succeeded)."""
     newest = (
         sa.select(sa.func.max(table.c.seq))
-        .where(table.c.account_id == account_id, table.c.mode == mode)
+        .where(of_account(table, account_id, mode))
         .group_by(table.c.product_id)
     )
     rows = conn.execute(

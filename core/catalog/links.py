@@ -13,7 +13,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from core.catalog.db import upsert
+from core.catalog.per_account import read_rows, upsert_row
 
 PRODUCT = "product"
 PRICE = "price"
@@ -36,11 +36,7 @@ class LinkMap:
 def load_links(conn: Connection, table: sa.Table, account_id: str, mode: str) -> LinkMap:
     """All links of one account and mode."""
     out = LinkMap()
-    rows = conn.execute(
-        sa.select(table.c.kind, table.c.local_id, table.c.stripe_id).where(
-            table.c.account_id == account_id, table.c.mode == mode
-        )
-    )
+    rows = read_rows(conn, table, account_id, mode, "kind", "local_id", "stripe_id")
     for kind, local_id, stripe_id in rows:
         target = {PRODUCT: out.products, PRICE: out.prices, VARIANT_PRICE: out.variant_prices}
         if kind in target:
@@ -61,17 +57,17 @@ def save_link(
     at: datetime,
 ) -> None:
     """Insert or update one link (an upsert on account, mode, kind and local id)."""
-    upsert(
+    upsert_row(
         conn,
         table,
+        account_id,
+        mode,
         {
-            "account_id": account_id,
-            "mode": mode,
             "kind": kind,
             "local_id": local_id,
             "product_id": product_id,
             "stripe_id": stripe_id,
             "updated_at": at,
         },
-        ("account_id", "mode", "kind", "local_id"),
+        ("kind", "local_id"),
     )

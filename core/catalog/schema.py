@@ -7,6 +7,8 @@ tables carry the `ssa_` prefix and a schema version, so a later release can migr
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
 
 PRODUCTS = "products"
@@ -64,6 +66,14 @@ def define_variants(metadata: sa.MetaData) -> sa.Table:
     )
 
 
+# The shop's own tables: the canonical definition (used when the database has none) and the
+# columns an existing one must have.
+SHOP_TABLES: dict[str, tuple[Callable[[sa.MetaData], sa.Table], tuple[str, ...]]] = {
+    PRODUCTS: (define_products, REQUIRED_PRODUCT_COLUMNS),
+    VARIANTS: (define_variants, REQUIRED_VARIANT_COLUMNS),
+}
+
+
 def define_schema_version(metadata: sa.MetaData) -> sa.Table:
     """One row: the version of the tool's own tables in this database."""
     return sa.Table(
@@ -71,6 +81,14 @@ def define_schema_version(metadata: sa.MetaData) -> sa.Table:
         metadata,
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("version", sa.Integer, nullable=False),
+    )
+
+
+def _per_account_and_mode() -> tuple[sa.Column[str], sa.Column[str]]:
+    """The leading key columns of the tables kept per Stripe account and mode (new each call)."""
+    return (
+        sa.Column("account_id", sa.Text, primary_key=True),
+        sa.Column("mode", sa.Text, primary_key=True),
     )
 
 
@@ -83,8 +101,7 @@ def define_links(metadata: sa.MetaData) -> sa.Table:
     return sa.Table(
         LINKS,
         metadata,
-        sa.Column("account_id", sa.Text, primary_key=True),
-        sa.Column("mode", sa.Text, primary_key=True),
+        *_per_account_and_mode(),
         sa.Column("kind", sa.Text, primary_key=True),
         sa.Column("local_id", sa.Text, primary_key=True),
         sa.Column("product_id", sa.Text, nullable=False),
@@ -98,8 +115,7 @@ def define_snapshots(metadata: sa.MetaData) -> sa.Table:
     return sa.Table(
         SNAPSHOTS,
         metadata,
-        sa.Column("account_id", sa.Text, primary_key=True),
-        sa.Column("mode", sa.Text, primary_key=True),
+        *_per_account_and_mode(),
         sa.Column("product_id", sa.Text, primary_key=True),
         sa.Column("fields", sa.JSON, nullable=False),
         sa.Column("synced_at", sa.DateTime(timezone=True), nullable=False),

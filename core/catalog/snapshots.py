@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from core.catalog.db import upsert
+from core.catalog.per_account import read_rows, upsert_row
 
 
 @dataclass(frozen=True)
@@ -32,11 +32,7 @@ def load_snapshots(
     conn: Connection, table: sa.Table, account_id: str, mode: str
 ) -> dict[str, Snapshot]:
     """All snapshots of one account and mode, by local product id."""
-    rows = conn.execute(
-        sa.select(table.c.product_id, table.c.fields, table.c.synced_at).where(
-            table.c.account_id == account_id, table.c.mode == mode
-        )
-    )
+    rows = read_rows(conn, table, account_id, mode, "product_id", "fields", "synced_at")
     out: dict[str, Snapshot] = {}
     for product_id, fields, synced_at in rows:
         data: dict[str, Any] = fields or {}
@@ -59,15 +55,11 @@ def save_snapshot(
     at: datetime,
 ) -> None:
     """Insert or replace one product's snapshot."""
-    upsert(
+    upsert_row(
         conn,
         table,
-        {
-            "account_id": account_id,
-            "mode": mode,
-            "product_id": product_id,
-            "fields": fields,
-            "synced_at": at,
-        },
-        ("account_id", "mode", "product_id"),
+        account_id,
+        mode,
+        {"product_id": product_id, "fields": fields, "synced_at": at},
+        ("product_id",),
     )

@@ -292,19 +292,8 @@ def _prepare(engine: Engine, display: str) -> dict[str, sa.Table]:
     metadata = sa.MetaData()
     with write_transaction(engine) as conn:
         lock_for_schema(conn)
-        inspector = sa.inspect(conn)
-        if inspector.has_table(schema.PRODUCTS):
-            products = sa.Table(schema.PRODUCTS, metadata, autoload_with=conn)
-            _require(products, schema.REQUIRED_PRODUCT_COLUMNS, display)
-        else:
-            products = schema.define_products(metadata)
-            products.create(conn)
-        if inspector.has_table(schema.VARIANTS):
-            variants = sa.Table(schema.VARIANTS, metadata, autoload_with=conn)
-            _require(variants, schema.REQUIRED_VARIANT_COLUMNS, display)
-        else:
-            variants = schema.define_variants(metadata)
-            variants.create(conn)
+        products = _shop_table(conn, metadata, schema.PRODUCTS, display)
+        variants = _shop_table(conn, metadata, schema.VARIANTS, display)
         ensure_tool_tables(conn, display)
     tool = sa.MetaData()
     return {
@@ -314,6 +303,18 @@ def _prepare(engine: Engine, display: str) -> dict[str, sa.Table]:
         schema.SNAPSHOTS: schema.define_snapshots(tool),
         schema.JOURNAL: schema.define_journal(tool),
     }
+
+
+def _shop_table(conn: Connection, metadata: sa.MetaData, name: str, display: str) -> sa.Table:
+    """The shop's table `name` as it is (with the columns the tool needs), or a new canonical one."""
+    define, required = schema.SHOP_TABLES[name]
+    if sa.inspect(conn).has_table(name):
+        table = sa.Table(name, metadata, autoload_with=conn)
+        _require(table, required, display)
+        return table
+    table = define(metadata)
+    table.create(conn)
+    return table
 
 
 def _require(table: sa.Table, columns: Sequence[str], display: str) -> None:
