@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from core.rows import ProductRow
+from gui.dialogs.plan_dialog import PlanDialog
 from gui.main_window import MainWindow
 from gui.models.product_table import ROW_ROLE
 from gui.settings_store import SettingsStore, settings_path
@@ -43,6 +44,21 @@ def press(qtbot: QtBot, window: MainWindow, keys: str) -> None:
 
 def wait_idle(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: not window.session.busy, timeout=5000)
+
+
+def wait_plan(qtbot: QtBot, window: MainWindow) -> PlanDialog:
+    """The plan dialog, once the window shows it."""
+    qtbot.waitUntil(lambda: window.plan_dialog is not None, timeout=5000)
+    assert window.plan_dialog is not None
+    return window.plan_dialog
+
+
+def start_held_sync(qtbot: QtBot, window: MainWindow, fake_ws: FakeWorkspace) -> None:
+    """Apply a Sync all and return while the first product's sync waits on `fake_ws.gate`."""
+    fake_ws.gate = threading.Event()
+    window.actions.sync_all.trigger()
+    wait_plan(qtbot, window).apply.click()
+    assert fake_ws.entered.wait(5)
 
 
 def test_start_shows_account_rows_and_sandbox_banner(make_window: WindowFactory) -> None:
@@ -90,9 +106,7 @@ def test_sync_selected_applies_only_ticked_products(
     window = make_window()
     select(window, "p-name", "p-price", "p-new")
     press(qtbot, window, "Ctrl+S")
-    qtbot.waitUntil(lambda: window.plan_dialog is not None, timeout=5000)
-    dialog = window.plan_dialog
-    assert dialog is not None
+    dialog = wait_plan(qtbot, window)
     assert ("plan", ["p-name", "p-new", "p-price"]) in fake_ws.calls
     dialog.set_ticked("p-price", False)
     with qtbot.waitSignal(window.session.run_finished, timeout=5000):
@@ -111,9 +125,7 @@ def test_cancelling_the_plan_dialog_writes_nothing(
 ) -> None:
     window = make_window()
     window.actions.sync_all.trigger()
-    qtbot.waitUntil(lambda: window.plan_dialog is not None, timeout=5000)
-    assert window.plan_dialog is not None
-    window.plan_dialog.reject()
+    wait_plan(qtbot, window).reject()
     wait_idle(qtbot, window)
     assert not any(call[0] == "sync" for call in fake_ws.calls)
 
@@ -124,10 +136,9 @@ def test_failed_products_are_one_click_away(
     fake_ws.fail_ids = {"p-price"}
     window = make_window()
     window.actions.sync_all.trigger()
-    qtbot.waitUntil(lambda: window.plan_dialog is not None, timeout=5000)
-    assert window.plan_dialog is not None
+    dialog = wait_plan(qtbot, window)
     with qtbot.waitSignal(window.session.rows_loaded, timeout=5000):
-        window.plan_dialog.apply.click()
+        dialog.apply.click()
     text = window.status.text()
     assert '<a href="failed">1 failed</a>' in text
     assert "p-price: Stripe refused the price: amount too large" in text
@@ -163,9 +174,8 @@ def test_live_mode_looks_different_and_asks_before_writing(
     assert window.windowTitle().endswith("— LIVE")
     assert window.banner.is_live and "LIVE MODE" in window.banner.label.text()
     window.actions.sync_all.trigger()
-    qtbot.waitUntil(lambda: window.plan_dialog is not None, timeout=5000)
-    dialog = window.plan_dialog
-    assert dialog is not None and dialog.mode == "live"
+    dialog = wait_plan(qtbot, window)
+    assert dialog.mode == "live"
     assert not dialog.apply.isEnabled()
     dialog.accept()
     qtbot.keyClicks(dialog.confirm, "Maker Shop")
@@ -225,12 +235,7 @@ def test_busy_window_disables_actions_and_cancel_stops_the_run(
     make_window: WindowFactory, fake_ws: FakeWorkspace, qtbot: QtBot
 ) -> None:
     window = make_window()
-    fake_ws.gate = threading.Event()
-    window.actions.sync_all.trigger()
-    qtbot.waitUntil(lambda: window.plan_dialog is not None, timeout=5000)
-    assert window.plan_dialog is not None
-    window.plan_dialog.apply.click()
-    assert fake_ws.entered.wait(5)
+    start_held_sync(qtbot, window, fake_ws)
     qtbot.waitUntil(lambda: window.status.progress.isVisible())
     for action in ("refresh", "sync_all", "sync_selected", "archive", "reset_client", "keys"):
         assert not getattr(window.actions, action).isEnabled(), action
@@ -250,12 +255,7 @@ def test_closing_while_a_run_goes_cancels_and_waits(
     make_window: WindowFactory, fake_ws: FakeWorkspace, qtbot: QtBot
 ) -> None:
     window = make_window()
-    fake_ws.gate = threading.Event()
-    window.actions.sync_all.trigger()
-    qtbot.waitUntil(lambda: window.plan_dialog is not None, timeout=5000)
-    assert window.plan_dialog is not None
-    window.plan_dialog.apply.click()
-    assert fake_ws.entered.wait(5)
+    start_held_sync(qtbot, window, fake_ws)
     threading.Timer(0.2, fake_ws.gate.set).start()
     window.close()  # returns only once the task has stopped
     assert fake_ws.closed
