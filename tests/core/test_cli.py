@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from core.cli import main
 from core.sandbox import SandboxServer
+from tests.raw_sql import query_value, run_sql
 
 TEST_KEY = "sk_test_cliTests12345678"
 LIVE_KEY = "sk_live_cliSecret87654321"
@@ -134,10 +134,7 @@ def test_malformed_import_exits_2_with_one_line_and_imports_nothing(
         "'pre-order', 'pre-sale', 'sold-out' or 'internal', got 'gone' Nothing was imported; "
         "fix the file and import it again.\n"
     )
-    engine = sa.create_engine(db)
-    with engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT count(*) FROM products")).scalar() == 0
-    engine.dispose()
+    assert query_value(db, "SELECT count(*) FROM products") == 0
 
 
 def test_diff_export_and_failed_product_exit_code(
@@ -147,21 +144,13 @@ def test_diff_export_and_failed_product_exit_code(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    engine = sa.create_engine(db)
-    with engine.begin() as conn:
-        conn.execute(
-            sa.text(
-                "CREATE TABLE products (id TEXT PRIMARY KEY, name TEXT NOT NULL, "
-                "base_price_cents INTEGER, sell_status TEXT NOT NULL, currency TEXT)"
-            )
-        )
-        conn.execute(
-            sa.text(
-                "INSERT INTO products VALUES ('lamp', 'Lamp', 100, 'available', 'zzz'), "
-                "('ok', 'Ok', 250, 'available', NULL)"
-            )
-        )
-    engine.dispose()
+    run_sql(
+        db,
+        "CREATE TABLE products (id TEXT PRIMARY KEY, name TEXT NOT NULL, "
+        "base_price_cents INTEGER, sell_status TEXT NOT NULL, currency TEXT)",
+        "INSERT INTO products VALUES ('lamp', 'Lamp', 100, 'available', 'zzz'), "
+        "('ok', 'Ok', 250, 'available', NULL)",
+    )
     monkeypatch.setenv("STRIPE_SECRET_KEY", TEST_KEY)
     assert main(["sync", "--all", "--mode", "test", "--db", db]) == 1
     out = capsys.readouterr().out

@@ -17,6 +17,7 @@ from core.paths import config_dir, data_dir, default_catalog_path
 from core.sandbox import SandboxServer
 from core.settings import Settings, load_settings, save_settings
 from core.workspace import Workspace
+from tests.raw_sql import run_sql
 
 TEST_KEY = "sk_test_workspace0001"
 LIVE_KEY = "sk_live_workspace0001"
@@ -146,10 +147,7 @@ def test_changed_catalog_after_approval_is_refused(db_url: str, sandbox: Sandbox
     _shop(db_url, [LAMP])
     with _open(db_url, sandbox) as ws:
         plans = ws.plan()
-        engine = sa.create_engine(db_url)
-        with engine.begin() as conn:
-            conn.execute(sa.text("UPDATE products SET base_price_cents = 9900"))
-        engine.dispose()
+        run_sql(db_url, "UPDATE products SET base_price_cents = 9900")
         (result,) = ws.sync(plans)
         assert result.action == "failed"
         assert result.error is not None and "changed since this plan was shown" in result.error
@@ -190,10 +188,7 @@ def test_product_removed_locally_shows_as_orphaned(db_url: str, sandbox: Sandbox
     _shop(db_url, [LAMP, SHADE])
     with _open(db_url, sandbox) as ws:
         ws.sync()
-        engine = sa.create_engine(db_url)
-        with engine.begin() as conn:
-            conn.execute(sa.text("DELETE FROM products WHERE id = 'shade'"))
-        engine.dispose()
+        run_sql(db_url, "DELETE FROM products WHERE id = 'shade'")
         rows = {r.product_id: r for r in ws.status()}
         assert rows["shade"].state == "orphaned"
         assert not rows["shade"].has_local

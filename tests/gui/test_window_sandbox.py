@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -19,6 +18,7 @@ from gui.models.product_table import DIFFERS_ROLE, ROW_ROLE, Column
 from gui.session import Session
 from gui.settings_store import SettingsStore
 from tests.gui.test_main_window import select
+from tests.raw_sql import run_sql
 
 pytestmark = pytest.mark.slow
 
@@ -70,17 +70,12 @@ def states(window: MainWindow) -> dict[str, str]:
 
 
 def edit_catalog(db_url: str, product_id: str, **values: object) -> None:
-    engine = sa.create_engine(db_url)
-    with engine.begin() as conn:
-        conn.execute(
-            sa.text(
-                "UPDATE products SET "
-                + ", ".join(f"{k} = :{k}" for k in values)
-                + " WHERE id = :id"
-            ),
-            {"id": product_id, **values},
-        )
-    engine.dispose()
+    assignments = ", ".join(f"{k} = :{k}" for k in values)
+    run_sql(
+        db_url,
+        f"UPDATE products SET {assignments} WHERE id = :id",
+        params={"id": product_id, **values},
+    )
 
 
 def test_sync_all_then_edit_refresh_and_sync_one(

@@ -9,6 +9,7 @@ from core.catalog import CatalogError, CatalogStore, SchemaVersionError
 from core.catalog.convert import NotReady, ReadyProduct, to_sync_input
 from core.catalog.migrate import CURRENT_VERSION
 from core.catalog.sample import sample_catalog_path
+from tests.raw_sql import query_value, run_sql
 
 
 def _tables(url: str) -> set[str]:
@@ -20,12 +21,7 @@ def _tables(url: str) -> set[str]:
 
 
 def _version(url: str) -> int:
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return int(conn.execute(sa.text("SELECT version FROM ssa_schema_version")).scalar_one())
-    finally:
-        engine.dispose()
+    return int(query_value(url, "SELECT version FROM ssa_schema_version"))
 
 
 def test_empty_database_gets_shop_and_tool_tables(db_url: str) -> None:
@@ -46,21 +42,13 @@ def test_empty_database_gets_shop_and_tool_tables(db_url: str) -> None:
 
 
 def test_shop_table_with_extra_and_missing_optional_columns_is_used_as_is(db_url: str) -> None:
-    engine = sa.create_engine(db_url)
-    with engine.begin() as conn:
-        conn.execute(
-            sa.text(
-                "CREATE TABLE products (id TEXT PRIMARY KEY, name TEXT NOT NULL, "
-                "base_price_cents INTEGER, sell_status TEXT NOT NULL, weight_grams INTEGER, "
-                "currency TEXT)"
-            )
-        )
-        conn.execute(
-            sa.text(
-                "INSERT INTO products VALUES ('lamp', 'Desk Lamp', 4500, 'available', 800, 'eur')"
-            )
-        )
-    engine.dispose()
+    run_sql(
+        db_url,
+        "CREATE TABLE products (id TEXT PRIMARY KEY, name TEXT NOT NULL, "
+        "base_price_cents INTEGER, sell_status TEXT NOT NULL, weight_grams INTEGER, "
+        "currency TEXT)",
+        "INSERT INTO products VALUES ('lamp', 'Desk Lamp', 4500, 'available', 800, 'eur')",
+    )
     store = CatalogStore.open(db_url)
     try:
         assert not store.has_column("products", "dev_status")
@@ -76,10 +64,7 @@ def test_shop_table_with_extra_and_missing_optional_columns_is_used_as_is(db_url
 
 
 def test_shop_table_without_a_required_column_is_refused(db_url: str) -> None:
-    engine = sa.create_engine(db_url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("CREATE TABLE products (id TEXT PRIMARY KEY, name TEXT)"))
-    engine.dispose()
+    run_sql(db_url, "CREATE TABLE products (id TEXT PRIMARY KEY, name TEXT)")
     with pytest.raises(CatalogError) as err:
         CatalogStore.open(db_url)
     assert "The table 'products'" in str(err.value)
@@ -87,38 +72,22 @@ def test_shop_table_without_a_required_column_is_refused(db_url: str) -> None:
 
 
 def test_older_schema_version_is_upgraded_keeping_its_rows(db_url: str) -> None:
-    engine = sa.create_engine(db_url)
-    with engine.begin() as conn:
-        # The layout release 1 wrote: no snapshots table, no journal.error column.
-        conn.execute(
-            sa.text(
-                "CREATE TABLE ssa_schema_version (id INTEGER PRIMARY KEY, version INTEGER NOT NULL)"
-            )
-        )
-        conn.execute(sa.text("INSERT INTO ssa_schema_version VALUES (1, 1)"))
-        conn.execute(
-            sa.text(
-                "CREATE TABLE ssa_links (account_id TEXT, mode TEXT, kind TEXT, local_id TEXT, "
-                "product_id TEXT NOT NULL, stripe_id TEXT NOT NULL, updated_at TIMESTAMP NOT NULL, "
-                "PRIMARY KEY (account_id, mode, kind, local_id))"
-            )
-        )
-        conn.execute(
-            sa.text(
-                "CREATE TABLE ssa_journal (seq INTEGER PRIMARY KEY, at TIMESTAMP NOT NULL, "
-                "mode TEXT NOT NULL, account_id TEXT NOT NULL, product_id TEXT NOT NULL, "
-                "operation TEXT NOT NULL, summary TEXT NOT NULL, stripe_object_id TEXT, "
-                "request_id TEXT, before JSON, after JSON)"
-            )
-        )
-        conn.execute(
-            sa.text(
-                "INSERT INTO ssa_journal (seq, at, mode, account_id, product_id, operation, summary,"
-                " request_id) VALUES (1, '2026-01-02 03:04:05', 'live', 'acct_1', 'lamp', "
-                "'create_product', 'created lamp', 'req_old')"
-            )
-        )
-    engine.dispose()
+    # The layout release 1 wrote: no snapshots table, no journal.error column.
+    run_sql(
+        db_url,
+        "CREATE TABLE ssa_schema_version (id INTEGER PRIMARY KEY, version INTEGER NOT NULL)",
+        "INSERT INTO ssa_schema_version VALUES (1, 1)",
+        "CREATE TABLE ssa_links (account_id TEXT, mode TEXT, kind TEXT, local_id TEXT, "
+        "product_id TEXT NOT NULL, stripe_id TEXT NOT NULL, updated_at TIMESTAMP NOT NULL, "
+        "PRIMARY KEY (account_id, mode, kind, local_id))",
+        "CREATE TABLE ssa_journal (seq INTEGER PRIMARY KEY, at TIMESTAMP NOT NULL, "
+        "mode TEXT NOT NULL, account_id TEXT NOT NULL, product_id TEXT NOT NULL, "
+        "operation TEXT NOT NULL, summary TEXT NOT NULL, stripe_object_id TEXT, "
+        "request_id TEXT, before JSON, after JSON)",
+        "INSERT INTO ssa_journal (seq, at, mode, account_id, product_id, operation, summary,"
+        " request_id) VALUES (1, '2026-01-02 03:04:05', 'live', 'acct_1', 'lamp', "
+        "'create_product', 'created lamp', 'req_old')",
+    )
     store = CatalogStore.open(db_url)
     try:
         assert _version(db_url) == CURRENT_VERSION
@@ -132,10 +101,7 @@ def test_older_schema_version_is_upgraded_keeping_its_rows(db_url: str) -> None:
 
 def test_newer_schema_version_is_refused_with_a_clear_error(db_url: str) -> None:
     CatalogStore.open(db_url).close()
-    engine = sa.create_engine(db_url)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f"UPDATE ssa_schema_version SET version = {CURRENT_VERSION + 1}"))
-    engine.dispose()
+    run_sql(db_url, f"UPDATE ssa_schema_version SET version = {CURRENT_VERSION + 1}")
     with pytest.raises(SchemaVersionError) as err:
         CatalogStore.open(db_url)
     assert str(err.value).endswith(
@@ -189,15 +155,11 @@ def test_conversion_prices_variants_from_base_plus_modifier(sqlite_url: str) -> 
 
 def test_invalid_row_is_not_ready_with_field_errors_in_plain_words(sqlite_url: str) -> None:
     store = CatalogStore.open(sqlite_url)
-    engine = sa.create_engine(sqlite_url)
-    with engine.begin() as conn:
-        conn.execute(
-            sa.text(
-                "INSERT INTO products (id, name, base_price_cents, sell_status, dev_status) "
-                "VALUES ('bad', '  ', 100, 'on-sale', 5)"
-            )
-        )
-    engine.dispose()
+    run_sql(
+        sqlite_url,
+        "INSERT INTO products (id, name, base_price_cents, sell_status, dev_status) "
+        "VALUES ('bad', '  ', 100, 'on-sale', 5)",
+    )
     try:
         (record,) = store.list_records()
         result = to_sync_input(record)
@@ -213,15 +175,11 @@ def test_invalid_row_is_not_ready_with_field_errors_in_plain_words(sqlite_url: s
 
 def test_live_flag_overrides_dev_status(sqlite_url: str) -> None:
     store = CatalogStore.open(sqlite_url)
-    engine = sa.create_engine(sqlite_url)
-    with engine.begin() as conn:
-        conn.execute(
-            sa.text(
-                "INSERT INTO products (id, name, base_price_cents, sell_status, dev_status, is_live)"
-                " VALUES ('early', 'Early Bird', 100, 'pre-sale', 2, 1)"
-            )
-        )
-    engine.dispose()
+    run_sql(
+        sqlite_url,
+        "INSERT INTO products (id, name, base_price_cents, sell_status, dev_status, is_live)"
+        " VALUES ('early', 'Early Bird', 100, 'pre-sale', 2, 1)",
+    )
     try:
         (record,) = store.list_records()
         assert isinstance(to_sync_input(record), ReadyProduct)
