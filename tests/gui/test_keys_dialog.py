@@ -291,8 +291,12 @@ def test_an_environment_key_is_shown_but_cannot_be_deleted_here(qtbot: QtBot) ->
 # --- The real verification, against the local Stripe sandbox ----------------------------------
 
 
+# A sandbox on loopback and the dialog's real verification pointed at it.
+SandboxVerify = tuple[SandboxServer, Callable[[KeyMode, str], AccountInfo]]
+
+
 @pytest.fixture
-def sandbox_verify() -> Iterator[tuple[SandboxServer, Callable[[KeyMode, str], AccountInfo]]]:
+def sandbox_verify() -> Iterator[SandboxVerify]:
     """The dialog's default verification, pointed at a sandbox on loopback."""
     with SandboxServer(port=0) as server:
         yield server, functools.partial(verify_key_with_stripe, api_base=server.url)
@@ -308,7 +312,7 @@ def sandbox_verify() -> Iterator[tuple[SandboxServer, Callable[[KeyMode, str], A
 )
 def test_sandbox_a_working_key_is_saved_with_its_account(
     qtbot: QtBot,
-    sandbox_verify: tuple[SandboxServer, Callable[[KeyMode, str], AccountInfo]],
+    sandbox_verify: SandboxVerify,
     mode: KeyMode,
     key: str,
 ) -> None:
@@ -333,7 +337,7 @@ def test_sandbox_a_working_key_is_saved_with_its_account(
 )
 def test_sandbox_a_restricted_key_without_a_permission_is_refused_naming_it(
     qtbot: QtBot,
-    sandbox_verify: tuple[SandboxServer, Callable[[KeyMode, str], AccountInfo]],
+    sandbox_verify: SandboxVerify,
     key: str,
     permission: str,
 ) -> None:
@@ -352,7 +356,7 @@ def test_sandbox_a_restricted_key_without_a_permission_is_refused_naming_it(
 
 
 def test_sandbox_verification_returns_the_account(
-    sandbox_verify: tuple[SandboxServer, Callable[[KeyMode, str], AccountInfo]],
+    sandbox_verify: SandboxVerify,
 ) -> None:
     _server, verify = sandbox_verify
     account = verify("live", "sk_live_51SandboxSecretKey0000abcd")
@@ -390,7 +394,7 @@ def secret_service_store() -> Iterator[SecretStore]:
 def test_keyring_save_replace_and_delete_through_the_dialog(
     qtbot: QtBot,
     secret_service_store: SecretStore,
-    sandbox_verify: tuple[SandboxServer, Callable[[KeyMode, str], AccountInfo]],
+    sandbox_verify: SandboxVerify,
 ) -> None:
     _server, verify = sandbox_verify
     store = secret_service_store

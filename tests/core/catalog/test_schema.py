@@ -153,35 +153,35 @@ def test_conversion_prices_variants_from_base_plus_modifier(sqlite_url: str) -> 
         store.close()
 
 
+def _convert_only_row(url: str, insert: str) -> ReadyProduct | NotReady:
+    """Open the catalog, add one product row by SQL (`insert`), and convert that row."""
+    store = CatalogStore.open(url)
+    try:
+        run_sql(url, insert)
+        (record,) = store.list_records()
+        return to_sync_input(record)
+    finally:
+        store.close()
+
+
 def test_invalid_row_is_not_ready_with_field_errors_in_plain_words(sqlite_url: str) -> None:
-    store = CatalogStore.open(sqlite_url)
-    run_sql(
+    result = _convert_only_row(
         sqlite_url,
         "INSERT INTO products (id, name, base_price_cents, sell_status, dev_status) "
         "VALUES ('bad', '  ', 100, 'on-sale', 5)",
     )
-    try:
-        (record,) = store.list_records()
-        result = to_sync_input(record)
-        assert isinstance(result, NotReady)
-        assert result.reason == (
-            "invalid data: name value must not be empty; sell_status must be one of "
-            "'available', 'for-sale', 'pre-order', 'pre-sale', 'sold-out' or 'internal', "
-            "got 'on-sale'"
-        )
-    finally:
-        store.close()
+    assert isinstance(result, NotReady)
+    assert result.reason == (
+        "invalid data: name value must not be empty; sell_status must be one of "
+        "'available', 'for-sale', 'pre-order', 'pre-sale', 'sold-out' or 'internal', "
+        "got 'on-sale'"
+    )
 
 
 def test_live_flag_overrides_dev_status(sqlite_url: str) -> None:
-    store = CatalogStore.open(sqlite_url)
-    run_sql(
+    result = _convert_only_row(
         sqlite_url,
         "INSERT INTO products (id, name, base_price_cents, sell_status, dev_status, is_live)"
         " VALUES ('early', 'Early Bird', 100, 'pre-sale', 2, 1)",
     )
-    try:
-        (record,) = store.list_records()
-        assert isinstance(to_sync_input(record), ReadyProduct)
-    finally:
-        store.close()
+    assert isinstance(result, ReadyProduct)
