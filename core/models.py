@@ -28,6 +28,7 @@ SyncAction = Literal["created", "updated", "archived", "skipped", "failed"]
 MAX_UNIT_AMOUNT = 99_999_999
 # Stripe's rule for caller-chosen object ids (stripe-api-facts.md §2.4).
 STRIPE_ID_RE = re.compile(r"\A[A-Za-z0-9_\-]+\Z")
+CURRENCY_RULE = "a three-letter ISO code such as usd or eur"
 
 
 def _non_blank(value: str, what: str) -> str:
@@ -35,6 +36,14 @@ def _non_blank(value: str, what: str) -> str:
     if not value:
         raise ValueError(f"{what} must not be empty")
     return value
+
+
+def iso_currency(value: str) -> str:
+    """`value` trimmed and lowercased if it is a three-letter currency code, else ValueError."""
+    code = value.strip().lower()
+    if not re.fullmatch(r"[a-z]{3}", code):
+        raise ValueError(f"currency must be {CURRENCY_RULE}")
+    return code
 
 
 class VariantSyncInput(BaseModel):
@@ -114,10 +123,7 @@ class ProductSyncInput(BaseModel):
     @field_validator("currency")
     @classmethod
     def _iso_currency(cls, value: str) -> str:
-        value = value.strip().lower()
-        if not re.fullmatch(r"[a-z]{3}", value):
-            raise ValueError("currency must be a three-letter ISO code such as usd or eur")
-        return value
+        return iso_currency(value)
 
     @property
     def wants_active(self) -> bool:

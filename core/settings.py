@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from core.errors import ConfigurationError
+from core.models import iso_currency
 from core.paths import settings_file
 from core.rows import Mode
 
@@ -37,10 +38,7 @@ class Settings(BaseModel):
     @field_validator("currency")
     @classmethod
     def _iso(cls, value: str) -> str:
-        value = value.strip().lower()
-        if not re.fullmatch(r"[a-z]{3}", value):
-            raise ValueError("currency must be a three-letter ISO code such as usd or eur")
-        return value
+        return iso_currency(value)
 
     @field_validator("catalog_stripe_columns")
     @classmethod

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import ErrorDetails
 
-from core.models import MAX_UNIT_AMOUNT, SellStatus
+from core.models import CURRENCY_RULE, MAX_UNIT_AMOUNT, SellStatus, iso_currency
 
 
 def _strip_blank(data: Any) -> Any:
@@ -63,10 +63,10 @@ class ProductIn(_RowIn):
     def _iso(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        value = value.lower()
-        if len(value) != 3 or not value.isalpha() or not value.isascii():
-            raise ValueError("must be a three-letter ISO code such as usd or eur")
-        return value
+        try:
+            return iso_currency(value)
+        except ValueError:
+            raise ValueError(f"must be {CURRENCY_RULE}") from None
 
 
 class VariantIn(_RowIn):
