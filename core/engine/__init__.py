@@ -7,9 +7,11 @@ Modules, in the order data flows through them:
 - `gateway` — `StripeGateway`: throttled, retried, idempotent Stripe calls returning `types`;
 - `fetch` — read the Stripe side: the whole catalog in bulk, or one product;
 - `plan` — pure comparison and ordered operations (`plan_product`);
-- `apply` — carry out one product's plan (`apply_plan`);
+- `apply` — carry out one product's plan (`apply_plan`), creating prices through `price_create`
+  (one price per unit and amount, however many operators ask at once);
 - `sync` — the public functions `sync_product_to_stripe` and `sync_products_to_stripe`;
-- `types` — the shared vocabulary; `money` — `format_money`; `idempotency`, `throttle`, `errors`.
+- `types` — the shared vocabulary; `money` — `format_money`; `convert` — Stripe JSON → `types`;
+  `idempotency`, `throttle`, `errors`.
 
 The engine never imports the sandbox: both follow stripe-api-facts.md on their own.
 """
