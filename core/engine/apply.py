@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.engine.errors import StripeRequestError
+from core.engine.errors import StripeReplayedFailureError, StripeRequestError
 from core.engine.fetch import plan_one
 from core.engine.gateway import StripeGateway, Written
 from core.engine.idempotency import derive_key, digest, product_create_key
@@ -60,12 +60,16 @@ def _dispatch(
     target: str | None,
     params: dict[str, Any],
     replanned: bool,
+    failed_request: str | None,
 ) -> Written:
     account, live = gateway.account_key(), gateway.livemode
     if op.kind == "create_product":
         # After Stripe refused the plain key for other parameters and a fresh read still found no
         # product, the parameters salt it (the same for every planner sending the same request).
+        # After Stripe saved a failure under it, the failed request's id does (see _apply).
         salt = digest(params, 24) if replanned else None
+        if failed_request is not None:
+            salt = f"failed:{failed_request}"
         key = product_create_key(account=account, livemode=live, local_id=op.product_id, salt=salt)
         return gateway.create_product(params, idempotency_key=key)
     if op.kind == "create_price":
@@ -143,7 +147,9 @@ def apply_plan(
     on_write: WriteCallback | None = None,
 ) -> StripeSyncResult:
     """Make the plan's writes in order and report what was done (see the module docstring)."""
-    return _apply(plan, gateway, cancel=cancel, on_write=on_write, replanned=False)
+    return _apply(
+        plan, gateway, cancel=cancel, on_write=on_write, replanned=False, failed_request=None
+    )
 
 
 def _apply(
@@ -153,6 +159,7 @@ def _apply(
     cancel: CancelToken | None,
     on_write: WriteCallback | None,
     replanned: bool,
+    failed_request: str | None,
 ) -> StripeSyncResult:
     if plan.action == "failed" or plan.error:
         return result_from_plan(plan, dry_run=False)
@@ -165,8 +172,26 @@ def _apply(
         params = run.resolve(dict(op.params))
         target = run.resolve(op.target_id)
         try:
-            written = _dispatch(gateway, op, target, params, replanned)
+            written = _dispatch(gateway, op, target, params, replanned, failed_request)
         except StripeRequestError as err:
+            if (
+                isinstance(err, StripeReplayedFailureError)
+                and op.kind == "create_product"
+                and not replanned
+                and plan.product is not None
+            ):
+                # Stripe saved a failure under the create's key, which can only replay it now:
+                # read again; adopt the product if it exists after all, else create it under the
+                # key salted with the failed request's id (every planner sees the same one).
+                again = plan_one(gateway, plan.product, plan.variants)
+                return _apply(
+                    again,
+                    gateway,
+                    cancel=None,
+                    on_write=on_write,
+                    replanned=True,
+                    failed_request=err.original_request or "unknown",
+                )
             if (
                 op.kind == "create_product"
                 and (err.code == "resource_already_exists" or err.error_type == "idempotency_error")
@@ -176,7 +201,14 @@ def _apply(
                 # Someone (a lost response, another operator) created it first: sync that one.
                 # (An idempotency_error: the same product was created from other details.)
                 again = plan_one(gateway, plan.product, plan.variants)
-                return _apply(again, gateway, cancel=None, on_write=on_write, replanned=True)
+                return _apply(
+                    again,
+                    gateway,
+                    cancel=None,
+                    on_write=on_write,
+                    replanned=True,
+                    failed_request=None,
+                )
             if on_write is not None:
                 on_write(WriteRecord(op, target, err.request_id, error=str(err)))
             if op.kind in PRODUCT_LEVEL or not op.variant_id or op.kind == "set_default_price":

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 import stripe
 
 from core.engine.convert import remote_price, remote_product
-from core.engine.errors import StripeRequestError
+from core.engine.errors import StripeReplayedFailureError, StripeRequestError
 from core.engine.throttle import (
     HEADROOM,
     LIVE_RATE_LIMIT,
@@ -84,6 +84,30 @@ def _header(obj: Any, name: str) -> str | None:
         if key in headers:
             return str(headers[key])
     return None
+
+
+def _err_header(err: stripe.StripeError, name: str) -> str | None:
+    wanted = name.lower()
+    for key, value in (err.headers or {}).items():
+        if key.lower() == wanted:
+            return str(value)
+    return None
+
+
+def _gave_up(err: stripe.StripeError, what: str, attempt: int, elapsed: float) -> Exception:
+    reason = (
+        "kept answering 'too many requests'"
+        if isinstance(err, stripe.RateLimitError)
+        else "could not be reached"
+        if isinstance(err, stripe.APIConnectionError)
+        else f"kept failing (HTTP {err.http_status})"
+    )
+    return StripeUnavailableError(
+        f"Stripe {reason} while trying to {what}; gave up after {attempt} "
+        f"attempts in {elapsed:.1f} s.",
+        hint="Nothing was duplicated; run the sync again later.",
+        request_id=err.request_id,
+    )
 
 
 def _is_transient(err: stripe.StripeError) -> bool:
@@ -165,51 +189,70 @@ class StripeGateway:
                     self.stats.reads += 1
             try:
                 return fn()
-            except stripe.AuthenticationError as err:
-                raise StripeAuthError(
-                    f"Stripe refused the API key {self._masked_key} (wrong, revoked or expired).",
-                    hint="Check the key in Keys… or copy it again from the Stripe Dashboard.",
-                    request_id=err.request_id,
-                ) from None
-            except stripe.PermissionError as err:
-                found = _PERMISSION_RE.search(err.user_message or "")
-                needed = found.group(1) if found else permission
-                raise StripePermissionError(
-                    f"The key {self._masked_key} may not {what}: it lacks the '{needed}' "
-                    "permission.",
-                    hint=f"Give the restricted key the '{needed}' permission in the Stripe "
-                    "Dashboard (Developers → API keys), or use a secret key.",
-                    request_id=err.request_id,
-                ) from None
             except stripe.StripeError as err:
-                if not _is_transient(err):
-                    error = err.error
-                    raise StripeRequestError(
-                        err.user_message or f"Stripe refused to {what}.",
-                        code=getattr(error, "code", None) or err.code,
-                        param=getattr(error, "param", None),
-                        http_status=err.http_status,
-                        request_id=err.request_id,
-                        error_type=getattr(error, "type", None),
-                    ) from None
                 attempt += 1
-                delay = self.retry.delay(attempt)
-                elapsed = self._clock() - started
-                if elapsed + delay > self.retry.budget_s:
-                    reason = (
-                        "kept answering 'too many requests'"
-                        if isinstance(err, stripe.RateLimitError)
-                        else "could not be reached"
-                        if isinstance(err, stripe.APIConnectionError)
-                        else f"kept failing (HTTP {err.http_status})"
-                    )
-                    raise StripeUnavailableError(
-                        f"Stripe {reason} while trying to {what}; gave up after {attempt} "
-                        f"attempts in {elapsed:.1f} s.",
-                        hint="Nothing was duplicated; run the sync again later.",
-                        request_id=err.request_id,
-                    ) from None
-                self._sleep(delay)
+                delay = 0.0
+                failure = self._classify(err, write, what, permission)
+                if failure is None:
+                    delay = self.retry.delay(attempt)
+                    elapsed = self._clock() - started
+                    if elapsed + delay > self.retry.budget_s:
+                        failure = _gave_up(err, what, attempt, elapsed)
+            # Raised here, outside the `except`, so the SDK's error (whose message or request may
+            # hold the raw key, e.g. an invalid header) is not kept as the __context__.
+            if failure is not None:
+                raise failure
+            self._sleep(delay)
+
+    def _classify(
+        self, err: stripe.StripeError, write: bool, what: str, permission: str
+    ) -> Exception | None:
+        """What to raise for `err`, or None when it is transient and worth retrying."""
+        if isinstance(err, stripe.AuthenticationError):
+            return StripeAuthError(
+                f"Stripe refused the API key {self._masked_key} (wrong, revoked or expired).",
+                hint="Check the key in Keys… or copy it again from the Stripe Dashboard.",
+                request_id=err.request_id,
+            )
+        if isinstance(err, stripe.PermissionError):
+            found = _PERMISSION_RE.search(err.user_message or "")
+            needed = found.group(1) if found else permission
+            return StripePermissionError(
+                f"The key {self._masked_key} may not {what}: it lacks the '{needed}' permission.",
+                hint=f"Give the restricted key the '{needed}' permission in the Stripe "
+                "Dashboard (Developers → API keys), or use a secret key.",
+                request_id=err.request_id,
+            )
+        status = err.http_status or 0
+        if write and status >= 500 and _err_header(err, "Idempotent-Replayed") == "true":
+            # Stripe saved this failure under the key (facts §7.2): the same key can only
+            # replay it, so retrying is pointless; the caller decides (see StripeReplayedFailureError).
+            return StripeReplayedFailureError(
+                f"Stripe failed (HTTP {status}) while trying to {what} and saved that failure "
+                "under the request's idempotency key.",
+                original_request=_err_header(err, "Original-Request") or err.request_id,
+                http_status=status,
+                request_id=err.request_id,
+            )
+        if isinstance(err, stripe.APIConnectionError) and not err.should_retry:
+            # e.g. an invalid header or a local TLS problem: no retry can succeed. The SDK's
+            # message is not repeated, since it may quote the request (and so the key).
+            return StripeUnavailableError(
+                f"Stripe could not be reached while trying to {what}: the request could not be "
+                "sent, and retrying would not help.",
+                hint="Check the API base address, the network and the key in Keys….",
+            )
+        if not _is_transient(err):
+            error = err.error
+            return StripeRequestError(
+                err.user_message or f"Stripe refused to {what}.",
+                code=getattr(error, "code", None) or err.code,
+                param=getattr(error, "param", None),
+                http_status=err.http_status,
+                request_id=err.request_id,
+                error_type=getattr(error, "type", None),
+            )
+        return None
 
     def _read(self, fn: Callable[[], T], what: str, permission: str) -> T:
         return self._call(fn, write=False, what=what, permission=permission)
@@ -223,7 +266,14 @@ class StripeGateway:
         permission: str,
         update: bool,
     ) -> tuple[dict[str, Any], str | None, bool]:
-        obj = self._call(lambda: fn(key), write=True, what=what, permission=permission)
+        try:
+            obj = self._call(lambda: fn(key), write=True, what=what, permission=permission)
+        except StripeReplayedFailureError:
+            if not update:
+                raise  # a create: the caller re-reads Stripe before trying another key
+            # An update sets values, so sending it again under a fresh key is harmless.
+            fresh = f"{key}-again-{uuid.uuid4().hex[:12]}"
+            obj = self._call(lambda: fn(fresh), write=True, what=what, permission=permission)
         replayed = _header(obj, "Idempotent-Replayed") == "true"
         if update and replayed:
             # A replayed answer to an update may be an older write's (see core.engine.idempotency):

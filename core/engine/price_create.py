@@ -15,14 +15,19 @@ since (120 → 130 → back to 120). So:
 4. Stripe refusing the key because it was first used with other parameters (`idempotency_error`,
    e.g. the nickname changed since) → an active price selling the same unit at the same amount is
    adopted when there is one (another planner made it from other details); otherwise the salt
-   becomes a digest of the parameters, which every planner sending the same request agrees on.
+   becomes a digest of the parameters, which every planner sending the same request agrees on;
+5. Stripe failing *during* the create and saving that failure under the key (a replayed 500,
+   facts §7.2) → the key is spent for 24 hours: an active price selling the same unit at the
+   same amount is adopted when there is one; otherwise the price is created once more under the
+   key salted with the failed request's id (`Original-Request`, the same for every planner).
+   A second saved failure is reported for this product.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from core.engine.errors import StripeRequestError
+from core.engine.errors import StripeReplayedFailureError, StripeRequestError
 from core.engine.gateway import StripeGateway, Written
 from core.engine.idempotency import digest, price_create_key
 from core.engine.types import META_VARIANT_ID, RemotePrice
@@ -54,6 +59,7 @@ def create_price_once(
 ) -> Written:
     """Create (or find the one already made) the price `params` describe; see the docstring."""
     salt: str | None = None
+    after_failure = False
     params_salt = "params:" + digest(params, 24)
     for _ in range(MAX_STEPS):
         key = price_create_key(
@@ -67,6 +73,16 @@ def create_price_once(
         )
         try:
             written = gateway.create_price(params, idempotency_key=key)
+        except StripeReplayedFailureError as err:
+            if after_failure:
+                raise
+            found = _active_like(gateway, params)
+            if found is not None:
+                return Written(found, err.request_id, replayed=True)
+            after_failure = True
+            replay_salt = f"failed:{err.original_request}"
+            salt = f"{salt}|{replay_salt}" if salt else replay_salt
+            continue
         except StripeRequestError as err:
             if err.error_type != "idempotency_error" or (salt or "").endswith(params_salt):
                 raise

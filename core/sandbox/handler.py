@@ -161,6 +161,9 @@ class SandboxHandler(BaseHTTPRequestHandler):
                     return outcome
             assert route.endpoint is not None
             try:
+                failure = sandbox.faults.take_execution_failure() if route.write else None
+                if failure is not None:
+                    raise injected_error(failure.status, failure.code)
                 outcome = Outcome(200, route.endpoint(call))
             except StripeApiError as error:
                 if error.validation or key is None:

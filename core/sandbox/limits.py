@@ -73,17 +73,35 @@ class FailPlan:
 
 
 class Faults:
-    """Queued failures: whole-request errors, and writes whose response is lost."""
+    """Queued failures: errors before execution, errors during a write's execution (saved under
+    its idempotency key, as Stripe does), and writes whose response is lost."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._fail: FailPlan | None = None
+        self._exec_fail: FailPlan | None = None
         self._drop = 0
 
     def fail_next(self, n: int, status: int, code: str | None) -> None:
         """The next `n` requests get `status`, and nothing is applied."""
         with self._lock:
             self._fail = FailPlan(n, status, code) if n > 0 else None
+
+    def fail_during_execution_next(self, n: int, status: int) -> None:
+        """The next `n` write requests fail once their execution has begun (nothing applied)."""
+        with self._lock:
+            self._exec_fail = FailPlan(n, status, None) if n > 0 else None
+
+    def take_execution_failure(self) -> FailPlan | None:
+        """The during-execution failure for this write, if one is queued."""
+        with self._lock:
+            plan = self._exec_fail
+            if plan is None:
+                return None
+            plan.remaining -= 1
+            if plan.remaining <= 0:
+                self._exec_fail = None
+            return FailPlan(1, plan.status, plan.code)
 
     def drop_next(self, n: int) -> None:
         """The next `n` write requests are applied, then the connection closes unanswered."""

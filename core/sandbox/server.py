@@ -148,8 +148,18 @@ class SandboxServer:
 
     # -- knobs -----------------------------------------------------------------------------
     def fail_next(self, n: int, status: int = 500, code: str | None = None) -> None:
-        """The next `n` authenticated requests get this error; nothing is applied."""
+        """The next `n` authenticated requests get this error *before* execution: nothing is
+        applied and nothing is saved under an idempotency key, so the same key may be retried."""
         self.faults.fail_next(n, status, code)
+
+    def fail_during_execution_next(self, n: int, status: int = 500) -> None:
+        """The next `n` write requests fail *during* execution, as Stripe's rare 500s do.
+
+        Nothing is applied, but like Stripe (facts §7.2) the error is saved under the request's
+        idempotency key: a retry with that key gets the same error back, replayed, with
+        `Idempotent-Replayed: true` and `Original-Request: <first request id>`.
+        """
+        self.faults.fail_during_execution_next(n, status)
 
     def drop_response_next(self, n: int = 1) -> None:
         """The next `n` write requests are applied, then the connection closes with no answer."""

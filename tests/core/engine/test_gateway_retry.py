@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 import stripe
 
-from core.engine.errors import StripeRequestError
+from core.engine.errors import StripeReplayedFailureError, StripeRequestError
 from core.engine.gateway import StripeGateway
 from core.engine.throttle import RetryPolicy, TokenBucket
 from core.errors import StripeAuthError, StripePermissionError, StripeUnavailableError
@@ -112,7 +112,7 @@ def test_retrying_gives_up_within_the_budget_with_a_clear_error() -> None:
 
 def test_connection_errors_and_5xx_are_retried_and_writes_keep_their_key() -> None:
     outcomes = [
-        stripe.APIConnectionError("connection reset"),
+        stripe.APIConnectionError("connection reset", should_retry=True),
         _error(stripe.APIError, 500, "boom"),
         _error(stripe.APIError, 409, "in use", "idempotency_key_in_use"),
         {**PRODUCT, "default_price": "price_1"},
@@ -122,6 +122,30 @@ def test_connection_errors_and_5xx_are_retried_and_writes_keep_their_key() -> No
     assert written.obj.default_price == "price_1"
     assert service.keys == ["k-1"] * 4
     assert gw.stats.writes == 4
+
+
+def test_connection_error_that_cannot_succeed_is_not_retried() -> None:
+    # The SDK marks errors no retry can fix (an invalid header, a TLS failure) should_retry=False.
+    secret = "sk_test_abcdefghijklmnop1234"
+    cause = stripe.APIConnectionError(f"Invalid header value b'Bearer {secret}\\n'")
+    gw, service, clock = gateway([cause, {**PRODUCT}])
+    with pytest.raises(StripeUnavailableError) as info:
+        gw.retrieve_product("panel")
+    assert gw.stats.reads == 1
+    assert clock.sleeps == []
+    assert "retrying would not help" in str(info.value)
+    chain = [info.value, info.value.__context__, info.value.__cause__]
+    assert not any(secret in repr(e) or secret in str(e) for e in chain if e is not None)
+
+
+def test_a_saved_failure_of_a_create_is_not_retried_under_its_key() -> None:
+    replayed = _error(stripe.APIError, 500, "boom")
+    replayed.headers = {"idempotent-replayed": "true", "original-request": "req_first"}
+    gw, service, clock = gateway([_error(stripe.APIError, 500, "boom"), replayed, {**PRODUCT}])
+    with pytest.raises(StripeReplayedFailureError) as info:
+        gw.create_product({"name": "Panel"}, idempotency_key="k-1")
+    assert info.value.original_request == "req_first"
+    assert service.keys == ["k-1", "k-1"]
 
 
 def test_bad_key_raises_without_revealing_it() -> None:

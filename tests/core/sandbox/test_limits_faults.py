@@ -77,10 +77,10 @@ def test_fail_next_counts_down(stripe_client: stripe.StripeClient, sandbox: Sand
     assert [r.status for r in sandbox.request_log] == [429, 429, 200]
 
 
-def test_500_is_not_saved_under_the_key(
+def test_failure_before_execution_is_not_saved_under_the_key(
     stripe_client: stripe.StripeClient, sandbox: SandboxServer
 ) -> None:
-    """facts §1.10, §7: a request that failed before running can be retried with its key."""
+    """facts §1.10, §7.3: fail_next fails a request before it runs, so its key may be retried."""
     sandbox.fail_next(1, 503)
     options: stripe.RequestOptions = {"idempotency_key": "retry-me"}
     with pytest.raises(stripe.APIError):
@@ -88,6 +88,30 @@ def test_500_is_not_saved_under_the_key(
     product = stripe_client.v1.products.create(params={"name": "P"}, options=options)
     assert product.last_response is not None
     assert product.last_response.headers.get("Idempotent-Replayed") is None
+
+
+def test_failure_during_execution_is_saved_and_replayed_under_the_key(
+    stripe_client: stripe.StripeClient, sandbox: SandboxServer
+) -> None:
+    """facts §7.2: a 500 once execution began is saved and replayed for the same key."""
+    sandbox.fail_during_execution_next(1, status=500)
+    options: stripe.RequestOptions = {"idempotency_key": "saved-500"}
+    with pytest.raises(stripe.APIError) as first:
+        stripe_client.v1.products.create(params={"id": "p", "name": "P"}, options=options)
+    assert first.value.http_status == 500
+    with pytest.raises(stripe.APIError) as again:
+        stripe_client.v1.products.create(params={"id": "p", "name": "P"}, options=options)
+    assert again.value.http_status == 500
+    headers = again.value.headers or {}
+    assert headers.get("Idempotent-Replayed") == "true"
+    assert headers.get("Original-Request") == first.value.request_id
+    assert again.value.json_body == first.value.json_body
+    assert stripe_client.v1.products.list().data == []  # nothing was applied
+    # Another key makes the request anew.
+    made = stripe_client.v1.products.create(
+        params={"id": "p", "name": "P"}, options={"idempotency_key": "fresh"}
+    )
+    assert made.id == "p"
 
 
 def test_request_log_records_calls(
