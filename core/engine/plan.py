@@ -29,6 +29,7 @@ from core.engine.types import (
     RemoteCatalog,
     RemotePrice,
     RemoteProduct,
+    is_managed,
 )
 from core.models import STRIPE_ID_RE, ProductSyncInput, SyncAction, VariantSyncInput
 
@@ -303,7 +304,7 @@ def _plan_unit(
             )
         )
         out.diffs.append(FieldDiff(field=unit.field, local=unit.money(), stripe=_money(current)))
-        if current is not None:
+        if current is not None and is_managed(current):  # one made by hand stays as it is
             out.archives.append(_archive_op(product, existing, current, unit.key, "old price"))
         chosen = ref
     else:

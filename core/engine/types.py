@@ -71,16 +71,36 @@ class RemoteProduct(BaseModel):
         return None
 
     def active_price_for_variant(self, variant_id: str | None) -> RemotePrice | None:
-        """The active price tagged with `variant_id` (None: the product's own price)."""
+        """The active price that sells `variant_id` (None: the product's own price).
+
+        A variant's price is the one tagged with its `variant_id`. The product's own price is one
+        the tool manages (`managed_by`/`local_id` tags) when there is one, even when a price made
+        by hand is the default (design §3: the tool touches what it owns); an untagged price is
+        adopted only when no managed one exists. Among several, the default, then the newest.
+        """
         candidates = [p for p in self.prices if p.active]
         if variant_id is None:
             own = [p for p in candidates if META_VARIANT_ID not in p.metadata]
-            default = self.default_price_object()
-            if default is not None and default.active and default in own:
-                return default
-            return max(own, key=lambda p: p.created, default=None)
+            managed = [p for p in own if is_managed(p)]
+            return self._default_or_newest(managed or own)
         tagged = [p for p in candidates if p.metadata.get(META_VARIANT_ID) == variant_id]
-        return max(tagged, key=lambda p: p.created, default=None)
+        return self._default_or_newest(tagged)
+
+    def _default_or_newest(self, prices: list[RemotePrice]) -> RemotePrice | None:
+        for price in prices:
+            if price.id == self.default_price:
+                return price
+        return max(prices, key=lambda p: p.created, default=None)
+
+
+def is_managed(price: RemotePrice) -> bool:
+    """Whether the tool made (and so owns) this price: it carries one of the tool's tags."""
+    meta = price.metadata
+    return (
+        meta.get(META_MANAGED_BY) == MANAGED_BY_VALUE
+        or META_VARIANT_ID in meta
+        or META_LOCAL_ID in meta
+    )
 
 
 @dataclass
