@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from core.currencies import is_supported
+
 SellStatus = Literal["available", "for-sale", "pre-order", "pre-sale", "sold-out", "internal"]
 SELL_STATUSES: tuple[str, ...] = (
     "available",
@@ -39,10 +41,14 @@ def _non_blank(value: str, what: str) -> str:
 
 
 def iso_currency(value: str) -> str:
-    """`value` trimmed and lowercased if it is a three-letter currency code, else ValueError."""
+    """`value` trimmed and lowercased if it is a currency Stripe supports, else ValueError."""
     code = value.strip().lower()
     if not re.fullmatch(r"[a-z]{3}", code):
         raise ValueError(f"currency must be {CURRENCY_RULE}")
+    if not is_supported(code):
+        raise ValueError(
+            f"Invalid currency: {code}. Stripe does not support it; use {CURRENCY_RULE}"
+        )
     return code
 
 

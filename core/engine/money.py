@@ -2,29 +2,8 @@
 
 from __future__ import annotations
 
-# Currencies whose smallest unit is the whole unit (Stripe's zero-decimal currencies).
-ZERO_DECIMAL = frozenset(
-    [
-        "bif",
-        "clp",
-        "djf",
-        "gnf",
-        "jpy",
-        "kmf",
-        "krw",
-        "mga",
-        "pyg",
-        "rwf",
-        "ugx",
-        "vnd",
-        "vuv",
-        "xaf",
-        "xof",
-        "xpf",
-    ]
-)
-# Stripe counts these in thousandths, but charges them in multiples of ten.
-THREE_DECIMAL = frozenset(["bhd", "jod", "kwd", "omr", "tnd"])
+from core.currencies import decimals as currency_decimals
+
 SYMBOLS = {
     "usd": "$",
     "eur": "€",
@@ -42,12 +21,7 @@ SYMBOLS = {
 
 def decimals(currency: str) -> int:
     """How many decimal places one unit of `currency` has in Stripe's minor units."""
-    code = currency.lower()
-    if code in ZERO_DECIMAL:
-        return 0
-    if code in THREE_DECIMAL:
-        return 3
-    return 2
+    return currency_decimals(currency.lower())
 
 
 def format_money(amount: int | None, currency: str) -> str:

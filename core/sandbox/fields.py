@@ -15,41 +15,18 @@ METADATA_VALUE_MAX = 500
 # e.g. $999,999.99); the sandbox applies that bound to `unit_amount`.
 UNIT_AMOUNT_MAX = 99999999
 _CUSTOM_ID_RE = re.compile(r"\A[a-zA-Z0-9_\-]+\Z")
-CURRENCIES = frozenset(
-    [
-        "usd",
-        "aed",
-        "aud",
-        "brl",
-        "cad",
-        "chf",
-        "cny",
-        "czk",
-        "dkk",
-        "eur",
-        "gbp",
-        "hkd",
-        "huf",
-        "idr",
-        "ils",
-        "inr",
-        "jpy",
-        "krw",
-        "mxn",
-        "myr",
-        "nok",
-        "nzd",
-        "php",
-        "pln",
-        "ron",
-        "sek",
-        "sgd",
-        "thb",
-        "try",
-        "twd",
-        "zar",
-    ]
-)
+# Stripe's presentment currencies (docs.stripe.com/currencies) and the three-decimal ones its API
+# also accepts (bhd, jod, kwd, omr, tnd). Kept here, apart from the engine's list, on purpose.
+_PRESENTMENT = """
+    usd aed afn all amd ang aoa ars aud awg azn bam bbd bdt bgn bhd bif bmd bnd bob brl bsd bwp
+    byn bzd cad cdf chf clp cny cop crc cve czk djf dkk dop dzd egp etb eur fjd fkp gbp gel gip
+    gmd gnf gtq gyd hkd hnl htg huf idr ils inr isk jmd jod jpy kes kgs khr kmf krw kwd kyd kzt
+    lak lbp lkr lrd lsl mad mdl mga mkd mmk mnt mop mur mvr mwk mxn myr mzn nad ngn nio nok npr
+    nzd omr pab pen pgk php pkr pln pyg qar ron rsd rub rwf sar sbd scr sek sgd shp sle sos srd
+    std szl thb tjs tnd top try ttd twd tzs uah ugx uyu uzs vnd vuv wst xaf xcd xcg xof xpf yer
+    zar zmw
+"""
+CURRENCIES = frozenset(_PRESENTMENT.split())
 
 
 def check_custom_id(value: Any) -> str:

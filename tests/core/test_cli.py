@@ -148,13 +148,15 @@ def test_diff_export_and_failed_product_exit_code(
         db,
         "CREATE TABLE products (id TEXT PRIMARY KEY, name TEXT NOT NULL, "
         "base_price_cents INTEGER, sell_status TEXT NOT NULL, currency TEXT)",
-        "INSERT INTO products VALUES ('lamp', 'Lamp', 100, 'available', 'zzz'), "
+        "INSERT INTO products VALUES ('lamp', 'Lamp', 100, 'available', NULL), "
         "('ok', 'Ok', 250, 'available', NULL)",
     )
     monkeypatch.setenv("STRIPE_SECRET_KEY", TEST_KEY)
+    # Lamp (synced first) fails: Stripe saves a 500 under its create key, then under the next.
+    sandbox.fail_during_execution_next(2, status=500)
     assert main(["sync", "--all", "--mode", "test", "--db", db]) == 1
     out = capsys.readouterr().out
-    assert "failed   lamp: Invalid currency: zzz." in out
+    assert "failed   lamp: Stripe failed (HTTP 500)" in out
     assert out.strip().endswith("Created 1, updated 0, archived 0, skipped 0, failed 1.")
     diff = tmp_path / "diff.csv"
     assert main(["export", str(diff), "--diff", "--mode", "test", "--db", db]) == 0
@@ -162,7 +164,7 @@ def test_diff_export_and_failed_product_exit_code(
         rows = list(csv.reader(fh))
     assert rows[0] == ["id", "state", "field", "local", "stripe", "note"]
     assert rows[1][:5] == ["lamp", "failed", "name", "Lamp", ""]
-    assert rows[1][5].startswith("Invalid currency: zzz.")
+    assert rows[1][5].startswith("Stripe failed (HTTP 500)")
     assert ["ok", "in_sync", "", "", "", ""] in rows
 
 

@@ -148,3 +148,18 @@ def test_duplicate_variant_ids_fail_with_zero_requests(configured: SandboxServer
     assert result.action == "failed"
     assert "material-8x8-v1-black" in (result.error or "")
     assert configured.request_log == []
+
+
+@pytest.mark.parametrize("code", ["isk", "vnd", "kwd"])
+def test_any_currency_stripe_supports_syncs(configured: SandboxServer, code: str) -> None:
+    result = sync_product_to_stripe({**SIMPLE, "currency": code})
+    assert (result.action, result.error) == ("created", None)
+    [price] = view.prices(configured, "material-8x8-v1", active=True)
+    assert (price["currency"], price["unit_amount"]) == (code, 12000)
+
+
+def test_unsupported_currency_is_refused_before_any_call(configured: SandboxServer) -> None:
+    with pytest.raises(ValidationError) as info:
+        sync_product_to_stripe({**SIMPLE, "currency": "xyz"})
+    assert [e["loc"] for e in info.value.errors()] == [("currency",)]
+    assert configured.request_log == []

@@ -87,6 +87,17 @@ def test_currency_is_checked(stripe_client: stripe.StripeClient, product_id: str
     assert (caught.value.user_message or "").startswith("Invalid currency: xyz.")
 
 
+@pytest.mark.parametrize("code", ["isk", "vnd", "clp", "kwd", "ngn", "egp", "bhd", "xcg"])
+def test_every_presentment_currency_is_accepted(
+    stripe_client: stripe.StripeClient, product_id: str, code: str
+) -> None:
+    """docs.stripe.com/currencies: Stripe prices in 135+ currencies, three-decimal ones too."""
+    price = stripe_client.v1.prices.create(
+        params={"product": product_id, "currency": code.upper(), "unit_amount": 1000}
+    )
+    assert price.currency == code
+
+
 def test_custom_price_id_is_unknown(stripe_client: stripe.StripeClient, product_id: str) -> None:
     """facts §4.4: "Received unknown parameter: id"."""
     with pytest.raises(stripe.InvalidRequestError) as caught:
