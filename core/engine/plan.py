@@ -141,10 +141,12 @@ def _price_version(price: RemotePrice, product: RemoteProduct) -> str:
     return f"{price.id}|{price.active}|{price.nickname}|{product.updated}"
 
 
-def _plan_create(product: ProductSyncInput, units: list[Unit], plan: ProductPlan) -> ProductPlan:
+def _plan_create(
+    product: ProductSyncInput, variants: Sequence[VariantSyncInput], units: list[Unit]
+) -> ProductPlan:
     if not product.wants_active:
         # Not for sale and not in Stripe: nothing to create (an internal product stays local).
-        return plan.model_copy(update={"action": "skipped"})
+        return _made(product, variants, action="skipped")
     first = units[0]
     params: dict[str, object] = {"name": product.name, "metadata": owned_metadata(product)}
     custom_id = STRIPE_ID_RE.match(product.id) is not None
@@ -192,7 +194,7 @@ def _plan_create(product: ProductSyncInput, units: list[Unit], plan: ProductPlan
         )
     diffs = [FieldDiff(field="name", local=product.name, stripe=None)]
     diffs += [FieldDiff(field=u.field, local=u.money(), stripe=None) for u in units]
-    return plan.model_copy(update={"action": "created", "operations": ops, "differences": diffs})
+    return _made(product, variants, action="created", operations=ops, differences=diffs)
 
 
 def _product_update(
@@ -397,16 +399,13 @@ def plan_product(
     linked_id: str | None = None,
 ) -> ProductPlan:
     """Plan the Stripe writes that bring `remote` in step with `product` and its `variants`."""
-    plan = ProductPlan(
-        product_id=product.id, action="skipped", product=product, variants=tuple(variants)
-    )
     problems = input_problems(product, variants)
     if problems:
-        return plan.model_copy(update={"action": "failed", "error": "; ".join(problems)})
+        return _made(product, variants, action="failed", error="; ".join(problems))
     units = desired_units(product, variants)
     existing = remote.find(product.id, linked_id)
     if existing is None:
-        return _plan_create(product, units, plan)
+        return _plan_create(product, variants, units)
     op, diffs = _product_update(product, existing)
     ops = [op] if op is not None else []
     current: dict[str, str] = {}
@@ -425,12 +424,19 @@ def plan_product(
         action = "archived"
     elif ops:
         action = "updated"
-    return plan.model_copy(
-        update={
-            "action": action,
-            "stripe_product_id": existing.id,
-            "operations": ops,
-            "differences": diffs,
-            "current_prices": current,
-        }
+    return _made(
+        product,
+        variants,
+        action=action,
+        stripe_product_id=existing.id,
+        operations=ops,
+        differences=diffs,
+        current_prices=current,
     )
+
+
+def _made(
+    product: ProductSyncInput, variants: Sequence[VariantSyncInput], **fields: object
+) -> ProductPlan:
+    # Built once with its final values: validating a draft and then copying it cost twice as much.
+    return ProductPlan(product_id=product.id, product=product, variants=tuple(variants), **fields)
