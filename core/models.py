@@ -9,9 +9,18 @@ currency-neutral form (`price_cents`, `currency`, `variant_type`/`variant_value`
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails
 
 from core.currencies import is_supported
 
@@ -65,7 +74,9 @@ class VariantSyncInput(BaseModel):
     variant_type: str = Field(default="variant", min_length=1, max_length=40)
     variant_value: str | None = Field(default=None, max_length=200)
     price_cents: int | None = Field(default=None, ge=0, le=MAX_UNIT_AMOUNT, alias="price_usd")
-    price_modifier_cents: int | None = Field(default=None, alias="price_modifier")
+    price_modifier_cents: int | None = Field(
+        default=None, ge=-MAX_UNIT_AMOUNT, le=MAX_UNIT_AMOUNT, alias="price_modifier"
+    )
     inventory_count: int | None = Field(default=None, ge=0)
     is_limited_edition: bool = False
 
@@ -137,6 +148,101 @@ class ProductSyncInput(BaseModel):
         if self.sell_status == "internal":
             return False
         return self.is_live is not False
+
+
+def _problem(loc: tuple[str | int, ...], value: Any, message: str) -> InitErrorDetails:
+    return {"type": "value_error", "loc": loc, "input": value, "ctx": {"error": ValueError(message)}}
+
+
+def variant_problems(
+    product: ProductSyncInput, variants: Iterable[VariantSyncInput]
+) -> list[InitErrorDetails]:
+    """What is wrong with variants *together with their product*, each located as
+    `variants[i].field`: an id used twice, a price that the modifier pushes below 0 or above
+    Stripe's 99,999,999 minor units. (Each field alone is checked by the models themselves.)"""
+    problems: list[InitErrorDetails] = []
+    first_at: dict[str, int] = {}
+    for index, variant in enumerate(variants):
+        if variant.id in first_at:
+            problems.append(
+                _problem(
+                    ("variants", index, "id"),
+                    variant.id,
+                    f"id {variant.id!r} is used twice (also variants[{first_at[variant.id]}])",
+                )
+            )
+        first_at.setdefault(variant.id, index)
+        amount = variant.unit_amount(product.price_cents)
+        if variant.price_cents is None and not 0 <= amount <= MAX_UNIT_AMOUNT:
+            problems.append(
+                _problem(
+                    ("variants", index, "price_modifier"),
+                    variant.price_modifier_cents,
+                    f"the price would be {amount} minor units ({product.price_cents} "
+                    f"{'+' if (variant.price_modifier_cents or 0) >= 0 else '-'} "
+                    f"{abs(variant.price_modifier_cents or 0)}); it must be between 0 and "
+                    f"{MAX_UNIT_AMOUNT:,}",
+                )
+            )
+    return problems
+
+
+def validate_sync_input(
+    product: ProductSyncInput | Mapping[str, Any],
+    variants: Iterable[VariantSyncInput | Mapping[str, Any]] | None = None,
+) -> tuple[ProductSyncInput, list[VariantSyncInput]]:
+    """Validate a product with its variants in one go; the one place for cross-field rules.
+
+    Raises one `pydantic.ValidationError` listing every problem, each located: a product field
+    (`price_usd`), a variant field (`variants[1].inventory_count`) or a rule across them
+    (`variants[1].price_modifier`, `variants[2].id`). Nothing is sent to Stripe before this passes.
+    """
+    problems: list[InitErrorDetails] = []
+    model: ProductSyncInput | None = None
+    if isinstance(product, ProductSyncInput):
+        model = product
+    else:
+        try:
+            model = ProductSyncInput.model_validate(dict(product))
+        except ValidationError as err:
+            problems += [_located((), e) for e in err.errors()]
+    items: list[VariantSyncInput] = []
+    for index, variant in enumerate(variants or []):
+        if isinstance(variant, VariantSyncInput):
+            items.append(variant)
+            continue
+        try:
+            items.append(VariantSyncInput.model_validate(dict(variant)))
+        except ValidationError as err:
+            problems += [_located(("variants", index), e) for e in err.errors()]
+    if model is not None and not problems:
+        problems += variant_problems(model, items)
+    if problems or model is None:
+        raise ValidationError.from_exception_data("ProductSyncInput", problems)
+    return model, items
+
+
+def _located(prefix: tuple[str | int, ...], error: Any) -> InitErrorDetails:
+    detail: InitErrorDetails = {
+        "type": error["type"],
+        "loc": prefix + tuple(error["loc"]),
+        "input": error.get("input"),
+    }
+    if "ctx" in error:
+        detail["ctx"] = error["ctx"]
+    return detail
+
+
+def describe_validation_error(err: ValidationError) -> str:
+    """One line naming each bad field and what is wrong, e.g. `variants[1].price_modifier: …`."""
+    parts = []
+    for problem in err.errors():
+        where = ""
+        for part in problem["loc"]:
+            where += f"[{part}]" if isinstance(part, int) else (f".{part}" if where else part)
+        message = str(problem["msg"]).removeprefix("Value error, ")
+        parts.append(f"{where or 'input'}: {message}")
+    return "; ".join(parts)
 
 
 class VariantPrice(BaseModel):

@@ -27,7 +27,13 @@ from core.engine.types import (
     WriteCallback,
 )
 from core.errors import CancelledError
-from core.models import ProductSyncInput, StripeSyncResult, VariantSyncInput
+from core.models import (
+    ProductSyncInput,
+    StripeSyncResult,
+    VariantSyncInput,
+    describe_validation_error,
+    validate_sync_input,
+)
 
 ProductLike = ProductSyncInput | Mapping[str, Any]
 VariantLike = VariantSyncInput | Mapping[str, Any]
@@ -39,30 +45,16 @@ def to_inputs(
     """Turn the seed's dicts (or the models) into validated models; raise ValidationError.
 
     A product dict may carry its variants under `variants` (as the seed's bulk example passes
-    `product.variants`); explicit `variants` win.
+    `product.variants`); explicit `variants` win. Every rule, the cross-field ones included, is
+    `core.models.validate_sync_input`'s.
     """
-    if isinstance(product, ProductSyncInput):
-        model = product
-    else:
+    if not isinstance(product, ProductSyncInput):
         data = dict(product)
         inline = data.pop("variants", None)
         if variants is None and inline is not None:
             variants = inline
-        model = ProductSyncInput.model_validate(data)
-    items = [
-        v if isinstance(v, VariantSyncInput) else VariantSyncInput.model_validate(dict(v))
-        for v in (variants or [])
-    ]
-    return model, items
-
-
-def describe_validation_error(err: ValidationError) -> str:
-    """One line naming each bad field and what is wrong with it."""
-    parts = []
-    for problem in err.errors():
-        where = ".".join(str(p) for p in problem["loc"]) or "input"
-        parts.append(f"{where}: {problem['msg']}")
-    return "; ".join(parts)
+        product = data
+    return validate_sync_input(product, variants)
 
 
 def sync_product_to_stripe(
@@ -80,7 +72,7 @@ def sync_product_to_stripe(
     other Stripe refusal comes back in the result's `error` (action `failed`, or in
     `variant_errors` when only a variant's price failed).
     """
-    model, items = to_inputs(product, variants)
+    model, items = to_inputs(product, variants)  # bad input raises here, before any call
     gw = gateway or get_gateway()
     plan = plan_one(gw, model, items, linked_id=linked_id)
     return apply_plan(plan, gw, on_write=on_write)

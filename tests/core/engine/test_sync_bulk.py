@@ -130,6 +130,27 @@ def test_invalid_item_fails_alone_naming_its_fields(
     assert [p["id"] for p in view.products(sandbox)] == ["fine"]
 
 
+def test_bad_variant_fails_its_product_alone_naming_the_variant_field(
+    sandbox: SandboxServer, gateway: StripeGateway
+) -> None:
+    variants = [
+        {"id": "v0", "color": "BLACK"},
+        {"id": "v1", "color": "RED", "price_modifier": -200},
+    ]
+    items = [
+        {**SIMPLE, "id": "cheap", "price_usd": 100, "variants": variants},
+        {**SIMPLE, "id": "twice", "variants": [variants[0], variants[0]]},
+        {**SIMPLE, "id": "fine"},
+    ]
+    cheap, twice, fine = sync_products_to_stripe(items, gateway=gateway)
+    assert cheap.action == "failed"
+    assert (cheap.error or "").startswith("Invalid product: variants[1].price_modifier: ")
+    assert twice.action == "failed"
+    assert "variants[1].id: id 'v0' is used twice" in (twice.error or "")
+    assert fine.action == "created"
+    assert [p["id"] for p in view.products(sandbox)] == ["fine"]
+
+
 def test_stored_link_wins_over_the_id(sandbox: SandboxServer, gateway: StripeGateway) -> None:
     view.raw_client(sandbox).v1.products.create(params={"id": "prod_linked1", "name": "Linked"})
     result = sync_products_to_stripe(

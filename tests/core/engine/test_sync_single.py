@@ -139,15 +139,51 @@ def test_bad_input_names_each_field_and_sends_nothing(configured: SandboxServer)
     assert {e["loc"][0] for e in info.value.errors()} == {"price_usd", "sell_status"}
     with pytest.raises(ValidationError) as info:
         sync_product_to_stripe(SIMPLE, [{"id": "v1", "color": "RED", "inventory_count": -1}])
-    assert {e["loc"][0] for e in info.value.errors()} == {"inventory_count"}
+    assert [e["loc"] for e in info.value.errors()] == [("variants", 0, "inventory_count")]
     assert configured.request_log == []
 
 
-def test_duplicate_variant_ids_fail_with_zero_requests(configured: SandboxServer) -> None:
-    result = sync_product_to_stripe(WITH_VARIANTS, [VARIANTS[0], VARIANTS[0]])
-    assert result.action == "failed"
-    assert "material-8x8-v1-black" in (result.error or "")
+def test_duplicate_variant_ids_raise_naming_the_second_with_zero_requests(
+    configured: SandboxServer,
+) -> None:
+    with pytest.raises(ValidationError) as info:
+        sync_product_to_stripe(WITH_VARIANTS, [VARIANTS[0], VARIANTS[0]])
+    [problem] = info.value.errors()
+    assert problem["loc"] == ("variants", 1, "id")
+    assert "material-8x8-v1-black" in problem["msg"]
     assert configured.request_log == []
+
+
+@pytest.mark.parametrize(
+    ("price", "modifier"),
+    [(99_999_999, 1), (500, -501), (500, -(10**12)), (500, 10**12)],
+    ids=["over-stripes-bound", "below-zero", "huge-negative", "huge-positive"],
+)
+def test_price_modifier_out_of_range_raises_naming_the_variant(
+    configured: SandboxServer, price: int, modifier: int
+) -> None:
+    variants = [
+        {"id": "v0", "color": "BLACK"},
+        {"id": "v1", "color": "RED", "price_modifier": modifier},
+    ]
+    with pytest.raises(ValidationError) as info:
+        sync_product_to_stripe({**SIMPLE, "price_usd": price}, variants)
+    assert [e["loc"] for e in info.value.errors()] == [("variants", 1, "price_modifier")]
+    assert configured.request_log == []
+
+
+def test_price_modifier_within_range_sets_the_variant_price(configured: SandboxServer) -> None:
+    variants = [
+        {"id": "v0", "color": "BLACK"},
+        {"id": "v1", "color": "RED", "price_modifier": -2000},
+    ]
+    result = sync_product_to_stripe({**SIMPLE, "price_usd": 12000}, variants)
+    assert (result.action, result.error) == ("created", None)
+    amounts = {
+        p["metadata"]["variant_id"]: p["unit_amount"]
+        for p in view.prices(configured, "material-8x8-v1", active=True)
+    }
+    assert amounts == {"v0": 12000, "v1": 10000}
 
 
 @pytest.mark.parametrize("code", ["isk", "vnd", "kwd"])
