@@ -6,7 +6,7 @@ engine's pure planner. No network and no database access here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from core.catalog.convert import NotReady, ReadyProduct, to_sync_input
@@ -36,6 +36,14 @@ class Evaluation:
     not_ready: dict[str, str] = field(default_factory=dict)
 
 
+Converted = ReadyProduct | NotReady
+
+
+def convert_records(records: Sequence[CatalogRecord], currency: str) -> dict[str, Converted]:
+    """Each record's engine input (or why it cannot be synced), by product id."""
+    return {record.id: to_sync_input(record, currency=currency) for record in records}
+
+
 def evaluate(
     records: Sequence[CatalogRecord],
     remote: RemoteCatalog,
@@ -46,8 +54,12 @@ def evaluate(
     currency: str,
     include_orphans: bool,
     orphan_ids: Sequence[str] | None = None,
+    converted: Mapping[str, Converted] | None = None,
 ) -> Evaluation:
-    """Build rows and plans for `records`; add Stripe products orphaned by the catalog."""
+    """Build rows and plans for `records`; add Stripe products orphaned by the catalog.
+
+    `converted` holds `convert_records` results made beforehand (e.g. while Stripe was read).
+    """
     out = Evaluation()
     matched: set[str] = set()
     for record in records:
@@ -55,17 +67,19 @@ def evaluate(
         existing = remote.find(record.id, linked)
         if existing is not None:
             matched.add(existing.id)
-        converted = to_sync_input(record, currency=currency)
+        ready = converted.get(record.id) if converted is not None else None
+        if ready is None:
+            ready = to_sync_input(record, currency=currency)
         snapshot = snapshots.get(record.id)
-        if isinstance(converted, NotReady):
-            out.not_ready[record.id] = converted.reason
-            out.rows.append(_not_ready_row(record, existing, converted.reason, snapshot, currency))
+        if isinstance(ready, NotReady):
+            out.not_ready[record.id] = ready.reason
+            out.rows.append(_not_ready_row(record, existing, ready.reason, snapshot, currency))
             continue
-        plan = plan_product(converted.product, converted.variants, remote, linked_id=linked)
+        plan = plan_product(ready.product, ready.variants, remote, linked_id=linked)
         out.plans[record.id] = plan
-        out.ready[record.id] = converted
+        out.ready[record.id] = ready
         out.rows.append(
-            _ready_row(record, converted, existing, plan, snapshot, last_errors.get(record.id))
+            _ready_row(record, ready, existing, plan, snapshot, last_errors.get(record.id))
         )
     if include_orphans or orphan_ids:
         local_ids = {r.id for r in records}
