@@ -7,15 +7,22 @@ bad configuration. Messages never contain an API key (see `core.keys.mask_key`).
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class SyncAdminError(Exception):
-    """Base of the tool's own errors: `str(err)` says what happened, `hint` what to do about it."""
+    """Base of the tool's own errors: `str(err)` says what happened, `hint` what to do about it.
+
+    `results`: when the error stopped a bulk sync, the `StripeSyncResult`s of the products
+    finished before it (their writes are made and journaled); None when no bulk run was going.
+    """
 
     def __init__(self, message: str, *, hint: str = "", request_id: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
         self.request_id = request_id
+        self.results: list[Any] | None = None
 
     def __str__(self) -> str:
         text = self.message

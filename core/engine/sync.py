@@ -26,7 +26,7 @@ from core.engine.types import (
     SyncCancelledError,
     WriteCallback,
 )
-from core.errors import CancelledError
+from core.errors import CancelledError, SyncAdminError
 from core.models import (
     ProductSyncInput,
     StripeSyncResult,
@@ -114,11 +114,13 @@ def sync_products_to_stripe(
     When `cancel` is triggered the run stops before the next product and raises
     `SyncCancelledError` whose `results` are those of the products done (the rest were not
     touched), so the caller can show exactly what happened. A run-level error (bad key, missing
-    permission, Stripe unreachable) raises too; every write made before it went through `on_write`.
+    permission, Stripe unreachable) raises too, with the results of the products finished before
+    it in its `results`; every write made before it went through `on_write`. A product whose
+    writes had begun is finished before cancellation takes effect (see core.engine.apply), so a
+    price change never stops half-way.
     Reads: ceil(products/100) + ceil(active prices/100) + ceil(archived prices/100) list calls.
     """
     raw = list(items)
-    total = len(raw)
     inputs: list[tuple[ProductSyncInput, list[VariantSyncInput]] | StripeSyncResult] = []
     for item in raw:
         try:
@@ -131,12 +133,32 @@ def sync_products_to_stripe(
                     error=f"Invalid product: {describe_validation_error(err)}",
                 )
             )
+    results: list[StripeSyncResult] = []
+    try:
+        _run_bulk(inputs, results, dry_run, gateway, links, progress, cancel, on_write)
+    except SyncAdminError as err:
+        if not isinstance(err, SyncCancelledError):
+            err.results = list(results)  # the products finished before it, for the caller
+        raise
+    return results
+
+
+def _run_bulk(
+    inputs: list[tuple[ProductSyncInput, list[VariantSyncInput]] | StripeSyncResult],
+    results: list[StripeSyncResult],
+    dry_run: bool,
+    gateway: StripeGateway | None,
+    links: Mapping[str, str] | None,
+    progress: ProgressCallback | None,
+    cancel: CancelToken | None,
+    on_write: WriteCallback | None,
+) -> None:
+    total = len(inputs)
     gw = gateway or get_gateway()
     remote = fetch_remote(gw)
     if progress is not None:
         message = f"Read {len(remote.products)} Stripe products in {remote.read_calls} calls"
         progress(ProgressEvent(0, total, None, message))
-    results: list[StripeSyncResult] = []
     for entry in inputs:
         if cancel is not None and cancel.cancelled:
             raise SyncCancelledError(results, total)
@@ -156,4 +178,3 @@ def sync_products_to_stripe(
         results.append(result)
         if progress is not None:
             progress(ProgressEvent(len(results), total, result.product_id, result.action))
-    return results

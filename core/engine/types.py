@@ -219,7 +219,11 @@ ProgressCallback = Callable[[ProgressEvent], None]
 
 
 class CancelToken:
-    """Cooperative cancellation: checked between two Stripe operations, never inside one."""
+    """Cooperative cancellation, checked before each product and before a product's first write.
+
+    A product whose writes have begun is finished (its few writes go out), so a price change never
+    stops between creating the new price and archiving the old; the run stops after it.
+    """
 
     def __init__(self) -> None:
         self._event = threading.Event()

@@ -9,9 +9,17 @@ import pytest
 
 from core import SyncSummary, sync_products_to_stripe
 from core.engine.gateway import StripeGateway
+from core.engine.throttle import RetryPolicy
 from core.engine.types import CancelToken, ProgressEvent, SyncCancelledError, WriteRecord
+from core.errors import (
+    StripeAuthError,
+    StripePermissionError,
+    StripeUnavailableError,
+    SyncAdminError,
+)
 from core.sandbox import SandboxServer
 from tests.core.engine import stripe_view as view
+from tests.core.engine.conftest import TEST_KEY
 from tests.core.engine.seed_examples import SIMPLE, VARIANTS, WITH_VARIANTS
 
 
@@ -192,3 +200,44 @@ def test_bulk_read_sees_archived_products_and_prices(
     assert [w.path for w in sandbox.writes()] == ["/v1/products/material-8x8-v1"]
     assert second.action == "skipped"
     assert len(view.products(sandbox)) == 2
+
+
+@pytest.mark.parametrize(
+    ("status", "error"),
+    [(503, StripeUnavailableError), (401, StripeAuthError), (403, StripePermissionError)],
+    ids=["unavailable", "auth", "permission"],
+)
+def test_run_level_error_mid_run_keeps_the_finished_results(
+    sandbox: SandboxServer, status: int, error: type[SyncAdminError]
+) -> None:
+    gw = StripeGateway.create(
+        TEST_KEY,
+        api_base=sandbox.url,
+        rate_limit=0,
+        retry=RetryPolicy(budget_s=0.2, initial_s=0.01, max_s=0.05),
+    )
+    items = [{**SIMPLE, "id": f"panel-{i}"} for i in range(5)]
+
+    def break_after_two(event: ProgressEvent) -> None:
+        if event.done == 2:
+            sandbox.fail_next(10**6, status=status)
+
+    with pytest.raises(error) as info:
+        sync_products_to_stripe(items, gateway=gw, progress=break_after_two)
+    sandbox.fail_next(0)
+    done = info.value.results
+    assert done is not None
+    assert [(r.product_id, r.action) for r in done] == [
+        ("panel-0", "created"),
+        ("panel-1", "created"),
+    ]
+    assert sorted(p["id"] for p in view.products(sandbox)) == ["panel-0", "panel-1"]
+
+
+def test_error_before_any_product_has_empty_results(
+    sandbox: SandboxServer, gateway: StripeGateway
+) -> None:
+    sandbox.fail_next(1, status=401)  # the first read: the key was revoked meanwhile
+    with pytest.raises(StripeAuthError) as info:
+        sync_products_to_stripe([SIMPLE], gateway=gateway)
+    assert info.value.results == []
