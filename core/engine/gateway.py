@@ -146,6 +146,7 @@ class StripeGateway:
         self._lock = threading.Lock()
         self._account: AccountInfo | None = None
         self._account_key: str | None = None
+        self._known_products: dict[str, str] = {}
         self.stats = CallStats()
 
     @classmethod
@@ -309,6 +310,22 @@ class StripeGateway:
             except (StripePermissionError, StripeRequestError):
                 self._account_key = f"key:{self._fingerprint}"
         return self._account_key
+
+    def remember_product(self, local_id: str, stripe_id: str) -> None:
+        """Note which Stripe product sells `local_id` (found or created through this gateway)."""
+        with self._lock:
+            self._known_products[local_id] = stripe_id
+
+    def known_product(self, local_id: str) -> str | None:
+        """The Stripe product id remembered for `local_id` in this process, if any.
+
+        `sync_product_to_stripe` uses it like a stored link: the next sync of a product whose
+        local id cannot be a Stripe id (spaces, dots…) retrieves it by id (2 reads) instead of
+        listing every product to find its `local_id` tag. Forgotten with the gateway
+        (`reset_stripe_client`); a remembered product deleted since is looked up afresh.
+        """
+        with self._lock:
+            return self._known_products.get(local_id)
 
     # -- reads ----------------------------------------------------------------------------------
 

@@ -67,6 +67,9 @@ def sync_product_to_stripe(
 ) -> StripeSyncResult:
     """Bring one product (and its variants' prices) in step with Stripe; see the module docstring.
 
+    Reads: the stored link (`linked_id`) or the product this gateway found or created for the same
+    local id earlier in the process, else the local id as a Stripe id, retrieved, plus its price
+    list — two reads; only a product never seen whose id cannot be a Stripe id costs a full list.
     Bad input raises pydantic's ValidationError naming each field, before any call to Stripe. A
     bad key, a missing permission or Stripe being unreachable raise core.errors exceptions; any
     other Stripe refusal comes back in the result's `error` (action `failed`, or in
@@ -74,8 +77,11 @@ def sync_product_to_stripe(
     """
     model, items = to_inputs(product, variants)  # bad input raises here, before any call
     gw = gateway or get_gateway()
-    plan = plan_one(gw, model, items, linked_id=linked_id)
-    return apply_plan(plan, gw, on_write=on_write)
+    plan = plan_one(gw, model, items, linked_id=linked_id or gw.known_product(model.id))
+    result = apply_plan(plan, gw, on_write=on_write)
+    if result.stripe_product_id:
+        gw.remember_product(model.id, result.stripe_product_id)
+    return result
 
 
 def _coerce_item(item: Any) -> tuple[ProductLike, Iterable[VariantLike] | None]:
@@ -176,5 +182,7 @@ def _run_bulk(
                 except CancelledError:
                     raise SyncCancelledError(results, total) from None
         results.append(result)
+        if result.stripe_product_id and not isinstance(entry, StripeSyncResult):
+            gw.remember_product(result.product_id, result.stripe_product_id)
         if progress is not None:
             progress(ProgressEvent(len(results), total, result.product_id, result.action))

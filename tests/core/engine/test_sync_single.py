@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from core import StripeSyncResult, sync_product_to_stripe
+from core import StripeSyncResult, sync_product_to_stripe, sync_products_to_stripe
 from core.sandbox import SandboxServer
 from tests.core.engine import stripe_view as view
 from tests.core.engine.seed_examples import LIVE, PRE_SALE, SIMPLE, VARIANTS, WITH_VARIANTS
@@ -199,3 +199,20 @@ def test_unsupported_currency_is_refused_before_any_call(configured: SandboxServ
         sync_product_to_stripe({**SIMPLE, "currency": "xyz"})
     assert [e["loc"] for e in info.value.errors()] == [("currency",)]
     assert configured.request_log == []
+
+
+def test_id_stripe_cannot_use_is_found_by_id_on_the_next_sync(configured: SandboxServer) -> None:
+    # 250 other products: finding a product by its local_id tag takes 3 list pages.
+    others = [{**SIMPLE, "id": f"other-{i}", "name": f"Other {i}"} for i in range(250)]
+    sync_products_to_stripe(others)
+    panel = {**SIMPLE, "id": "panel 8x8"}  # a space: cannot be a Stripe id
+    created = sync_product_to_stripe(panel)
+    assert created.action == "created"
+    configured.clear_log()
+    again = sync_product_to_stripe(panel)
+    assert (again.action, again.stripe_product_id) == ("skipped", created.stripe_product_id)
+    assert view.reads(configured) == 2
+    assert [r.path for r in configured.request_log] == [
+        f"/v1/products/{created.stripe_product_id}",
+        "/v1/prices",
+    ]
