@@ -8,6 +8,7 @@ Targets: fill and show 10,000 products < 1 s; sort / filter < 200 ms; longest GU
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import random
@@ -15,6 +16,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -148,7 +150,52 @@ def external_sandbox() -> tuple[str, subprocess.Popen[bytes]]:
     raise SystemExit("the external sandbox did not start")
 
 
-def bench_sync_stall(app: QApplication, n: int, external: bool) -> list[tuple[str, float, float]]:
+class GcLog:
+    """Every garbage collection while active: (start, end, generation, thread name)."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[float, float, int, str]] = []
+        self._started: dict[int, float] = {}
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        now = time.perf_counter()
+        ident = threading.get_ident()
+        if phase == "start":
+            self._started[ident] = now
+        elif ident in self._started:
+            name = threading.current_thread().name
+            self.events.append((self._started.pop(ident), now, info["generation"], name))
+
+    def __enter__(self) -> GcLog:
+        gc.callbacks.append(self._callback)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        gc.callbacks.remove(self._callback)
+
+    def explain(
+        self, gaps: list[tuple[float, float]], where: str, start: float, end: float
+    ) -> None:
+        """Print the GUI thread's longest gaps and the collections (any thread) inside them."""
+        by_gen = [[e[1] - e[0] for e in self.events if e[2] == g] for g in range(3)]
+        print(f"\n[{where}] collections during the run (count, total ms, longest ms):")
+        for gen, times in enumerate(by_gen):
+            if times:
+                print(f"  gen{gen}: {len(times)}, {sum(times) * 1e3:.0f}, {max(times) * 1e3:.1f}")
+        print(f"[{where}] GUI-thread gaps over 30 ms: {len(gaps)}; the longest:")
+        for g0, g1 in sorted(gaps, key=lambda g: g[0] - g[1])[:8]:
+            inside = [e for e in self.events if e[1] > g0 and e[0] < g1]
+            gc_ms = sum(min(e[1], g1) - max(e[0], g0) for e in inside) * 1e3
+            what = ", ".join(f"gen{e[2]} {(e[1] - e[0]) * 1e3:.0f} ms ({e[3]})" for e in inside)
+            print(
+                f"  {(g1 - g0) * 1e3:6.1f} ms at {g0 - start:5.2f}-{g1 - start:5.2f} s "
+                f"(run over at {end - start:.2f} s), in gc {gc_ms:5.1f} ms  {what[:120]}"
+            )
+
+
+def bench_sync_stall(
+    app: QApplication, n: int, external: bool, explain: bool = False
+) -> list[tuple[str, float, float]]:
     """Longest gap between 5 ms timer ticks while the window plans and syncs n products."""
     from core.workspace import Workspace
     from gui.app import make_key_reader, make_opener
@@ -178,11 +225,17 @@ def bench_sync_stall(app: QApplication, n: int, external: bool) -> list[tuple[st
     window.show()
     clock = QElapsedTimer()
     stalls = {"max": 0.0, "last": 0.0}
+    gaps: list[tuple[float, float]] = []  # (start, end) perf_counter seconds of gaps > 30 ms
+    last_tick = [0.0]
 
     def tick() -> None:
         now = clock.elapsed()
         stalls["max"] = max(stalls["max"], now - stalls["last"])
         stalls["last"] = now
+        when = time.perf_counter()
+        if when - last_tick[0] > 0.030:
+            gaps.append((last_tick[0], when))
+        last_tick[0] = when
 
     timer = QTimer()
     timer.setInterval(5)
@@ -210,14 +263,20 @@ def bench_sync_stall(app: QApplication, n: int, external: bool) -> list[tuple[st
     assert dialog is not None
     finished: list[float] = []
     session.run_finished.connect(lambda _o: finished.append(time.perf_counter()))
+    collections = GcLog()
     clock.start()
     timer.start()
-    start = time.perf_counter()
+    start = last_tick[0] = time.perf_counter()
     state["phase"] = "sync"
-    dialog.apply.click()
-    wait_for(lambda: bool(finished) and not session.busy, 900)
-    app.processEvents()
+    with collections:
+        dialog.apply.click()
+        clicked = time.perf_counter() - start
+        wait_for(lambda: bool(finished) and not session.busy, 900)
+        app.processEvents()
     timer.stop()
+    if explain:
+        print(f"\n[{where}] the Apply click itself took {clicked * 1e3:.1f} ms on the GUI thread")
+        collections.explain(gaps, where, start, finished[0])
     took = finished[0] - start
     window.close()
     if proc is not None:
@@ -241,14 +300,17 @@ def main(argv: list[str] | None = None) -> int:
         default="both",
         help="where the sandbox runs during the sync benchmark",
     )
+    parser.add_argument(
+        "--explain", action="store_true", help="list the longest GUI gaps and the GCs inside them"
+    )
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     results = bench_table(app, args.rows)
     if args.sync and args.sandbox in ("external", "both"):
-        results += bench_sync_stall(app, args.sync, external=True)
+        results += bench_sync_stall(app, args.sync, external=True, explain=args.explain)
     if args.sync and args.sandbox in ("in-process", "both"):
-        results += bench_sync_stall(app, args.sync, external=False)
+        results += bench_sync_stall(app, args.sync, external=False, explain=args.explain)
     width = max(len(name) for name, _, _ in results)
     print(f"{'measure'.ljust(width)}  {'value':>10}  {'target':>8}  ok")
     ok = True
