@@ -151,7 +151,12 @@ class ProductSyncInput(BaseModel):
 
 
 def _problem(loc: tuple[str | int, ...], value: Any, message: str) -> InitErrorDetails:
-    return {"type": "value_error", "loc": loc, "input": value, "ctx": {"error": ValueError(message)}}
+    return {
+        "type": "value_error",
+        "loc": loc,
+        "input": value,
+        "ctx": {"error": ValueError(message)},
+    }
 
 
 def variant_problems(

@@ -36,7 +36,7 @@ from core.engine.throttle import (
 )
 from core.engine.types import AccountInfo, RemotePrice, RemoteProduct
 from core.errors import StripeAuthError, StripePermissionError, StripeUnavailableError
-from core.keys import mask_key
+from core.keys import mask_key, parse_key
 
 # No usage data leaves the machine (the SDK would otherwise report request timings to Stripe).
 stripe.enable_telemetry = False
@@ -164,8 +164,12 @@ class StripeGateway:
         `rate_limit` is in requests per second (default: 90 % of Stripe's limit for the key's mode,
         i.e. 22.5/s test, 90/s live; 0 = unthrottled). The first second's worth of calls goes out
         at once (see core.engine.throttle). `retry_budget_s` bounds how long one call keeps
-        retrying.
+        retrying. The key is stripped (a pasted key often ends in a newline) and its shape
+        checked first: a malformed one raises ConfigurationError naming the problem, masked.
         """
+        api_key = api_key.strip()
+        parse_key(api_key)  # a key with a stray character would only fail later, obscurely
+        stripe.enable_telemetry = False  # again: another import may have switched it back on
         bases: dict[str, str] = {"api": api_base.rstrip("/")} if api_base else {}
         client = stripe.StripeClient(
             api_key,

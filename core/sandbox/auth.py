@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from core.sandbox.errors import NO_KEY_MESSAGE, StripeApiError
@@ -29,14 +32,31 @@ def mask(key: str, stars: str = "****") -> str:
     return f"{prefix}{stars}{tail}"
 
 
-def authenticate(header: str | None) -> Caller:
-    """Check the `Authorization: Bearer` header; 401 when missing or malformed."""
+def _key_from(header: str) -> str:
+    """The key in `Bearer KEY` or in HTTP Basic auth's user name (`curl -u KEY:`), as Stripe reads."""
+    scheme, _, value = header.strip().partition(" ")
+    value = value.strip()
+    if scheme.lower() == "bearer" and value:
+        return value
+    if scheme.lower() == "basic" and value:
+        try:
+            decoded = base64.b64decode(value, validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            decoded = ""
+        user = decoded.partition(":")[0].strip()
+        if user:
+            return user
+    raise StripeApiError(401, "Invalid API Key provided: " + mask(value or header.strip()))
+
+
+def authenticate(header: str | None, revoked: Collection[str] = ()) -> Caller:
+    """Check the `Authorization` header (Bearer, or Basic with the key as user name); 401 when
+    missing, malformed or revoked (facts §8.6)."""
     if not header or not header.strip():
         raise StripeApiError(401, NO_KEY_MESSAGE)
-    scheme, _, key = header.strip().partition(" ")
-    key = key.strip()
-    if scheme.lower() != "bearer" or not key:
-        raise StripeApiError(401, "Invalid API Key provided: " + mask(key or header.strip()))
+    key = _key_from(header)
+    if key in revoked:
+        raise StripeApiError(401, "Expired API Key provided: " + mask(key), code="api_key_expired")
     match = _KEY_RE.match(key)
     if not match:
         raise StripeApiError(401, "Invalid API Key provided: " + mask(key))

@@ -104,6 +104,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
             replayed=outcome.replayed,
             applied=outcome.applied,
             dropped=outcome.drop,
+            header_names=tuple(self.headers.keys()),
         )
         if outcome.drop:
             self._drop_connection()
@@ -116,7 +117,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
         sandbox = self.sandbox
         livemode: bool | None = None
         try:
-            caller = authenticate(self.headers.get("Authorization"))
+            caller = authenticate(self.headers.get("Authorization"), sandbox.revoked_keys)
             livemode = caller.livemode
             failure = sandbox.faults.take_failure()
             if failure is not None:

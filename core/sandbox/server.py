@@ -31,6 +31,8 @@ class LoggedRequest:
     replayed: bool = False  # answered from a saved idempotent response
     applied: bool = False  # a write that changed state
     dropped: bool = False  # applied, then the connection was closed without an answer
+    # The names of the request's headers (not their values: Authorization holds the key).
+    header_names: tuple[str, ...] = ()
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -86,6 +88,7 @@ class SandboxServer:
         self.limiter = RateLimiter(rate_limit)
         self.faults = Faults()
         self.idempotency = IdempotencyStore()
+        self.revoked_keys: set[str] = set()
         self.account_id = ACCOUNT_ID
         self.account_name = ACCOUNT_NAME
         self._log: list[LoggedRequest] = []
@@ -160,6 +163,10 @@ class SandboxServer:
         `Idempotent-Replayed: true` and `Original-Request: <first request id>`.
         """
         self.faults.fail_during_execution_next(n, status)
+
+    def revoke_key(self, key: str) -> None:
+        """Refuse `key` from now on, as Stripe refuses an expired or rolled key (401)."""
+        self.revoked_keys.add(key)
 
     def drop_response_next(self, n: int = 1) -> None:
         """The next `n` write requests are applied, then the connection closes with no answer."""

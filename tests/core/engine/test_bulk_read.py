@@ -106,9 +106,9 @@ def test_bulk_read_of_an_unreachable_stripe_says_so() -> None:
 def test_bulk_read_with_a_bad_key_or_missing_permission_raises_clearly(
     filled: SandboxServer,
 ) -> None:
-    bad = StripeGateway.create(
-        "sk_test_wrong!", api_base=filled.url, rate_limit=0, retry=FAST_RETRY
-    )
+    revoked = "sk_test_revokedBulkRead1"
+    filled.revoke_key(revoked)
+    bad = StripeGateway.create(revoked, api_base=filled.url, rate_limit=0, retry=FAST_RETRY)
     with pytest.raises(StripeAuthError, match="refused the API key"):
         fetch_remote(bad)
     key = "rk_test_noprices12345678"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -37,7 +39,8 @@ def test_environment_key_and_base_are_used_and_reset_picks_up_changes(
     monkeypatch.setenv("STRIPE_API_BASE", sandbox.url)
     monkeypatch.setenv("STRIPE_SYNC_RATE_LIMIT", "0")
     assert sync_product_to_stripe(SIMPLE).action == "created"
-    monkeypatch.setenv("STRIPE_SECRET_KEY", "sk_test_revoked123456789!")
+    sandbox.revoke_key("sk_test_revoked123456789")
+    monkeypatch.setenv("STRIPE_SECRET_KEY", "sk_test_revoked123456789")
     # Still the cached client: the old key keeps working until the reset.
     assert sync_product_to_stripe(SIMPLE).action == "skipped"
     reset_stripe_client()
@@ -80,10 +83,27 @@ def test_bad_rate_limit_setting_is_named(monkeypatch: pytest.MonkeyPatch) -> Non
     assert "STRIPE_SYNC_RATE_LIMIT" in str(info.value)
 
 
-def test_telemetry_is_off() -> None:
-    client.configure(api_key=TEST_KEY)
-    client.get_gateway()
-    assert stripe.enable_telemetry is False
+def test_telemetry_header_is_never_sent(
+    sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Something else in the process may switch the SDK's telemetry on; the engine's calls still
+    # must not report request timings (the SDK sends them on the request after the first).
+    monkeypatch.setattr(stripe, "enable_telemetry", True)
+    client.configure(api_key=TEST_KEY, api_base=sandbox.url, rate_limit=0)
+    sync_product_to_stripe(SIMPLE)
+    sync_product_to_stripe({**SIMPLE, "name": "Renamed"})
+    assert len(sandbox.request_log) >= 4
+    sent = {name.lower() for r in sandbox.request_log for name in r.header_names}
+    assert "authorization" in sent  # the header names really are recorded
+    assert "x-stripe-client-telemetry" not in sent
+
+
+def test_importing_the_client_alone_turns_telemetry_off() -> None:
+    code = "import stripe, core.engine.client; print(stripe.enable_telemetry)"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == "False"
 
 
 def test_account_name_comes_from_the_dashboard_settings(sandbox: SandboxServer) -> None:

@@ -11,7 +11,12 @@ from core.engine.apply import apply_plan
 from core.engine.fetch import plan_one
 from core.engine.throttle import RetryPolicy
 from core.engine.types import WriteRecord
-from core.errors import StripeAuthError, StripePermissionError, StripeUnavailableError
+from core.errors import (
+    ConfigurationError,
+    StripeAuthError,
+    StripePermissionError,
+    StripeUnavailableError,
+)
 from core.models import ProductSyncInput
 from core.sandbox import SandboxServer
 from tests.core.engine import stripe_view as view
@@ -92,31 +97,63 @@ def test_product_made_out_of_band_is_found_by_list_despite_search_lag(
     assert not any("search" in r.path for r in configured.request_log)
 
 
-def test_bad_key_raises_with_a_clear_message_and_no_key(configured: SandboxServer) -> None:
-    bad = "sk_test_notTheRightKey99999"
-    client.configure(api_key=bad + "!", api_base=configured.url, retry=FAST_RETRY)
+def _shown(err: BaseException) -> str:
+    """Everything about an error that could reach the window or the log: its text, repr, hint
+    and those of every exception chained to it."""
+    parts: list[str] = []
+    seen: BaseException | None = err
+    while seen is not None:
+        parts += [str(seen), repr(seen), str(getattr(seen, "hint", ""))]
+        seen = seen.__cause__ or seen.__context__
+    return "\n".join(parts)
+
+
+def test_refused_key_raises_with_a_clear_message_and_no_key(configured: SandboxServer) -> None:
+    body = "RefusedKeyBody7QX"
+    key = f"sk_test_{body}"
+    configured.revoke_key(key)
+    client.configure(api_key=key, api_base=configured.url, retry=FAST_RETRY)
     with pytest.raises(StripeAuthError) as info:
         sync_product_to_stripe(SIMPLE)
-    assert bad not in str(info.value)
-    assert "refused the API key" in str(info.value)
+    assert "refused the API key sk_test_…y7QX" in str(info.value)
+    assert body not in _shown(info.value)
+
+
+@pytest.mark.parametrize("suffix", ["!", " x", "\x00"], ids=["bang", "inner-space", "nul"])
+def test_malformed_key_is_a_configuration_error_before_any_call(
+    configured: SandboxServer, suffix: str
+) -> None:
+    body = "MalformedKeyBody5ZW"
+    client.configure(api_key=f"sk_test_{body}{suffix}", api_base=configured.url, retry=FAST_RETRY)
+    with pytest.raises(ConfigurationError) as info:
+        sync_product_to_stripe(SIMPLE)
+    assert "does not look like a Stripe secret key" in str(info.value)
+    assert body not in _shown(info.value)
+    assert configured.request_log == []
+
+
+def test_key_pasted_with_a_trailing_newline_works(configured: SandboxServer) -> None:
+    client.configure(api_key=f" {TEST_KEY}\n", api_base=configured.url, retry=FAST_RETRY)
+    assert sync_product_to_stripe(SIMPLE).action == "created"
 
 
 def test_missing_permission_raises_naming_it(configured: SandboxServer) -> None:
-    key = "rk_test_noprices12345678"
+    body = "noprices8PermBody"
+    key = f"rk_test_{body}"
     client.configure(api_key=key, api_base=configured.url, retry=FAST_RETRY)
     with pytest.raises(StripePermissionError) as info:
         sync_product_to_stripe(WITH_VARIANTS, VARIANTS)
-    text = str(info.value)
-    assert "rak_plan" in text
-    assert key not in text
+    assert "rak_plan" in str(info.value)
+    assert body not in _shown(info.value)
 
 
 def test_read_only_key_cannot_write_and_says_which_permission(configured: SandboxServer) -> None:
-    key = "rk_test_readonly12345678"
-    client.configure(api_key=key, api_base=configured.url, retry=FAST_RETRY)
+    body = "readonly4PermBody"
+    client.configure(api_key=f"rk_test_{body}", api_base=configured.url, retry=FAST_RETRY)
     with pytest.raises(StripePermissionError) as info:
         sync_product_to_stripe(SIMPLE)
     assert "rak_product_write" in str(info.value)
+    assert body not in _shown(info.value)
     assert view.products(configured) == []
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 
 import pytest
 import stripe
 
 from core.sandbox import SandboxServer
-from tests.core.sandbox.conftest import LIVE_KEY, raw_http
+from tests.core.sandbox.conftest import LIVE_KEY, TEST_KEY, raw_http
 
 
 def test_no_key_is_401_with_stripes_message(sandbox: SandboxServer) -> None:
@@ -115,3 +116,36 @@ def test_publishable_key_is_refused(client_for: Callable[[str], stripe.StripeCli
     with pytest.raises(stripe.PermissionError) as caught:
         client_for("pk_test_publishable123").v1.products.list()
     assert "publishable API key" in (caught.value.user_message or "")
+
+
+def test_basic_auth_with_the_key_as_user_name_is_accepted(sandbox: SandboxServer) -> None:
+    """Stripe accepts `curl -u sk_test_…:` (HTTP Basic, key as user name, empty password)."""
+    token = base64.b64encode(f"{TEST_KEY}:".encode()).decode()
+    status, body, _ = raw_http(
+        sandbox, "GET", "/v1/products", headers={"Authorization": f"Basic {token}"}
+    )
+    assert (status, body["object"]) == (200, "list")
+    bad = base64.b64encode(b"sk_test_x!:").decode()
+    status, body, _ = raw_http(
+        sandbox, "GET", "/v1/products", headers={"Authorization": f"Basic {bad}"}
+    )
+    assert status == 401
+    assert body["error"]["message"].startswith("Invalid API Key provided:")
+
+
+def test_revoked_key_is_401_api_key_expired_and_masked(
+    sandbox: SandboxServer, client_for: Callable[[str], stripe.StripeClient]
+) -> None:
+    """facts §8.6: an expired (rolled) key is refused with 401 `api_key_expired`."""
+    key = "sk_test_rolledKey9876"
+    assert client_for(key).v1.products.list().data == []
+    sandbox.revoke_key(key)
+    with pytest.raises(stripe.AuthenticationError) as caught:
+        client_for(key).v1.products.list()
+    assert caught.value.http_status == 401
+    assert caught.value.code == "api_key_expired" or (
+        caught.value.error is not None and caught.value.error.code == "api_key_expired"
+    )
+    message = caught.value.user_message or ""
+    assert message.endswith("sk_test_****9876") and "rolledKey" not in message
+    assert client_for(TEST_KEY).v1.products.list().data == []  # other keys still work
