@@ -35,6 +35,8 @@ SELL_STATUSES: tuple[str, ...] = (
 )
 SyncAction = Literal["created", "updated", "archived", "skipped", "failed"]
 
+# The seed's dev_status meaning "ready to sell" (seed: products marked dev_status = 5 are synced).
+READY_DEV_STATUS = 5
 # Stripe's unit_amount is an integer in minor units; Stripe refuses amounts over 8 digits.
 MAX_UNIT_AMOUNT = 99_999_999
 # Stripe's rule for caller-chosen object ids (stripe-api-facts.md §2.4).
@@ -145,9 +147,22 @@ class ProductSyncInput(BaseModel):
     @property
     def wants_active(self) -> bool:
         """Whether the Stripe product should be active (for sale) rather than archived."""
+        return self.not_for_sale_reason is None
+
+    @property
+    def not_for_sale_reason(self) -> str | None:
+        """Why the product is not for sale (so not created, and archived if in Stripe), or None.
+
+        Sell status `internal`; `is_live` False; or a `dev_status` below 5 (the seed syncs only
+        products "ready to sell", dev_status 5) unless `is_live` is True.
+        """
         if self.sell_status == "internal":
-            return False
-        return self.is_live is not False
+            return "sell status internal"
+        if self.is_live is False:
+            return "not live"
+        if self.dev_status is not None and self.dev_status < READY_DEV_STATUS and not self.is_live:
+            return f"dev status {self.dev_status} (needs {READY_DEV_STATUS} to sell)"
+        return None
 
 
 def _problem(loc: tuple[str | int, ...], value: Any, message: str) -> InitErrorDetails:

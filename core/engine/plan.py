@@ -236,9 +236,7 @@ def _product_update(
     if not params:
         return None, diffs
     if kind == "archive_product":
-        text = (
-            f"archive the product (sell status {product.sell_status}); its prices stay as they are"
-        )
+        text = f"archive the product ({product.not_for_sale_reason}); its prices stay as they are"
     elif kind == "unarchive_product":
         text = f"unarchive the product (sell status {product.sell_status})"
     else:

@@ -78,10 +78,20 @@ def sync_product_to_stripe(
     model, items = to_inputs(product, variants)  # bad input raises here, before any call
     gw = gateway or get_gateway()
     plan = plan_one(gw, model, items, linked_id=linked_id or gw.known_product(model.id))
-    result = apply_plan(plan, gw, on_write=on_write)
+    result = _explained(apply_plan(plan, gw, on_write=on_write), model)
     if result.stripe_product_id:
         gw.remember_product(model.id, result.stripe_product_id)
     return result
+
+
+def _explained(result: StripeSyncResult, product: ProductSyncInput) -> StripeSyncResult:
+    """A product skipped because it is not for sale says why in its `changes`."""
+    reason = product.not_for_sale_reason
+    if result.action != "skipped" or result.changes or reason is None:
+        return result
+    if result.stripe_product_id is None:
+        return result.model_copy(update={"changes": [f"not created: {reason}"]})
+    return result.model_copy(update={"changes": [f"stays archived: {reason}"]})
 
 
 def _coerce_item(item: Any) -> tuple[ProductLike, Iterable[VariantLike] | None]:
@@ -181,6 +191,7 @@ def _run_bulk(
                     result = apply_plan(plan, gw, cancel=cancel, on_write=on_write)
                 except CancelledError:
                     raise SyncCancelledError(results, total) from None
+            result = _explained(result, product)
         results.append(result)
         if result.stripe_product_id and not isinstance(entry, StripeSyncResult):
             gw.remember_product(result.product_id, result.stripe_product_id)

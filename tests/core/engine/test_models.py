@@ -80,3 +80,22 @@ def test_bad_variant_fields_are_named() -> None:
     with pytest.raises(ValidationError) as info:
         VariantSyncInput.model_validate({"id": "", "color": "BLACK", "inventory_count": -2})
     assert bad_fields(info.value) == {"id", "inventory_count"}
+
+
+@pytest.mark.parametrize(
+    ("extra", "reason"),
+    [
+        ({"dev_status": 5}, None),
+        ({"dev_status": 4}, "dev status 4 (needs 5 to sell)"),
+        ({"dev_status": 0, "is_live": True}, None),
+        ({"dev_status": 4, "is_live": False}, "not live"),
+        ({"is_live": False}, "not live"),
+        ({"sell_status": "internal", "is_live": True}, "sell status internal"),
+    ],
+)
+def test_not_for_sale_reason_follows_dev_status_live_and_sell_status(
+    extra: dict[str, Any], reason: str | None
+) -> None:
+    product = ProductSyncInput.model_validate({**SIMPLE, **extra})
+    assert product.not_for_sale_reason == reason
+    assert product.wants_active is (reason is None)

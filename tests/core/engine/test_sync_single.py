@@ -216,3 +216,30 @@ def test_id_stripe_cannot_use_is_found_by_id_on_the_next_sync(configured: Sandbo
         f"/v1/products/{created.stripe_product_id}",
         "/v1/prices",
     ]
+
+
+def test_product_not_ready_to_sell_is_not_created_and_says_why(configured: SandboxServer) -> None:
+    result = sync_product_to_stripe({**SIMPLE, "dev_status": 2})
+    assert (result.action, result.stripe_product_id, result.error) == ("skipped", None, None)
+    assert result.changes == ["not created: dev status 2 (needs 5 to sell)"]
+    assert configured.writes() == []
+    assert view.products(configured) == []
+
+
+def test_product_going_back_to_development_is_archived(configured: SandboxServer) -> None:
+    sync_product_to_stripe({**SIMPLE, "dev_status": 5})
+    result = sync_product_to_stripe({**SIMPLE, "dev_status": 3})
+    assert (result.action, result.error) == ("archived", None)
+    assert "dev status 3" in result.changes[0]
+    assert view.product(configured, "material-8x8-v1")["active"] is False
+    again = sync_product_to_stripe({**SIMPLE, "dev_status": 3})
+    assert (again.action, again.changes) == (
+        "skipped",
+        ["stays archived: dev status 3 (needs 5 to sell)"],
+    )
+
+
+def test_live_product_sells_whatever_its_dev_status(configured: SandboxServer) -> None:
+    result = sync_product_to_stripe({**SIMPLE, "dev_status": 1, "is_live": True})
+    assert (result.action, result.error) == ("created", None)
+    assert view.product(configured, "material-8x8-v1")["active"] is True
