@@ -7,6 +7,7 @@ session's signals and keeps only plain data: the mode, the account and the rows.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
@@ -92,6 +93,18 @@ class Detail:
 def _fingerprint(key: str | None) -> str | None:
     # Remember which key a workspace was opened with without keeping the key itself around.
     return hashlib.sha256(key.encode()).hexdigest() if key else None
+
+
+def _settle_heap() -> None:
+    """Keep what is alive now (modules, the workspace, the rows just shown) out of later GC passes.
+
+    A full collection walks every tracked object in one C call that holds the GIL; with Qt, the
+    Stripe SDK and the rows loaded it took 60-150 ms and ran on the worker thread in the middle of
+    a sync, freezing the window that long (benchmarks/gui_bench.py --explain). Frozen objects are
+    still freed by reference counting when the table lets go of them (rows hold no cycles); only
+    cyclic garbage that happens to be alive right now is kept.
+    """
+    gc.freeze()
 
 
 class Session(QObject):
@@ -297,6 +310,7 @@ class Session(QObject):
 
     def _on_rows(self, rows: list[ProductRow]) -> None:
         self.rows_loaded.emit(self._with_failures(rows))
+        _settle_heap()
 
     def _on_run_finished(self, outcome: RunOutcome) -> None:
         self._failures = {

@@ -9,6 +9,7 @@ one. The runner keeps every task alive until its `finished` signal has been deli
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +19,12 @@ from core.engine.types import CancelToken, ProgressEvent
 from core.errors import CancelledError
 
 log = logging.getLogger(__name__)
+
+# How long a thread may hold the GIL while another waits for it (Python's default: 5 ms). Qt calls
+# back into Python (the table model's data(), slots) once per cell and role, taking the GIL each
+# time; while the pool thread runs Python-heavy work, each of those waits could last a whole
+# interval, so one repaint stalled the window for 100-200 ms (benchmarks/gui_bench.py --explain).
+GUI_SWITCH_INTERVAL_S = 0.0005
 
 
 class TaskSignals(QObject):
@@ -78,6 +85,7 @@ class TaskRunner(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        sys.setswitchinterval(min(sys.getswitchinterval(), GUI_SWITCH_INTERVAL_S))
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._pool.setExpiryTimeout(-1)  # keep the one thread: core objects stay on one thread
