@@ -315,6 +315,11 @@ class SyncSummary(BaseModel):
     skipped: int = 0
     failed: int = 0
 
+    @property
+    def errors(self) -> int:
+        """The seed's name for `failed` (its monitoring example counts `errors`); read-only."""
+        return self.failed
+
     @classmethod
     def of(cls, results: list[StripeSyncResult]) -> SyncSummary:
         """Count results the way the seed's monitoring example does, with errors as failures."""

@@ -62,11 +62,19 @@ def test_lost_response_then_a_later_run_finds_what_was_made(configured: SandboxS
 
 
 def test_429_storm_is_ridden_out_without_errors(configured: SandboxServer) -> None:
-    configured.fail_next(5, status=429, code="rate_limit")
-    result = sync_product_to_stripe(WITH_VARIANTS, VARIANTS)
+    def storm_on_next_writes(record: WriteRecord) -> None:
+        if record.operation.kind == "create_product":  # the next writes: nickname, WHITE price
+            configured.fail_next(4, status=429, code="rate_limit")
+
+    configured.fail_next(5, status=429, code="rate_limit")  # the first reads
+    result = sync_product_to_stripe(WITH_VARIANTS, VARIANTS, on_write=storm_on_next_writes)
     assert (result.action, result.error, result.variant_errors) == ("created", None, [])
-    assert sum(1 for r in configured.request_log if r.status == 429) == 5
+    refused = [r for r in configured.request_log if r.status == 429]
+    assert len(refused) == 9
+    assert {r.method for r in refused} == {"GET", "POST"}
+    assert sum(1 for r in refused if r.method == "POST") == 4
     assert len(view.prices(configured, "material-8x8-v1", active=True)) == 2
+    assert len(view.products(configured)) == 1
 
 
 def test_stripe_down_beyond_the_budget_raises_unavailable(configured: SandboxServer) -> None:
@@ -84,9 +92,13 @@ def test_product_made_out_of_band_is_found_by_list_despite_search_lag(
     configured: SandboxServer,
 ) -> None:
     configured.set_search_lag(3600)
-    view.raw_client(configured).v1.products.create(
+    stripe = view.raw_client(configured)
+    stripe.v1.products.create(
         params={"id": "prod_handmade1", "name": "Old name", "metadata": {"local_id": "panel 8x8"}}
     )
+    # Search would have missed it: it lags writes (facts §6.4), and search-then-create duplicates.
+    query = 'metadata["local_id"]:"panel 8x8"'
+    assert stripe.v1.products.search(params={"query": query}).data == []
     configured.clear_log()
     result = sync_product_to_stripe({**SIMPLE, "id": "panel 8x8"})
     assert result.error is None
@@ -94,7 +106,12 @@ def test_product_made_out_of_band_is_found_by_list_despite_search_lag(
     assert result.action == "updated"
     assert len(view.products(configured)) == 1
     assert view.product(configured, "prod_handmade1")["name"] == SIMPLE["name"]
-    assert not any("search" in r.path for r in configured.request_log)
+    assert [r.path for r in configured.request_log if r.method == "GET"][:1] == ["/v1/products"]
+    assert not any(r.path.endswith("/search") for r in configured.request_log)
+    configured.set_search_lag(0)  # once indexed, the same query finds it: the query was right
+    assert [p.id for p in stripe.v1.products.search(params={"query": query}).data] == [
+        "prod_handmade1"
+    ]
 
 
 def _shown(err: BaseException) -> str:
