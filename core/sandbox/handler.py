@@ -173,11 +173,12 @@ class SandboxHandler(BaseHTTPRequestHandler):
                 outcome.headers.update(error.headers)
             if route.write and outcome.status == 200:
                 outcome.applied = True
-                store.save()
             if key is not None:
                 sandbox.idempotency.save(
                     call.livemode, key, print_, outcome.status, outcome.body, rid
                 )
+            if outcome.applied or key is not None:
+                store.save()
             if route.write and sandbox.faults.take_drop():
                 outcome.drop = True
             return outcome

@@ -70,3 +70,19 @@ class IdempotencyStore:
     def clear(self) -> None:
         """Forget every key."""
         self._saved.clear()
+
+    def dump(self) -> list[list[Any]]:
+        """The keys still within Stripe's 24 hours, as JSON-ready rows (for the state file)."""
+        now = time.time()
+        return [
+            [live, key, s.fingerprint, s.status, s.body, s.request_id, s.saved_at]
+            for (live, key), s in self._saved.items()
+            if now - s.saved_at <= RETENTION_SECONDS
+        ]
+
+    def load(self, rows: list[list[Any]]) -> None:
+        """Restore what `dump` wrote."""
+        for live, key, print_, status, body, rid, saved_at in rows:
+            self._saved[(bool(live), str(key))] = Saved(
+                str(print_), int(status), dict(body), str(rid), float(saved_at)
+            )

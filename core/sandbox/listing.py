@@ -27,6 +27,7 @@ class Resource:
     expandable: str  # the one field `expand` may name: an id of an object in `linked`
     linked: Callable[[ModeData], Collection]
     search_fields: dict[str, FieldKind]
+    hidden: tuple[str, ...] = ()  # fields shown only when `expand` names them
 
     @property
     def url(self) -> str:
@@ -40,6 +41,9 @@ class Resource:
     def render(self, call: Call, obj: Obj, expand: set[str], prefix: str = "") -> Obj:
         """The object as Stripe returns it; `expandable` expanded when `expand` names it."""
         out = dict(obj)
+        for name in self.hidden:
+            if prefix + name not in expand:
+                out.pop(name, None)
         linked_id = out.get(self.expandable)
         if prefix + self.expandable in expand and linked_id:
             linked = self.linked(call.data).get(linked_id)

@@ -6,7 +6,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from core.sandbox import listing
+from core.sandbox import listing, shapes
 from core.sandbox.call import Call, random_id
 from core.sandbox.errors import StripeApiError, invalid, missing_parameter, resource_missing
 from core.sandbox.fields import UNIT_AMOUNT_MAX, check_currency, check_unit_amount, merge_metadata
@@ -25,16 +25,21 @@ from core.sandbox.store import Obj
 from core.sandbox.timefilter import created_filter
 
 CREATE_PARAMS = {
-    "active", "currency", "expand", "lookup_key", "metadata", "nickname", "product", "recurring",
-    "tax_behavior", "transfer_lookup_key", "unit_amount", "unit_amount_decimal",
+    "active", "currency", "currency_options", "custom_unit_amount", "expand", "lookup_key",
+    "metadata", "nickname", "product", "recurring", "tax_behavior", "transfer_lookup_key",
+    "unit_amount", "unit_amount_decimal",
 }  # fmt: skip
 # Everything else (unit_amount, currency, product, ...) is immutable (facts §4.1).
 UPDATE_PARAMS = {
-    "active", "expand", "lookup_key", "metadata", "nickname", "tax_behavior", "transfer_lookup_key",
+    "active", "currency_options", "expand", "lookup_key", "metadata", "nickname", "tax_behavior",
+    "transfer_lookup_key",
 }  # fmt: skip
 DEFAULT_PRICE_DATA_PARAMS = {
-    "currency", "metadata", "recurring", "tax_behavior", "unit_amount", "unit_amount_decimal",
+    "currency", "currency_options", "custom_unit_amount", "metadata", "recurring", "tax_behavior",
+    "unit_amount", "unit_amount_decimal",
 }  # fmt: skip
+# `currency_options` is only shown when asked for (facts §4.8).
+EXPAND = ["product", "currency_options"]
 LIST_PARAMS = {
     "active", "created", "currency", "ending_before", "expand", "limit", "lookup_keys", "product",
     "starting_after", "type",
@@ -50,10 +55,11 @@ PRICES = listing.Resource(
     linked=lambda data: data.products,
     expandable="product",
     search_fields=PRICE_FIELDS,
+    hidden=("currency_options",),
 )
 
 
-def _amounts(params: dict[str, Any], prefix: str = "") -> tuple[int | None, str]:
+def _amounts(params: dict[str, Any], prefix: str = "") -> tuple[int | None, str | None]:
     """`unit_amount` or `unit_amount_decimal` (exactly one) → (unit_amount, unit_amount_decimal)."""
     has_int, has_dec = "unit_amount" in params, "unit_amount_decimal" in params
     if has_int and has_dec:
@@ -80,6 +86,8 @@ def _amounts(params: dict[str, Any], prefix: str = "") -> tuple[int | None, str]
             )
         integral = value == value.to_integral_value()
         return (int(value) if integral else None), (str(int(value)) if integral else text)
+    if "custom_unit_amount" in params:
+        return None, None  # the customer chooses the amount
     raise missing_parameter(prefix + "unit_amount")
 
 
@@ -119,7 +127,19 @@ def _new_fields(params: dict[str, Any], prefix: str = "") -> Obj:
     unit_amount, unit_amount_decimal = _amounts(params, prefix)
     recurring = _recurring(params["recurring"], prefix) if "recurring" in params else None
     tax = params.get("tax_behavior", "unspecified")
+    custom = (
+        shapes.custom_unit_amount(params["custom_unit_amount"], prefix + "custom_unit_amount")
+        if "custom_unit_amount" in params
+        else None
+    )
+    options = (
+        shapes.currency_options(params["currency_options"], prefix)
+        if "currency_options" in params
+        else {}
+    )
     return {
+        "custom_unit_amount": custom,
+        "currency_options": options,
         "currency": currency,
         "unit_amount": unit_amount,
         "unit_amount_decimal": unit_amount_decimal,
@@ -146,7 +166,16 @@ def _build(call: Call, product_id: str, fields: Obj) -> Obj:
         "billing_scheme": "per_unit",
         "created": created,
         "currency": fields["currency"],
-        "custom_unit_amount": None,
+        "currency_options": {
+            **fields["currency_options"],
+            fields["currency"]: {
+                "custom_unit_amount": fields["custom_unit_amount"],
+                "tax_behavior": fields["tax_behavior"],
+                "unit_amount": fields["unit_amount"],
+                "unit_amount_decimal": fields["unit_amount_decimal"],
+            },
+        },
+        "custom_unit_amount": fields["custom_unit_amount"],
         "livemode": call.livemode,
         "lookup_key": None,
         "metadata": fields["metadata"],
@@ -217,7 +246,7 @@ def create(call: Call) -> Obj:
     """POST /v1/prices: the product must exist; `id` is not accepted (facts §4.4)."""
     params = call.params
     check_known(params, CREATE_PARAMS)
-    expand = as_expand(params, ["product"])
+    expand = as_expand(params, EXPAND)
     if "product" not in params:
         raise missing_parameter("product")
     product_id = as_str(params["product"], "product")
@@ -245,14 +274,14 @@ def _get(call: Call) -> Obj:
 def retrieve(call: Call) -> Obj:
     """GET /v1/prices/{id}."""
     check_known(call.params, {"expand"})
-    return PRICES.render(call, _get(call), as_expand(call.params, ["product"]))
+    return PRICES.render(call, _get(call), as_expand(call.params, EXPAND))
 
 
 def update(call: Call) -> Obj:
     """POST /v1/prices/{id}: only the fields Stripe lets change (facts §4.1, §4.2, §4.6)."""
     params = call.params
     check_known(params, UPDATE_PARAMS)
-    expand = as_expand(params, ["product"])
+    expand = as_expand(params, EXPAND)
     price = dict(_get(call))
     if "active" in params:
         price["active"] = as_bool(params["active"], "active")
@@ -260,6 +289,11 @@ def update(call: Call) -> Obj:
         price["nickname"] = as_str(params["nickname"], "nickname", max_length=5000) or None
     if "metadata" in params:
         price["metadata"] = merge_metadata(price["metadata"], params["metadata"])
+    if "currency_options" in params:
+        price["currency_options"] = {
+            **price.get("currency_options", {}),
+            **shapes.currency_options(params["currency_options"]),
+        }
     if "tax_behavior" in params:
         tax = as_enum(params["tax_behavior"], "tax_behavior", TAX_BEHAVIORS)
         if price["tax_behavior"] in ("inclusive", "exclusive") and tax != price["tax_behavior"]:
@@ -290,7 +324,7 @@ def list_prices(call: Call) -> Obj:
     """GET /v1/prices: both active and archived unless `active` is given (facts §4.10)."""
     params = call.params
     check_known(params, LIST_PARAMS)
-    expand = as_expand(params, ["data.product"])
+    expand = as_expand(params, ["data." + e for e in EXPAND])
     active = as_bool(params["active"], "active") if "active" in params else None
     currency = check_currency(params["currency"]) if "currency" in params else None
     product = as_str(params["product"], "product") if "product" in params else None

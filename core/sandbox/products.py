@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.sandbox import listing, prices
+from core.sandbox import listing, prices, shapes
 from core.sandbox.call import Call, random_id
 from core.sandbox.errors import StripeApiError, empty_parameter, missing_parameter, resource_missing
 from core.sandbox.fields import check_custom_id, merge_metadata
@@ -14,12 +14,14 @@ from core.sandbox.store import Obj
 from core.sandbox.timefilter import created_filter
 
 CREATE_PARAMS = {
-    "active", "default_price_data", "description", "expand", "id", "images", "metadata", "name",
-    "shippable", "statement_descriptor", "tax_code", "type", "unit_label", "url",
+    "active", "default_price_data", "description", "expand", "id", "images", "marketing_features",
+    "metadata", "name", "package_dimensions", "shippable", "statement_descriptor", "tax_code",
+    "tax_details", "type", "unit_label", "url",
 }  # fmt: skip
 UPDATE_PARAMS = {
-    "active", "default_price", "description", "expand", "images", "metadata", "name",
-    "shippable", "statement_descriptor", "tax_code", "unit_label", "url",
+    "active", "default_price", "description", "expand", "images", "marketing_features",
+    "metadata", "name", "package_dimensions", "shippable", "statement_descriptor", "tax_code",
+    "tax_details", "unit_label", "url",
 }  # fmt: skip
 LIST_PARAMS = {
     "active", "created", "ending_before", "expand", "ids", "limit", "shippable",
@@ -64,6 +66,12 @@ def _apply_common(product: Obj, params: dict[str, Any]) -> None:
                 400, "You can only specify up to 8 images.", param="images", validation=True
             )
         product["images"] = images
+    if "marketing_features" in params:
+        product["marketing_features"] = shapes.marketing_features(params["marketing_features"])
+    if "package_dimensions" in params:
+        product["package_dimensions"] = shapes.package_dimensions(params["package_dimensions"])
+    if "tax_details" in params:
+        product["tax_details"] = shapes.tax_details(params["tax_details"])
     if "metadata" in params:
         product["metadata"] = merge_metadata(product["metadata"], params["metadata"])
 
@@ -100,6 +108,7 @@ def create(call: Call) -> Obj:
         "shippable": None,
         "statement_descriptor": None,
         "tax_code": None,
+        "tax_details": None,
         "type": as_enum(params.get("type", "service"), "type", ["good", "service"]),
         "unit_label": None,
         "updated": created,

@@ -12,7 +12,6 @@ from typing import Any
 
 from core.sandbox.account import ACCOUNT_ID, ACCOUNT_NAME
 from core.sandbox.handler import SandboxHandler
-from core.sandbox.idempotency import IdempotencyStore
 from core.sandbox.limits import Faults, RateLimiter
 from core.sandbox.store import Store
 
@@ -87,7 +86,7 @@ class SandboxServer:
         self.store.search_lag = float(search_lag)
         self.limiter = RateLimiter(rate_limit)
         self.faults = Faults()
-        self.idempotency = IdempotencyStore()
+        self.idempotency = self.store.idempotency
         self.revoked_keys: set[str] = set()
         self.account_id = ACCOUNT_ID
         self.account_name = ACCOUNT_NAME

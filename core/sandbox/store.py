@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from core.sandbox.idempotency import IdempotencyStore
+
 Obj = dict[str, Any]
 _Entry = tuple[float, float, Obj | None]
 
@@ -135,6 +137,9 @@ class Store:
         self.lock = threading.RLock()
         self.modes: dict[bool, ModeData] = {False: ModeData(), True: ModeData()}
         self.search_lag = 0.0
+        # Saved answers per idempotency key: kept in the state file too, since Stripe keeps them
+        # for 24 hours whatever happens to the process (facts §7.2).
+        self.idempotency = IdempotencyStore()
         self._seq = 0
         self._last_created = 0
         self.state_file = Path(state_file) if state_file is not None else None
@@ -159,6 +164,7 @@ class Store:
             "version": 1,
             "seq": self._seq,
             "last_created": self._last_created,
+            "idempotency": self.idempotency.dump(),
             "modes": {
                 name: {
                     kind: [[coll.seq_of[oid], obj] for oid, obj in coll.objects.items()]
@@ -182,6 +188,7 @@ class Store:
         state = json.loads(path.read_text(encoding="utf-8"))
         self._seq = int(state.get("seq", 0))
         self._last_created = int(state.get("last_created", 0))
+        self.idempotency.load(state.get("idempotency", []))
         for name, livemode in (("test", False), ("live", True)):
             saved = state.get("modes", {}).get(name, {})
             data = self.modes[livemode]
