@@ -3,9 +3,11 @@
 Every call waits for the gateway's token bucket (shared by all threads using it), then goes out
 through a `stripe.StripeClient` with the SDK's own retries off; 429s, connection failures, 409s and
 5xx answers are retried here with capped exponential backoff and jitter until the retry budget is
-spent (facts §1.9–1.13). What makes a run pointless raises a `core.errors` exception (bad key,
-missing permission, Stripe unreachable); any other refusal raises `StripeRequestError` for the
-caller to report against the one product it concerns.
+spent (facts §1.9–1.13); `core.engine.failures` says which error is which. What makes a run
+pointless raises a `core.errors` exception (bad key, missing permission, Stripe unreachable); any
+other refusal raises `StripeRequestError` for the caller to report against the one product it
+concerns. A create whose failure Stripe saved under its key raises `StripeReplayedFailureError`
+(its caller re-reads and salts the key); an update in that case is resent under a fresh key.
 
 List pages are read with `StripeClient.raw_request` and kept as plain JSON (the SDK's conversion of
 every listed object into a StripeObject cost ~88 % of a 10,000-product read); the same requestor
@@ -15,7 +17,6 @@ raises the same exceptions, so throttling, retries and error mapping are those o
 from __future__ import annotations
 
 import hashlib
-import re
 import threading
 import time
 import uuid
@@ -27,6 +28,7 @@ import stripe
 
 from core.engine.convert import remote_price, remote_product
 from core.engine.errors import StripeReplayedFailureError, StripeRequestError
+from core.engine.failures import classify, gave_up
 from core.engine.throttle import (
     HEADROOM,
     LIVE_RATE_LIMIT,
@@ -35,7 +37,7 @@ from core.engine.throttle import (
     TokenBucket,
 )
 from core.engine.types import AccountInfo, RemotePrice, RemoteProduct
-from core.errors import StripeAuthError, StripePermissionError, StripeUnavailableError
+from core.errors import StripePermissionError
 from core.keys import mask_key, parse_key
 
 # No usage data leaves the machine (the SDK would otherwise report request timings to Stripe).
@@ -43,7 +45,6 @@ stripe.enable_telemetry = False
 
 T = TypeVar("T")
 PAGE_SIZE = 100
-_PERMISSION_RE = re.compile(r"'(rak_[a-z_]+)'")
 
 
 @dataclass
@@ -84,37 +85,6 @@ def _header(obj: Any, name: str) -> str | None:
         if key in headers:
             return str(headers[key])
     return None
-
-
-def _err_header(err: stripe.StripeError, name: str) -> str | None:
-    wanted = name.lower()
-    for key, value in (err.headers or {}).items():
-        if key.lower() == wanted:
-            return str(value)
-    return None
-
-
-def _gave_up(err: stripe.StripeError, what: str, attempt: int, elapsed: float) -> Exception:
-    reason = (
-        "kept answering 'too many requests'"
-        if isinstance(err, stripe.RateLimitError)
-        else "could not be reached"
-        if isinstance(err, stripe.APIConnectionError)
-        else f"kept failing (HTTP {err.http_status})"
-    )
-    return StripeUnavailableError(
-        f"Stripe {reason} while trying to {what}; gave up after {attempt} "
-        f"attempts in {elapsed:.1f} s.",
-        hint="Nothing was duplicated; run the sync again later.",
-        request_id=err.request_id,
-    )
-
-
-def _is_transient(err: stripe.StripeError) -> bool:
-    if isinstance(err, stripe.RateLimitError | stripe.APIConnectionError):
-        return True
-    status = err.http_status or 0
-    return status == 409 or status >= 500
 
 
 class StripeGateway:
@@ -197,67 +167,19 @@ class StripeGateway:
             except stripe.StripeError as err:
                 attempt += 1
                 delay = 0.0
-                failure = self._classify(err, write, what, permission)
+                failure = classify(
+                    err, write=write, what=what, permission=permission, key=self._masked_key
+                )
                 if failure is None:
                     delay = self.retry.delay(attempt)
                     elapsed = self._clock() - started
                     if elapsed + delay > self.retry.budget_s:
-                        failure = _gave_up(err, what, attempt, elapsed)
+                        failure = gave_up(err, what, attempt, elapsed)
             # Raised here, outside the `except`, so the SDK's error (whose message or request may
             # hold the raw key, e.g. an invalid header) is not kept as the __context__.
             if failure is not None:
                 raise failure
             self._sleep(delay)
-
-    def _classify(
-        self, err: stripe.StripeError, write: bool, what: str, permission: str
-    ) -> Exception | None:
-        """What to raise for `err`, or None when it is transient and worth retrying."""
-        if isinstance(err, stripe.AuthenticationError):
-            return StripeAuthError(
-                f"Stripe refused the API key {self._masked_key} (wrong, revoked or expired).",
-                hint="Check the key in Keys… or copy it again from the Stripe Dashboard.",
-                request_id=err.request_id,
-            )
-        if isinstance(err, stripe.PermissionError):
-            found = _PERMISSION_RE.search(err.user_message or "")
-            needed = found.group(1) if found else permission
-            return StripePermissionError(
-                f"The key {self._masked_key} may not {what}: it lacks the '{needed}' permission.",
-                hint=f"Give the restricted key the '{needed}' permission in the Stripe "
-                "Dashboard (Developers → API keys), or use a secret key.",
-                request_id=err.request_id,
-            )
-        status = err.http_status or 0
-        if write and status >= 500 and _err_header(err, "Idempotent-Replayed") == "true":
-            # Stripe saved this failure under the key (facts §7.2): the same key can only
-            # replay it, so retrying is pointless; the caller decides (see StripeReplayedFailureError).
-            return StripeReplayedFailureError(
-                f"Stripe failed (HTTP {status}) while trying to {what} and saved that failure "
-                "under the request's idempotency key.",
-                original_request=_err_header(err, "Original-Request") or err.request_id,
-                http_status=status,
-                request_id=err.request_id,
-            )
-        if isinstance(err, stripe.APIConnectionError) and not err.should_retry:
-            # e.g. an invalid header or a local TLS problem: no retry can succeed. The SDK's
-            # message is not repeated, since it may quote the request (and so the key).
-            return StripeUnavailableError(
-                f"Stripe could not be reached while trying to {what}: the request could not be "
-                "sent, and retrying would not help.",
-                hint="Check the API base address, the network and the key in Keys….",
-            )
-        if not _is_transient(err):
-            error = err.error
-            return StripeRequestError(
-                err.user_message or f"Stripe refused to {what}.",
-                code=getattr(error, "code", None) or err.code,
-                param=getattr(error, "param", None),
-                http_status=err.http_status,
-                request_id=err.request_id,
-                error_type=getattr(error, "type", None),
-            )
-        return None
 
     def _read(self, fn: Callable[[], T], what: str, permission: str) -> T:
         return self._call(fn, write=False, what=what, permission=permission)
