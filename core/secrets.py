@@ -1,7 +1,8 @@
 """API keys in the OS keyring: one entry per mode, never in a file, a log or an error message.
 
 `SecretStore` wraps `keyring` under one service name ("stripe-sync-admin") with the user names
-"stripe:test" and "stripe:live". It looks at the keyring backend once, when built, and says in
+"stripe:test" and "stripe:live". It looks at the keyring backend when first needed (not when built:
+the probe can block on D-Bus or pop an unlock prompt, so callers choose the thread), and says in
 plain words whether keys can be kept there (`status`, `message`, `backend_name`). When no secure
 keyring works it offers session-only keys, held in memory and forgotten on exit. The environment
 variable STRIPE_SECRET_KEY serves headless use for the mode its prefix names.
@@ -13,6 +14,7 @@ import importlib
 import os
 import secrets
 import sys
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -263,39 +265,58 @@ class SecretStore:
         backend: Any | None = None,
         environ: Mapping[str, str] | None = None,
     ) -> None:
-        """Detect the keyring once: `backend` overrides `keyring.get_keyring()` (for tests)."""
+        """Build without touching the keyring: it is looked at on first use (`detect`), on
+        whichever thread that happens. `backend` overrides `keyring.get_keyring()` (for tests)."""
         self.service = service
         self._given_backend = backend
         self._environ = environ
         self._session: dict[KeyMode, str] = {}
         self._backend: Any | None = None
-        self._report = BackendReport("no keyring", "none", _message("none", "no keyring"))
-        self.refresh()
+        self._report: BackendReport | None = None
+        self._lock = threading.Lock()  # the GUI's worker and the GUI thread may both ask
+
+    @property
+    def detected(self) -> bool:
+        """Whether the keyring has been looked at yet (reading the properties below does it)."""
+        return self._report is not None
+
+    def detect(self) -> None:
+        """Look at the keyring unless that was done already (a write/read/delete probe)."""
+        if self._report is None:
+            self.refresh()
 
     def refresh(self) -> None:
         """Look at the keyring again, e.g. after the user unlocked it."""
-        backend = self._given_backend if self._given_backend is not None else keyring.get_keyring()
-        self._backend, self._report = detect_backend(backend, self.service)
+        with self._lock:
+            backend = (
+                self._given_backend if self._given_backend is not None else keyring.get_keyring()
+            )
+            self._backend, self._report = detect_backend(backend, self.service)
+
+    def _detected_report(self) -> BackendReport:
+        self.detect()
+        assert self._report is not None
+        return self._report
 
     @property
     def backend_name(self) -> str:
         """Where keys go, in words the user recognises ("GNOME Keyring (Secret Service)")."""
-        return self._report.name
+        return self._detected_report().name
 
     @property
     def status(self) -> KeyringStatus:
         """ok: keys are kept in a secure keyring; none / locked / insecure: they cannot be."""
-        return self._report.status
+        return self._detected_report().status
 
     @property
     def message(self) -> str:
         """What the keyring situation is, in plain words, and what to do about it."""
-        return self._report.message
+        return self._detected_report().message
 
     @property
     def session_only(self) -> bool:
         """True when keys can only be kept in memory for this session."""
-        return self._report.status != "ok"
+        return self.status != "ok"
 
     def _environment_key(self, mode: KeyMode) -> str | None:
         environ = os.environ if self._environ is None else self._environ
@@ -308,8 +329,8 @@ class SecretStore:
             return None
 
     def _require_backend(self) -> Any:
-        if self._backend is None or self._report.status != "ok":
-            if self._report.status == "locked":
+        if self.status != "ok" or self._backend is None:
+            if self.status == "locked":
                 raise KeyringLockedError(self.message)
             raise KeyringUnavailableError(self.message)
         return self._backend
@@ -334,9 +355,19 @@ class SecretStore:
 
     def get(self, mode: KeyMode) -> str | None:
         """The key for a mode: a session key, else the keyring's, else STRIPE_SECRET_KEY if its
-        mode matches, else None. Raises KeyStoreError when the keyring fails on reading."""
+        mode matches, else None. Raises KeyStoreError when the keyring fails on reading, and
+        KeyringLockedError when it is locked (the key may well be in it: "no key" would be wrong)
+        unless a session or environment key serves the mode."""
         if mode in self._session:
             return self._session[mode]
+        if self.status == "locked":
+            from_env = self._environment_key(mode)
+            if from_env is not None:
+                return from_env
+            raise KeyringLockedError(
+                f"The {mode} key cannot be read: {self.backend_name} is locked.",
+                hint="Unlock the keyring (for example open 'Passwords and Keys'), then try again.",
+            )
         stored = self._stored_key(mode)
         if stored is not None:
             return stored

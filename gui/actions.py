@@ -8,9 +8,17 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QStyle, QWidget
 
 from core.engine.types import Operation, ProductPlan
-from core.rows import ProductRow
+from core.rows import Mode, ProductRow
+
+MODE_LABELS: dict[Mode, str] = {"sandbox": "Sandbox", "test": "Test", "live": "Live"}
 
 SYNCABLE_STATES = frozenset({"differs", "missing", "failed"})
+
+
+def has_changes(rows: list[ProductRow]) -> bool:
+    """Whether a sync of everything could write something (a product differs, is missing in
+    Stripe or failed last time)."""
+    return any(r.has_local and (r.state in SYNCABLE_STATES or r.error) for r in rows)
 
 
 @dataclass(frozen=True)
@@ -21,6 +29,7 @@ class ActionState:
     connected: bool
     selection: tuple[ProductRow, ...]
     has_rows: bool
+    has_changes: bool = True  # some product differs, is missing in Stripe or failed
 
 
 class WindowActions:
@@ -73,7 +82,11 @@ class WindowActions:
         self.keys = make(
             "Keys…", "Ctrl+K", "Add, replace or remove the Stripe keys", icons.SP_DialogOpenButton
         )
-        self.cancel = make("Cancel run", "Esc", "Stop after the current Stripe operation")
+        self.cancel = make("Cancel", "Esc", "Stop after the current Stripe operation")
+        self.modes = {
+            mode: make(label, f"Ctrl+{i}", f"Switch to {label} mode")
+            for i, (mode, label) in enumerate(MODE_LABELS.items(), start=1)
+        }
         self.find = make("Find", QKeySequence.StandardKey.Find, "Search products by id or name")
         self.quit = make("Quit", QKeySequence.StandardKey.Quit, "Close the window")
 
@@ -85,7 +98,9 @@ class WindowActions:
         self.keys.setEnabled(idle)
         self.cancel.setEnabled(state.busy)
         live = idle and state.connected
-        self.sync_all.setEnabled(live and state.has_rows)
+        self.sync_all.setEnabled(live and state.has_rows and state.has_changes)
+        for action in self.modes.values():
+            action.setEnabled(idle)
         self.sync_selected.setEnabled(
             live and any(r.has_local and r.state in SYNCABLE_STATES for r in state.selection)
         )

@@ -18,9 +18,10 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from core.errors import ConfigurationError
 from core.rows import Mode
-from gui.main_window import MainWindow
+from gui.main_window import MainWindow, OpenKeys
 from gui.session import OpenWorkspace, ReadKey, Session, WorkspaceLike
 from gui.settings_store import MODES, SettingsStore
+from gui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -51,14 +52,38 @@ def make_opener(db_url: str | None) -> OpenWorkspace:
 
 
 def make_key_reader(store: Any | None) -> ReadKey:
-    """Read the key for test/live from the SecretStore each time (sandbox needs none)."""
+    """Read the key for test/live from the SecretStore each time (sandbox needs none, so the
+    keyring is not even looked at). Runs on the session's worker: the first read probes the
+    keyring there, never on the GUI thread. A locked keyring raises KeyringLockedError saying to
+    unlock it and press Reset client."""
 
     def read_key(mode: Mode) -> str | None:
         if mode == "sandbox" or store is None:
             return None
-        return store.get(mode)  # type: ignore[no-any-return]
+        from core.secrets import KeyringLockedError
+
+        try:
+            return store.get(mode)  # type: ignore[no-any-return]
+        except KeyringLockedError:
+            raise KeyringLockedError(
+                f"The {mode} key cannot be read: your keyring ({store.backend_name}) is locked.",
+                hint="Unlock it (for example open 'Passwords and Keys'), then press Reset client "
+                "(Ctrl+Shift+R). Or enter a key for this session only with Keys….",
+            ) from None
 
     return read_key
+
+
+def make_session(opener: OpenWorkspace, store: Any | None) -> Session:
+    """A session reading keys from `store` (a SecretStore, or None: no keys in this build)."""
+    if store is None:
+        return Session(opener, make_key_reader(None))
+    return Session(
+        opener,
+        make_key_reader(store),
+        recheck_keys=store.refresh,
+        is_session_key=lambda mode: store.source(mode) == "session",
+    )
 
 
 def _secret_store() -> Any | None:
@@ -66,18 +91,18 @@ def _secret_store() -> Any | None:
         from core.secrets import SecretStore
     except ImportError:  # the keys feature is not in this build
         return None
-    return SecretStore()
+    return SecretStore()  # cheap: it looks at the keyring only when first asked
 
 
-def _keys_opener(store: Any | None) -> Any:
-    def open_keys(parent: QWidget) -> QDialog | None:
+def _keys_opener(store: Any | None) -> OpenKeys:
+    def open_keys(parent: QWidget, runner: TaskRunner | None = None) -> QDialog | None:
         if store is None:
             return None
         try:
             from gui.dialogs.keys_dialog import KeysDialog
         except ImportError:
             return None
-        dialog: QDialog = KeysDialog(store, parent)
+        dialog: QDialog = KeysDialog(store, parent, runner=runner)
         dialog.open()
         return dialog
 
@@ -96,7 +121,7 @@ def build_window(
     if db_url is not None:
         settings.catalog_url = db_url
     store = secret_store if secret_store is not None else _secret_store()
-    session = Session(opener or make_opener(settings.catalog_url), make_key_reader(store))
+    session = make_session(opener or make_opener(settings.catalog_url), store)
     window = MainWindow(session, settings, open_keys=_keys_opener(store), icon=app_icon())
     session.setParent(window)
     return window

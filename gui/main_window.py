@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from html import escape
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QSize, Qt
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,23 +24,29 @@ from PySide6.QtWidgets import (
 
 from core.engine.types import ProductPlan
 from core.rows import Mode, ProductRow
-from gui.actions import ActionState, WindowActions, archive_plans
+from gui.actions import MODE_LABELS, ActionState, WindowActions, archive_plans, has_changes
 from gui.dialogs.plan_dialog import PlanDialog
 from gui.models.product_filter import ProductFilterProxy
 from gui.models.product_table import ROW_ROLE, Column, ProductTableModel
 from gui.session import Detail, Opened, RunOutcome, Session
 from gui.settings_store import SettingsStore
+from gui.tasks import TaskRunner
 from gui.theme import DiffColors
 from gui.widgets.detail_pane import DetailPane
 from gui.widgets.filter_bar import FilterBar
 from gui.widgets.mode_banner import ModeBanner
-from gui.widgets.status_panel import StatusPanel
+from gui.widgets.status_panel import StatusPanel, describe_error
+from gui.widgets.table_placeholder import TablePlaceholder
 
 log = logging.getLogger(__name__)
 
 APP_TITLE = "Stripe Sync Admin"
-MODE_LABELS: dict[Mode, str] = {"sandbox": "Sandbox", "test": "Test", "live": "Live"}
-OpenKeys = Callable[[QWidget], "QDialog | None"]  # opens the keys dialog (None: unavailable)
+# Opens the keys dialog on the session's runner, so its key checks queue behind the window's
+# tasks (None: unavailable). A dialog with a `keys_changed(mode)` signal resets the client.
+OpenKeys = Callable[[QWidget, TaskRunner], "QDialog | None"]
+# After Apply, the run starts this long after the dialog closed, so the window repaints first
+# instead of competing with the worker's start-of-run burst (benchmarks/gui_bench.py --explain).
+APPLY_DELAY_MS = 30
 
 
 class MainWindow(QMainWindow):
@@ -60,7 +66,10 @@ class MainWindow(QMainWindow):
         self._open_keys = open_keys
         self.plan_dialog: PlanDialog | None = None
         self.keys_dialog: QDialog | None = None
-        self._closing = False
+        self._closing = False  # the operator closed the window; the session is shutting down
+        self._closed = False  # the session is shut down: the next close is for real
+        self._not_connected: str | None = None  # why there is no account, in plain words
+        self._session_key = False
         if icon is not None:
             self.setWindowIcon(icon)
         self.colors = DiffColors.from_palette(self.palette())
@@ -117,6 +126,7 @@ class MainWindow(QMainWindow):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.placeholder = TablePlaceholder(self.table)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         widths = {Column.ID: 120, Column.NAME: 200, Column.LOCAL_PRICE: 90}
@@ -159,6 +169,8 @@ class MainWindow(QMainWindow):
         a.cancel.triggered.connect(self.cancel_run)
         a.find.triggered.connect(lambda: self.filter_bar.search.setFocus())
         a.quit.triggered.connect(self.close)
+        for mode, action in a.modes.items():
+            action.triggered.connect(lambda _=False, m=mode: self.set_mode(m))
         self.mode_box.currentIndexChanged.connect(self._on_mode_chosen)
         self.filter_bar.text_changed.connect(self._on_text)
         self.filter_bar.state_changed.connect(self._on_state)
@@ -167,6 +179,9 @@ class MainWindow(QMainWindow):
         self.status.failed_clicked.connect(lambda: self.filter_bar.set_state("failed"))
         self.detail.link_opened.connect(lambda url: log.info("Opened %s", url))
         s.opened.connect(self._on_opened)
+        s.disconnected.connect(self._on_disconnected)
+        s.cancelled.connect(self._on_cancelled)
+        s.shut_down.connect(self._on_shut_down)
         s.rows_loaded.connect(self._on_rows)
         s.plans_ready.connect(self._on_plans)
         s.run_started.connect(self.status.start_run)
@@ -203,7 +218,10 @@ class MainWindow(QMainWindow):
         self.mode_box.setCurrentIndex(self.mode_box.findData(mode))
 
     def refresh(self) -> None:
-        """Re-read the catalog and Stripe in the background."""
+        """Re-read the catalog and Stripe in the background (reopen if not connected)."""
+        if self.session.account is None:
+            self._switch(self.mode)
+            return
         self.status.show_busy("Refreshing")
         self.session.refresh()
 
@@ -231,21 +249,24 @@ class MainWindow(QMainWindow):
             self._show_plan(plans, "Archive")
 
     def cancel_run(self) -> None:
-        """Stop the running task after the current Stripe operation."""
+        """Stop the running task (any the operator started) after the current Stripe operation."""
         if self.session.busy:
             self.status.cancelling()
             self.session.cancel()
 
     def open_keys(self) -> None:
-        """Open the keys dialog; when it closes, reset the client so a new key takes effect."""
+        """Open the keys dialog; a key saved or deleted for the current mode resets the client."""
         if self._open_keys is None:
             self.status.show_message("Key storage is not available in this build.")
             return
-        dialog = self._open_keys(self)
+        dialog = self._open_keys(self, self.session.runner)
         if dialog is None:
             self.status.show_message("Key storage is not available in this build.")
             return
         self.keys_dialog = dialog
+        changed = getattr(dialog, "keys_changed", None)
+        if changed is not None:
+            changed.connect(self._on_key_changed)
         dialog.finished.connect(self._on_keys_closed)
 
     def selected_rows(self) -> list[ProductRow]:
@@ -258,8 +279,13 @@ class MainWindow(QMainWindow):
     def _switch(self, mode: Mode) -> None:
         self.settings.mode = mode
         self.model.set_rows([])
+        self.filter_bar.set_counts([])
+        self._update_shown()
         self.detail.set_row(None)
+        self._not_connected = None
+        self._session_key = False
         self.banner.set_mode(mode, None)
+        self.placeholder.show_text("")
         self._set_account_text("connecting…")
         self._update_title()
         self.status.show_busy(f"Opening {MODE_LABELS[mode]} mode")
@@ -274,9 +300,34 @@ class MainWindow(QMainWindow):
 
     def _on_opened(self, opened: Opened) -> None:
         account = opened.account
-        self.banner.set_mode(opened.mode, account)
+        self._not_connected = None
+        self._session_key = opened.session_key
+        self.banner.set_mode(opened.mode, account, session_key=opened.session_key)
+        self.placeholder.show_text("")
         self._set_account_text(f"<b>{escape(account.name)}</b> · {escape(account.id)}")
         self._update_title()
+
+    def _on_disconnected(self, exc: object) -> None:
+        """Opening or resetting failed (exc) or was cancelled (None): nothing shown is current."""
+        reason = "cancelled" if exc is None else _short_reason(exc)
+        self._not_connected = reason
+        self.model.set_rows([])
+        self.filter_bar.set_counts([])
+        self._update_shown()
+        self.detail.set_row(None)
+        self.banner.set_mode(self.mode, None, not_connected=reason)
+        self._set_account_text(f"<i>not connected: {escape(reason)}</i>")
+        full = "Opening was cancelled." if exc is None else describe_error(exc)
+        self.placeholder.show_text(
+            f"<p><b>Not connected to {MODE_LABELS[self.mode]} mode.</b></p>"
+            f"<p>{escape(full)}</p><p>Refresh (F5) tries again.</p>"
+        )
+        self._update_title()
+        self._update_actions()
+
+    def _on_cancelled(self, what: str) -> None:
+        if not self._closing:
+            self.status.show_message(f"{what}: cancelled.")
 
     def _on_rows(self, rows: list[ProductRow]) -> None:
         selected = {r.product_id for r in self.selected_rows()}
@@ -287,6 +338,7 @@ class MainWindow(QMainWindow):
         self._reselect(selected)
         if current is not None:
             self.detail.set_row(self.model.row_for(current))
+        self.placeholder.update_visibility()
         if self.status.showing_busy and self.session.account is not None:
             differ = sum(1 for r in rows if r.state != "in_sync" and r.state != "archived")
             self.status.show_message(
@@ -297,7 +349,16 @@ class MainWindow(QMainWindow):
     def _on_plans(self, purpose: str, plans: list[ProductPlan]) -> None:
         actionable = [p for p in plans if p.operations or p.error]
         if not any(p.operations for p in actionable):
-            self.status.show_message("Nothing to sync: Stripe already matches the catalog.")
+            errors = [p for p in actionable if p.error]
+            if errors:
+                first = errors[0]
+                self.status.show_error(
+                    f"{len(errors)} product(s) cannot be synced",
+                    f"{first.product_id}: {first.error}"
+                    + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""),
+                )
+            else:
+                self.status.show_message("Nothing to sync: Stripe already matches the catalog.")
             return
         self.status.show_message(f"{len(actionable)} product(s) to review.")
         self._show_plan(actionable, "Sync")
@@ -318,28 +379,42 @@ class MainWindow(QMainWindow):
         if not chosen:
             return
         log.info("%s confirmed for %s", verb, ", ".join(p.product_id for p in chosen))
+        self.status.show_busy(f"{'Archiving' if verb == 'Archive' else 'Syncing'}")
+        self._update_actions(busy=True)  # nothing else may start in the gap before the run
+        # Let the window repaint without the dialog before the worker's first burst.
+        QTimer.singleShot(APPLY_DELAY_MS, lambda: self._start_run(verb, chosen))
+
+    def _start_run(self, verb: str, chosen: list[ProductPlan]) -> None:
+        if self._closing:
+            return
         if verb == "Archive":
             self.session.archive([p.product_id for p in chosen])
         else:
             self.session.sync(chosen)
 
     def _on_run_finished(self, outcome: RunOutcome) -> None:
-        self.status.finish_run(outcome.kind, outcome.results, outcome.cancelled)
+        self.status.finish_run(
+            outcome.kind,
+            outcome.results,
+            outcome.cancelled,
+            error=outcome.error,
+            stale=outcome.rows is None and outcome.started,
+        )
 
     def _on_detail(self, detail: Detail) -> None:
         self.detail.set_detail(detail)
 
     def _on_error(self, context: str, exc: object) -> None:
         self.status.show_error(context, exc)
-        if self.session.account is None:
-            self._set_account_text("<i>not connected</i>")
-            self.banner.set_mode(self.mode, None)
         self._update_actions()
+
+    def _on_key_changed(self, mode: str) -> None:
+        # Queued on the session's runner behind the key check: the new key takes effect now.
+        if mode == self.mode and not self._closing:
+            self.reset_client()
 
     def _on_keys_closed(self, _result: int) -> None:
         self.keys_dialog = None
-        if self.mode != "sandbox" and not self.session.busy and not self._closing:
-            self.reset_client()
 
     # -- view state -----------------------------------------------------------------------------
 
@@ -374,21 +449,28 @@ class MainWindow(QMainWindow):
                 if index.isValid():
                     selection.select(index, flags)
 
-    def _update_actions(self) -> None:
-        busy = self.session.busy
+    def _update_actions(self, busy: bool = False) -> None:
+        busy = busy or self.session.busy or self._closing
+        rows = self.model.rows()
         self.actions.update(
             ActionState(
                 busy=busy,
                 connected=self.session.account is not None,
                 selection=tuple(self.selected_rows()),
-                has_rows=self.model.rowCount() > 0,
+                has_rows=bool(rows),
+                has_changes=has_changes(rows),
             )
         )
         self.mode_box.setEnabled(not busy)
 
     def _update_title(self) -> None:
         account = self.session.account
-        who = account.name if account else "not connected"
+        if account is not None and self._not_connected is None:
+            who = account.name
+        elif self._not_connected is not None:
+            who = f"not connected: {self._not_connected}"
+        else:
+            who = "connecting…"
         if self.mode == "live":
             self.setWindowTitle(f"{APP_TITLE} — {who} — LIVE")
         else:
@@ -403,12 +485,36 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Remember the layout, cancel any task, wait for it and close the workspace."""
+        """Remember the layout, cancel any task and close the workspace on the worker; the window
+        closes once that is done (the GUI thread never waits on Stripe)."""
+        if self._closed:
+            super().closeEvent(event)
+            return
+        event.ignore()
+        if self._closing:
+            return
         self._closing = True
         self.settings.geometry = self.saveGeometry()
         self.settings.splitter = self.splitter.saveState()
         self.settings.sync()
+        for dialog in (self.plan_dialog, self.keys_dialog):
+            if dialog is not None:
+                dialog.reject()
         if self.session.busy:
-            self.status.cancelling()
-        self.session.shutdown()
-        super().closeEvent(event)
+            self.status.cancelling("Finishing the current Stripe operation…")
+        self.centralWidget().setEnabled(False)
+        self.toolbar.setEnabled(False)
+        self._update_actions()
+        log.info("Closing: waiting for the worker to finish")
+        self.session.begin_shutdown()
+
+    def _on_shut_down(self) -> None:
+        self._closed = True
+        self.close()
+
+
+def _short_reason(exc: object) -> str:
+    """An error's message without its hint, for the title and the account label."""
+    message = getattr(exc, "message", None)
+    text = str(message if message else exc).strip() or type(exc).__name__
+    return text.rstrip(".")

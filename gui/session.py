@@ -11,83 +11,29 @@ import gc
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
-from core.engine.types import (
-    AccountInfo,
-    CancelToken,
-    ProductPlan,
-    ProgressCallback,
-    SyncCancelledError,
-)
-from core.errors import CancelledError
+from core.engine.types import AccountInfo, ProductPlan, ProgressEvent
+from core.errors import CancelledError, StripeUnavailableError, SyncAdminError
 from core.models import StripeSyncResult
-from core.rows import JournalEntry, Mode, ProductRow
+from core.rows import Mode, ProductRow
+from gui.session_types import (
+    Detail,
+    IsSessionKey,
+    Opened,
+    OpenWorkspace,
+    ReadKey,
+    RecheckKeys,
+    RunOutcome,
+    WorkspaceLike,
+)
 from gui.tasks import Task, TaskRunner
 
+__all__ = ["Detail", "Opened", "OpenWorkspace", "ReadKey", "RunOutcome", "Session", "WorkspaceLike"]
+
 log = logging.getLogger(__name__)
-
-
-class WorkspaceLike(Protocol):
-    """The part of `core.workspace.Workspace` the window uses."""
-
-    def account(self) -> AccountInfo: ...
-    def status(self, ids: Sequence[str] | None = None) -> list[ProductRow]: ...
-    def plan(self, ids: Sequence[str] | None = None) -> list[ProductPlan]: ...
-    def sync(
-        self,
-        plans_or_ids: Any = None,
-        *,
-        progress: ProgressCallback | None = None,
-        cancel: CancelToken | None = None,
-    ) -> list[StripeSyncResult]: ...
-    def archive(
-        self,
-        ids: Sequence[str],
-        *,
-        progress: ProgressCallback | None = None,
-        cancel: CancelToken | None = None,
-    ) -> list[StripeSyncResult]: ...
-    def journal(self, product_id: str | None = None, limit: int = 50) -> list[JournalEntry]: ...
-    def reset_client(self) -> AccountInfo: ...
-    def dashboard_url(self, stripe_id: str) -> str: ...
-    def close(self) -> None: ...
-
-
-OpenWorkspace = Callable[[Mode, "str | None"], WorkspaceLike]  # (mode, api key) -> workspace
-ReadKey = Callable[[Mode], "str | None"]  # the stored key for test/live; None for sandbox
-
-
-@dataclass(frozen=True)
-class Opened:
-    """A workspace opened (or its client reset): the account it talks to and its rows."""
-
-    mode: Mode
-    account: AccountInfo
-    rows: list[ProductRow]
-
-
-@dataclass(frozen=True)
-class RunOutcome:
-    """The end of a sync or archive run, and the table as it stands afterwards."""
-
-    kind: str  # "sync" or "archive"
-    results: list[StripeSyncResult]
-    cancelled: bool = False
-    rows: list[ProductRow] | None = None
-    refresh_error: Exception | None = None
-
-
-@dataclass(frozen=True)
-class Detail:
-    """What the detail pane loads in the background for one product."""
-
-    product_id: str
-    journal: list[JournalEntry]
-    urls: dict[str, str] = field(default_factory=dict)  # Stripe id -> dashboard URL
 
 
 def _fingerprint(key: str | None) -> str | None:
@@ -107,25 +53,43 @@ def _settle_heap() -> None:
     gc.freeze()
 
 
+PROGRESS_INTERVAL_MS = 50  # at most 20 progress updates a second reach the widgets
+
+
 class Session(QObject):
-    """Owns the workspace and the task runner; turns operator requests into background tasks."""
+    """Owns the workspace and the task runner; turns operator requests into background tasks.
+
+    Every task can end in `cancelled(name)`; opening or resetting that fails or is cancelled leaves
+    no account (`disconnected`), so the window never looks connected to a workspace it lost.
+    """
 
     opened = Signal(object)  # Opened
+    disconnected = Signal(object)  # why there is no account: the exception, or None if cancelled
     rows_loaded = Signal(object)  # list[ProductRow] (object: no copy into a QVariantList)
     plans_ready = Signal(str, object)  # purpose ("sync_selected" / "sync_all"), list[ProductPlan]
     run_started = Signal(str)  # what runs, in words
-    run_progress = Signal(object)  # ProgressEvent
+    run_progress = Signal(object)  # ProgressEvent (throttled to PROGRESS_INTERVAL_MS)
     run_finished = Signal(object)  # RunOutcome
     detail_loaded = Signal(object)  # Detail
     error = Signal(str, object)  # what was being done, the exception
+    cancelled = Signal(str)  # what was cancelled, in words (nothing was left half-written)
     busy_changed = Signal(bool)
+    shut_down = Signal()  # after begin_shutdown: no task is left and the workspace is closed
 
     def __init__(
-        self, open_workspace: OpenWorkspace, read_key: ReadKey, parent: QObject | None = None
+        self,
+        open_workspace: OpenWorkspace,
+        read_key: ReadKey,
+        parent: QObject | None = None,
+        *,
+        recheck_keys: RecheckKeys | None = None,
+        is_session_key: IsSessionKey | None = None,
     ) -> None:
         super().__init__(parent)
         self._open_workspace = open_workspace
         self._read_key = read_key
+        self._recheck_keys = recheck_keys
+        self._is_session_key = is_session_key
         self.runner = TaskRunner(self)
         self.runner.busy_changed.connect(self.busy_changed)
         # Touched on the pool thread only (tasks run one at a time).
@@ -134,10 +98,16 @@ class Session(QObject):
         # GUI-thread state.
         self.mode: Mode = "sandbox"
         self.account: AccountInfo | None = None
+        self.shutting_down = False
         self._failures: dict[str, str] = {}
         self._detail_wanted: tuple[str, tuple[str, ...]] | None = None
         self._detail_loaded_for: tuple[str, tuple[str, ...]] | None = None  # set on the pool thread
         self._detail_pending = False
+        self._progress: ProgressEvent | None = None
+        self._progress_timer = QTimer(self)
+        self._progress_timer.setSingleShot(True)
+        self._progress_timer.setInterval(PROGRESS_INTERVAL_MS)
+        self._progress_timer.timeout.connect(self._flush_progress)
 
     # -- operator requests (GUI thread) -------------------------------------------------------
 
@@ -155,11 +125,14 @@ class Session(QObject):
         def work(task: Task) -> Opened:
             self._close_workspace()
             key = self._read_key(mode)
+            task.cancel_token.raise_if_cancelled()
             self._ws = self._open_workspace(mode, key)
             self._key_fp = _fingerprint(key)
-            return Opened(mode, self._ws.account(), self._ws.status())
+            account = self._ws.account()
+            task.cancel_token.raise_if_cancelled()  # before the full Stripe read
+            return Opened(mode, account, self._ws.status(), self._session_key(mode))
 
-        self._start(work, f"Opening {mode} mode", self._on_opened, "Could not open the workspace")
+        self._connect(work, f"Opening {mode} mode", "Could not open the workspace")
 
     def refresh(self) -> None:
         """Re-read the catalog and Stripe; reopen the workspace if the last open failed."""
@@ -174,11 +147,15 @@ class Session(QObject):
         )
 
     def reset_client(self) -> None:
-        """Reset the Stripe client, re-read the key, re-check the account and refresh."""
+        """Look at the keyring again, re-read the key, reset the client, re-check the account and
+        refresh. On failure the workspace is closed: the window is not connected until it reopens."""
         mode = self.mode
 
         def work(task: Task) -> Opened:
+            if mode != "sandbox" and self._recheck_keys is not None:
+                self._recheck_keys()  # the operator may have unlocked the keyring meanwhile
             key = self._read_key(mode)
+            task.cancel_token.raise_if_cancelled()
             if self._ws is None or _fingerprint(key) != self._key_fp:
                 self._close_workspace()
                 self._ws = self._open_workspace(mode, key)
@@ -186,19 +163,28 @@ class Session(QObject):
                 account = self._ws.account()
             else:
                 account = self._ws.reset_client()
-            return Opened(mode, account, self._ws.status())
+            task.cancel_token.raise_if_cancelled()
+            return Opened(mode, account, self._ws.status(), self._session_key(mode))
 
-        self._start(work, "Resetting the Stripe client", self._on_opened, "Could not reset")
+        self._connect(work, "Resetting the Stripe client", "Could not reset")
 
     def request_plans(self, ids: Sequence[str] | None, purpose: str) -> None:
         """Work out what a sync of `ids` (None: everything) would write; emits plans_ready."""
         wanted = list(ids) if ids is not None else None
-        self._start(
-            lambda task: self._workspace().plan(wanted),
-            "Working out the changes",
-            lambda plans: self.plans_ready.emit(purpose, list(plans)),
-            "Could not work out the changes",
-        )
+        name = "Working out the changes"
+
+        def work(task: Task) -> tuple[list[ProductPlan], bool]:
+            plans = self._workspace().plan(wanted)
+            return plans, task.cancel_token.cancelled  # Esc while planning: no dialog after all
+
+        def done(result: tuple[list[ProductPlan], bool]) -> None:
+            plans, cancelled = result
+            if cancelled:
+                self.cancelled.emit(name)
+            else:
+                self.plans_ready.emit(purpose, list(plans))
+
+        self._start(work, name, done, "Could not work out the changes")
 
     def sync(self, plans: Sequence[ProductPlan]) -> None:
         """Apply exactly these plans, then refresh."""
@@ -219,6 +205,8 @@ class Session(QObject):
         self._detail_wanted = (product_id, tuple(stripe_ids)) if product_id else None
         if self._detail_wanted is None or self._detail_pending or self.account is None:
             return
+        if self.shutting_down:
+            return
         self._detail_pending = True
         task = Task(self._load_detail, name="Loading details", foreground=False)
         task.signals.succeeded.connect(self._on_detail)
@@ -226,10 +214,27 @@ class Session(QObject):
         task.signals.finished.connect(self._on_detail_done)
         self.runner.start(task)
 
-    def shutdown(self, msecs: int = 30_000) -> None:
-        """Cancel any task, wait for it, and close the workspace (the window is closing)."""
-        self.runner.shutdown(msecs)
+    def begin_shutdown(self) -> None:
+        """Cancel every task and close the workspace as the pool's last task, without waiting:
+        `shut_down` fires once that is done. The GUI thread never blocks on Stripe here."""
+        if self.shutting_down:
+            return
+        self.shutting_down = True
+        self.runner.cancel_all()
+        closing = Task(lambda task: self._close_workspace(), name="Closing", foreground=False)
+        closing.signals.finished.connect(self.shut_down)
+        self.runner.start(closing)  # one pool thread: it runs after whatever is running now
+
+    def shutdown(self, msecs: int = 30_000) -> bool:
+        """Cancel any task and wait (blocking) up to `msecs` for the pool, then close the
+        workspace if the pool is idle; False if a task was still running. For tests and scripts:
+        the window uses `begin_shutdown`."""
+        self.shutting_down = True
+        if not self.runner.shutdown(msecs):
+            log.warning("A Stripe call was still running; the workspace was left open")
+            return False
         self._close_workspace()
+        return True
 
     # -- work on the pool thread --------------------------------------------------------------
 
@@ -238,8 +243,12 @@ class Session(QObject):
             raise RuntimeError("No workspace is open.")
         return self._ws
 
+    def _session_key(self, mode: Mode) -> bool:
+        return mode != "sandbox" and self._is_session_key is not None and self._is_session_key(mode)
+
     def _close_workspace(self) -> None:
         ws, self._ws = self._ws, None
+        self._key_fp = None
         if ws is not None:
             try:
                 ws.close()
@@ -250,27 +259,39 @@ class Session(QObject):
         def work(task: Task) -> RunOutcome:
             ws = self._workspace()
             results: list[StripeSyncResult] = []
-            cancelled = False
+            error: Exception | None = None
             try:
                 if kind == "sync":
                     results = ws.sync(payload, progress=task.report, cancel=task.cancel_token)
                 else:
                     results = ws.archive(payload, progress=task.report, cancel=task.cancel_token)
-            except SyncCancelledError as exc:
-                results, cancelled = list(exc.results), True
-            except CancelledError:
-                cancelled = True
-            cancelled = cancelled or task.cancel_token.cancelled
+            except SyncAdminError as exc:  # cancelled, or a run-level error (key, Stripe down)
+                results = list(exc.results or [])
+                if not isinstance(exc, CancelledError):
+                    error = exc
+            cancelled = task.cancel_token.cancelled
+            if cancelled or isinstance(error, StripeUnavailableError):
+                # The operator wants it to stop, or Stripe is not answering: reading the whole
+                # catalog back would take as long again. The window says the table may be stale.
+                return RunOutcome(kind, results, cancelled, None, None, error)
             try:
                 rows: list[ProductRow] | None = ws.status()
                 refresh_error: Exception | None = None
             except Exception as exc:
                 rows, refresh_error = None, exc
-            return RunOutcome(kind, results, cancelled, rows, refresh_error)
+            return RunOutcome(kind, results, cancelled, rows, refresh_error, error)
 
         self._failures.clear()
-        task = self._start(work, title, self._on_run_finished, f"{title} failed")
-        task.signals.progress.connect(self.run_progress)
+        task = self._start(
+            work,
+            title,
+            self._on_run_finished,
+            f"{title} failed",
+            on_cancel=lambda: self._on_run_finished(RunOutcome(kind, [], True, started=False)),
+        )
+        if task is None:
+            return
+        task.signals.progress.connect(self._on_progress)
         self.run_started.emit(title)
 
     def _load_detail(self, task: Task) -> Detail | None:
@@ -290,16 +311,62 @@ class Session(QObject):
         name: str,
         on_success: Callable[[Any], None],
         error_context: str,
-    ) -> Task:
+        *,
+        on_error: Callable[[str, object], None] | None = None,
+        on_cancel: Callable[[], None] | None = None,
+    ) -> Task | None:
+        if self.shutting_down:
+            return None
         task = Task(fn, name=name)
         task.signals.succeeded.connect(on_success)
-        task.signals.failed.connect(lambda exc: self._on_failed(error_context, exc))
+        failed = on_error or self._on_failed
+        task.signals.failed.connect(lambda exc: failed(error_context, exc))
+        task.signals.cancelled.connect(on_cancel or (lambda: self.cancelled.emit(name)))
         self.runner.start(task)
         log.info("Started: %s", name)
         return task
 
+    def _connect(self, fn: Callable[[Task], Opened], name: str, error_context: str) -> None:
+        """Start an open or reset: on failure or cancellation the workspace is closed and the
+        session has no account (Refresh then reopens)."""
+
+        def guarded(task: Task) -> Opened:
+            try:
+                return fn(task)
+            except BaseException:
+                self._close_workspace()
+                raise
+
+        def lost(context: str, exc: object) -> None:
+            self.account = None
+            self.error.emit(context, exc)
+            self.disconnected.emit(exc)
+
+        def cancelled() -> None:
+            self.account = None
+            self.cancelled.emit(name)
+            self.disconnected.emit(None)
+
+        self._start(
+            guarded, name, self._on_opened, error_context, on_error=lost, on_cancel=cancelled
+        )
+
     def _on_failed(self, context: str, exc: object) -> None:
         self.error.emit(context, exc)
+
+    def _on_progress(self, event: ProgressEvent) -> None:
+        # Coalesce: a 1,000-product run reports thousands of events; repainting the status bar
+        # for each one kept the GUI thread busy. The first goes out at once, the rest at most
+        # every PROGRESS_INTERVAL_MS (the latest one wins).
+        self._progress = event
+        if not self._progress_timer.isActive():
+            self._flush_progress()
+            self._progress_timer.start()
+
+    def _flush_progress(self) -> None:
+        event, self._progress = self._progress, None
+        if event is not None:
+            self.run_progress.emit(event)
 
     def _on_opened(self, opened: Opened) -> None:
         self.mode = opened.mode
@@ -313,6 +380,8 @@ class Session(QObject):
         _settle_heap()
 
     def _on_run_finished(self, outcome: RunOutcome) -> None:
+        self._progress_timer.stop()
+        self._flush_progress()
         self._failures = {
             r.product_id: r.error or "failed"
             for r in outcome.results
@@ -320,6 +389,8 @@ class Session(QObject):
         }
         for product_id, error in self._failures.items():
             log.warning("%s failed: %s", product_id, error)
+        if outcome.error is not None:
+            log.warning("%s stopped: %s", outcome.kind, outcome.error)
         self.run_finished.emit(outcome)
         if outcome.rows is not None:
             self._on_rows(outcome.rows)

@@ -5,11 +5,16 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QWidget
 
 from core.engine.types import AccountInfo
 from core.rows import Mode
 from gui.theme import LIVE_RED, is_dark
+
+SESSION_KEY_NOTE = (
+    "<b>Key kept for this session only</b> (the keyring is not available): it is forgotten when "
+    "the tool closes."
+)
 
 
 class ModeBanner(QWidget):
@@ -25,13 +30,30 @@ class ModeBanner(QWidget):
         layout.addWidget(self.label)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.is_live = False
+        self.session_key = False
         self.set_mode("sandbox", None)
 
-    def set_mode(self, mode: Mode, account: AccountInfo | None) -> None:
-        """Show the banner for this mode and account (None while connecting or after an error)."""
+    def set_mode(
+        self,
+        mode: Mode,
+        account: AccountInfo | None,
+        *,
+        not_connected: str | None = None,
+        session_key: bool = False,
+    ) -> None:
+        """Show the banner for this mode and account. Without an account it says "connecting…",
+        or "not connected: <reason>" when `not_connected` gives the reason. `session_key` adds
+        that the mode's key is kept for this session only."""
         self.is_live = mode == "live"
-        dark = is_dark(self.palette())
-        who = f"{escape(account.name)} ({escape(account.id)})" if account else "connecting…"
+        # The application's palette: this widget's own palette is the one its style sheet made
+        # (a dark test banner would otherwise keep the next banner dark in a light theme).
+        dark = is_dark(QApplication.palette())
+        if account is not None:
+            who = f"{escape(account.name)} ({escape(account.id)})"
+        elif not_connected is not None:
+            who = f"<b>not connected</b>: {escape(not_connected)}"
+        else:
+            who = "connecting…"
         if mode == "live":
             text = (
                 f"<b>LIVE MODE</b> — {who}. Every write changes real products that real "
@@ -47,5 +69,8 @@ class ModeBanner(QWidget):
                 "computer. Switch to Test or Live and add a key with Keys… to work on Stripe."
             )
             style = "background:#0d2a45; color:#d6ebff;" if dark else "background:#e3f1fd;"
+        if session_key and mode != "sandbox":
+            text += f"<br>{SESSION_KEY_NOTE}"
+        self.session_key = session_key and mode != "sandbox"
         self.setStyleSheet(f"ModeBanner {{ {style} }} QLabel {{ {style} }}")
         self.label.setText(text)

@@ -11,6 +11,8 @@ from core.engine.types import ProgressEvent
 from core.errors import SyncAdminError
 from core.models import StripeSyncResult, SyncSummary
 
+ERROR_RED = "#d32f2f"
+
 
 def describe_error(exc: object) -> str:
     """An exception in plain words: core errors give message and hint, others their text."""
@@ -20,11 +22,21 @@ def describe_error(exc: object) -> str:
     return text or type(exc).__name__
 
 
-def summary_text(kind: str, results: list[StripeSyncResult], cancelled: bool) -> str:
-    """The end-of-run summary as rich text; the failed count links to `failed`."""
+def summary_text(
+    kind: str, results: list[StripeSyncResult], cancelled: bool, stopped: bool = False
+) -> str:
+    """The end-of-run summary as rich text; the failed count links to `failed`.
+
+    `stopped`: a run-level error ended the run early (the counts are the products before it).
+    """
     counts = SyncSummary.of(results)
     verb = "Archive" if kind == "archive" else "Sync"
-    head = f"{verb} cancelled after {len(results)} product(s)" if cancelled else f"{verb} done"
+    if cancelled:
+        head = f"{verb} cancelled after {len(results)} product(s)"
+    elif stopped:
+        head = f"{verb} stopped after {len(results)} product(s)"
+    else:
+        head = f"{verb} done"
     parts = [
         f"{counts.created} created",
         f"{counts.updated} updated",
@@ -87,11 +99,14 @@ class StatusPanel(QWidget):
         self._show_run_widgets(True)
 
     def show_busy(self, title: str) -> None:
-        """Show a short task (refresh, planning) going: busy bar, no Cancel."""
+        """Show a task without steps (opening, refreshing, planning) going: busy bar and Cancel
+        (when Stripe is unreachable these take a while to give up)."""
         self._running = False
         self.progress.setRange(0, 0)
-        self.progress.setVisible(True)
-        self.cancel.setVisible(False)
+        self.progress.setFormat("")
+        self.cancel.setEnabled(True)
+        self.cancel.setText("Cancel")
+        self._show_run_widgets(True)
         self._set(escape(title) + "…", busy=True)
         self.message.setToolTip("")
 
@@ -108,25 +123,43 @@ class StatusPanel(QWidget):
         elif event.message:
             self._set(escape(event.message.capitalize()) + "…")
 
-    def cancelling(self) -> None:
-        """Say that the run will stop after the current Stripe operation."""
+    def cancelling(self, text: str = "Stopping after the current Stripe operation…") -> None:
+        """Say that the task will stop after the current Stripe operation (the next result,
+        cancellation or message replaces this)."""
         self.cancel.setEnabled(False)
         self.cancel.setText("Cancelling…")
-        self._set("Stopping after the current Stripe operation…")
+        self._set(escape(text), busy=True)
 
-    def finish_run(self, kind: str, results: list[StripeSyncResult], cancelled: bool) -> None:
-        """Replace the progress with the summary; failed products' errors go in the tooltip."""
+    def finish_run(
+        self,
+        kind: str,
+        results: list[StripeSyncResult],
+        cancelled: bool,
+        *,
+        error: object | None = None,
+        stale: bool = False,
+    ) -> None:
+        """Replace the progress with the summary; failed products' errors go in the tooltip.
+
+        `error`: what stopped the whole run, shown in plain words after the counts; `stale`: the
+        table was not read again, so the summary says how to.
+        """
         self._running = False
         self._show_run_widgets(False)
         failures = [r for r in results if r.error or r.action == "failed"]
-        text = summary_text(kind, results, cancelled)
-        if failures:
+        text = summary_text(kind, results, cancelled, stopped=error is not None)
+        tips = [f"{r.product_id}: {r.error or 'failed'}" for r in failures]
+        if error is not None:
+            words = describe_error(error)
+            text = f'<span style="color:{ERROR_RED}"><b>{escape(words)}</b></span> — {text}'
+            tips.insert(0, words)
+        elif failures:
             first = failures[0]
             text += f" — {escape(first.product_id)}: {escape(first.error or 'failed')}"
+        if stale:
+            text += " · the table may be out of date: Refresh (F5) to read Stripe again"
         self._set(text)
-        self.message.setToolTip(
-            "\n".join(f"{r.product_id}: {r.error or 'failed'}" for r in failures)
-        )
+        self.message.setToolTip("\n".join(tips))
 
     def show_message(self, text: str) -> None:
         """Show a plain message (ends any run display)."""
@@ -140,7 +173,9 @@ class StatusPanel(QWidget):
         self._running = False
         self._show_run_widgets(False)
         words = describe_error(exc)
-        self._set(f'<span style="color:#d32f2f"><b>{escape(context)}:</b> {escape(words)}</span>')
+        self._set(
+            f'<span style="color:{ERROR_RED}"><b>{escape(context)}:</b> {escape(words)}</span>'
+        )
         self.message.setToolTip(words)
 
     def text(self) -> str:

@@ -361,3 +361,39 @@ def test_secret_service_is_the_default_backend_in_a_keyring_session(
     store = SecretStore(service=real_store.service)  # keyring.get_keyring(), as the app does
     assert store.status == "ok"
     assert "Secret Service" in store.backend_name
+
+
+def test_building_the_store_does_not_touch_the_keyring() -> None:
+    class Recording(MemoryKeyring):
+        touched = 0
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            Recording.touched += 1
+            super().set_password(service, username, password)
+
+    store = SecretStore(backend=Recording())
+    assert not store.detected and Recording.touched == 0  # no probe (nor unlock prompt) yet
+    assert store.status == "ok"  # the first question looks
+    assert store.detected and Recording.touched == 1
+
+
+def test_a_locked_keyring_is_not_reported_as_no_key() -> None:
+    backend = LockedKeyring()
+    store = SecretStore(backend=backend, environ={})
+    with pytest.raises(KeyringLockedError) as caught:
+        store.get("test")
+    assert "locked" in str(caught.value) and "nlock" in caught.value.hint
+    # A session key or a matching environment key still serves the mode.
+    store.use_session_key("test", TEST_KEY)
+    assert store.get("test") == TEST_KEY
+    with_env = SecretStore(backend=LockedKeyring(), environ={"STRIPE_SECRET_KEY": LIVE_KEY})
+    assert with_env.get("live") == LIVE_KEY
+    # Once unlocked and looked at again, the stored key is read.
+    backend.locked = False
+    backend.entries[(store.service, "stripe:test")] = TEST_KEY
+    fresh = SecretStore(backend=backend, environ={})
+    backend.locked = True
+    fresh.detect()
+    backend.locked = False
+    fresh.refresh()
+    assert fresh.get("test") == TEST_KEY

@@ -21,8 +21,9 @@ from core.engine.types import (
     ProductPlan,
     ProgressCallback,
     ProgressEvent,
+    SyncCancelledError,
 )
-from core.errors import StripeAuthError
+from core.errors import StripeAuthError, SyncAdminError
 from core.models import StripeSyncResult
 from core.rows import JournalEntry, Mode, ProductRow
 
@@ -75,6 +76,9 @@ class FakeWorkspace:
     auth_error: bool = False
     journal_entries: list[JournalEntry] = field(default_factory=list)
     closed: bool = False
+    status_gate: threading.Event | None = None  # set() to let a status read finish
+    run_error_after: int | None = None  # a sync stops with run_error after this many products
+    run_error: SyncAdminError | None = None
 
     @classmethod
     def sample(cls, **kwargs: Any) -> FakeWorkspace:
@@ -108,6 +112,9 @@ class FakeWorkspace:
 
     def status(self, ids: Sequence[str] | None = None) -> list[ProductRow]:
         self.calls.append(("status", ids))
+        if self.status_gate is not None:
+            self.entered.set()
+            self.status_gate.wait(10)
         every = sorted(set(self.local) | set(self.remote))
         return [self._row(pid) for pid in every if ids is None or pid in ids]
 
@@ -126,8 +133,11 @@ class FakeWorkspace:
         self.calls.append(("sync", [p.product_id for p in plans]))
         results = []
         for done, plan in enumerate(plans):
-            if cancel is not None:
-                cancel.raise_if_cancelled()
+            if cancel is not None and cancel.cancelled:
+                raise SyncCancelledError(results, len(plans))
+            if self.run_error is not None and done == self.run_error_after:
+                self.run_error.results = results  # what core attaches to a run-level error
+                raise self.run_error
             if progress is not None:
                 progress(ProgressEvent(done, len(plans), plan.product_id))
             if self.gate is not None:

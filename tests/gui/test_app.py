@@ -30,8 +30,14 @@ def test_main_opens_the_window_in_sandbox_mode_and_remembers_it(
             rows=window.model.rowCount(),
             app_name=qapp.applicationName(),
         )
-        window.close()
-        qapp.quit()
+        window.close()  # the window closes once the worker has closed the workspace
+        quit_once_closed(window)
+
+    def quit_once_closed(window: MainWindow) -> None:
+        if window.isVisible():
+            QTimer.singleShot(20, lambda: quit_once_closed(window))
+        else:
+            qapp.quit()
 
     # Quit exactly once (closing the last window would post a second quit, which would then stop
     # the next test's event loops).

@@ -58,7 +58,9 @@ def start_held_sync(qtbot: QtBot, window: MainWindow, fake_ws: FakeWorkspace) ->
     fake_ws.gate = threading.Event()
     window.actions.sync_all.trigger()
     wait_plan(qtbot, window).apply.click()
-    assert fake_ws.entered.wait(5)
+    qtbot.waitUntil(
+        fake_ws.entered.is_set, timeout=5000
+    )  # the run starts once the window repainted
 
 
 def test_start_shows_account_rows_and_sandbox_banner(make_window: WindowFactory) -> None:
@@ -247,21 +249,38 @@ def test_busy_window_disables_actions_and_cancel_stops_the_run(
     synced = [call for call in fake_ws.calls if call[0] == "sync"]
     assert len(synced) == 1
     assert "Sync cancelled" in window.status.text()
+    assert "Refresh (F5)" in window.status.text()  # the table was not read again
+    assert fake_ws.calls[-1][0] == "sync"  # no full Stripe read after a cancel
     wait_idle(qtbot, window)
     assert window.actions.refresh.isEnabled()
 
 
-def test_closing_while_a_run_goes_cancels_and_waits(
+def test_closing_while_a_run_goes_returns_at_once_and_closes_the_workspace_last(
     make_window: WindowFactory, fake_ws: FakeWorkspace, qtbot: QtBot
 ) -> None:
     window = make_window()
     start_held_sync(qtbot, window, fake_ws)
-    threading.Timer(0.2, fake_ws.gate.set).start()
-    window.close()  # returns only once the task has stopped
+    assert fake_ws.gate is not None
+    window.close()  # returns while the worker is still inside a Stripe call
+    assert window.isVisible() and not fake_ws.closed  # the GUI thread did not wait for it
+    assert "Finishing the current Stripe operation" in window.status.text()
+    assert not window.centralWidget().isEnabled() and not window.actions.refresh.isEnabled()
+    current = window.session.runner.current
+    assert current is not None and current.cancel_token.cancelled
+    fake_ws.gate.set()  # the Stripe call returns
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
     assert fake_ws.closed
-    assert not window.session.runner._tasks or all(
-        t.cancel_token.cancelled for t in window.session.runner._tasks
-    )
+    syncs = [i for i, call in enumerate(fake_ws.calls) if call[0] == "sync"]
+    assert fake_ws.calls[-1] == ("close", None)
+    # After the cancelled run nothing read Stripe again, and nothing touches the closed
+    # workspace: the session refuses new work once it is shutting down.
+    assert [c for c in fake_ws.calls[syncs[-1] :] if c[0] != "close"] == [
+        ("sync", ["p-name", "p-new", "p-price"])
+    ]
+    window.session.refresh()
+    window.session.request_detail("p-sync")
+    assert not window.session.runner._tasks
+    assert fake_ws.calls[-1] == ("close", None)
 
 
 def test_layout_and_mode_are_remembered(make_window: WindowFactory, qtbot: QtBot) -> None:
@@ -308,20 +327,25 @@ def test_sorting_by_clicking_headers(make_window: WindowFactory, qtbot: QtBot) -
     assert prices == sorted(prices, reverse=True)
 
 
-def test_keys_action_opens_the_dialog_and_a_closed_dialog_resets_the_client(
+def test_keys_action_opens_the_dialog_and_a_changed_key_resets_the_client(
     qtbot: QtBot, fake_ws: FakeWorkspace
 ) -> None:
+    from PySide6.QtCore import Signal
     from PySide6.QtWidgets import QDialog
 
     from gui.session import Session
+    from gui.tasks import TaskRunner
+
+    class KeysLike(QDialog):
+        keys_changed = Signal(str)
 
     keys = {"test": TEST_KEY}
-    opened: list[QDialog] = []
+    opened: list[tuple[KeysLike, TaskRunner]] = []
 
-    def open_keys(parent: QWidget) -> QDialog:
-        dialog = QDialog(parent)
+    def open_keys(parent: QWidget, runner: TaskRunner) -> QDialog:
+        dialog = KeysLike(parent)
         dialog.open()
-        opened.append(dialog)
+        opened.append((dialog, runner))
         return dialog
 
     session = Session(lambda mode, key: fake_ws, keys.get)
@@ -332,10 +356,16 @@ def test_keys_action_opens_the_dialog_and_a_closed_dialog_resets_the_client(
         window.set_mode("test")
     qtbot.waitUntil(lambda: not session.busy, timeout=5000)
     press(qtbot, window, "Ctrl+K")
-    assert len(opened) == 1 and window.keys_dialog is opened[0]
-    with qtbot.waitSignal(session.opened, timeout=5000):
-        opened[0].reject()  # the operator closes the keys dialog
-    assert ("reset_client", None) in fake_ws.calls
+    ((dialog, runner),) = opened
+    assert window.keys_dialog is dialog
+    assert runner is session.runner  # key checks queue with the window's Stripe tasks
+    dialog.keys_changed.emit("live")  # another mode's key: nothing to reset
+    dialog.keys_changed.emit("test")  # the current mode's key, dialog still open
+    qtbot.waitUntil(lambda: ("reset_client", None) in fake_ws.calls, timeout=5000)
+    qtbot.waitUntil(lambda: not session.busy, timeout=5000)
+    resets = fake_ws.calls.count(("reset_client", None))
+    dialog.reject()  # closing without a change resets nothing more
+    assert not session.busy and fake_ws.calls.count(("reset_client", None)) == resets == 1
     window.session.shutdown(5000)
 
 
@@ -349,6 +379,6 @@ def test_the_app_opens_the_real_keys_dialog(qtbot: QtBot) -> None:
     store = SecretStore(backend=keyring.backends.null.Keyring(), environ={})
     parent = QWidget()
     qtbot.addWidget(parent)
-    dialog = _keys_opener(store)(parent)
+    dialog = _keys_opener(store)(parent, None)
     assert isinstance(dialog, KeysDialog)
     dialog.reject()
