@@ -3,7 +3,7 @@
     stripe-sync-admin status [IDS…]        local vs Stripe, what differs
     stripe-sync-admin plan [IDS…]          exactly what a sync would write (writes nothing)
     stripe-sync-admin sync IDS…|--all      apply (live mode asks first, or needs --yes)
-    stripe-sync-admin archive IDS…         mark internal and archive in Stripe
+    stripe-sync-admin archive IDS…         archive in Stripe, in this mode only (catalog untouched)
     stripe-sync-admin import FILE          JSON or CSV catalog into the database
     stripe-sync-admin export FILE [--diff] catalog (or the differences) to JSON or CSV
     stripe-sync-admin sandbox …            run the Stripe sandbox server
@@ -59,8 +59,15 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sync", parents=[common], help="apply the changes to Stripe")
     p.add_argument("ids", nargs="*", metavar="ID")
     p.add_argument("--all", action="store_true", help="every product")
-    p = sub.add_parser("archive", parents=[common], help="mark internal and archive in Stripe")
-    p.add_argument("ids", nargs="+", metavar="ID")
+    p = sub.add_parser(
+        "archive",
+        parents=[common],
+        help="archive products in Stripe in this mode only; the catalog is not changed",
+        description="Archive products in Stripe for this account and mode only. The shop's "
+        "catalog is not changed (other modes are not affected); `sync --all` keeps them "
+        "archived here until each is synced explicitly with `sync ID`.",
+    )
+    p.add_argument("ids", nargs="+", metavar="ID", help="catalog ids, or Stripe ids of orphans")
     p = sub.add_parser("import", parents=[common], help="import a .json or .csv catalog")
     p.add_argument("file", metavar="FILE")
     p = sub.add_parser("export", parents=[common], help="export the catalog to .json or .csv")
@@ -109,8 +116,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _say(text: str, stream: TextIO | None = None) -> None:
-    """One line on stderr, with any key masked."""
-    clean = _KEY_RE.sub(lambda m: mask_key(m.group(0)), " ".join(text.split()))
+    """One line on stderr, with any key and any database password masked."""
+    from core.catalog.db import mask_url
+
+    clean = _KEY_RE.sub(lambda m: mask_key(m.group(0)), mask_url(" ".join(text.split())))
     (stream or sys.stderr).write(clean + "\n")
 
 
@@ -132,27 +141,34 @@ def _run(ns: argparse.Namespace) -> int:
     if ns.command == "import":
         from core.catalog.importer import import_file
 
-        store = CatalogStore.open(ns.db or load_settings().db_url)
+        # An import may start a catalog: into an empty database, or the default file on a fresh
+        # machine (then without the sample products: only the file's).
+        store = CatalogStore.open(ns.db or load_settings().db_url, create=True, fill_sample=False)
         try:
             report = import_file(store, ns.file)
+            created, where = store.created_tables, store.display_url
         finally:
             store.close()
         if ns.json:
             _emit(
                 {
                     "file": report.file,
+                    "created_tables": created,
                     "products": vars(report.products),
                     "variants": vars(report.variants),
                     "ignored_columns": report.ignored_columns,
+                    "ignored_stripe_columns": report.ignored_stripe_columns,
                 }
             )
         else:
+            if created:
+                _out(f"Created the catalog tables (products, variants) in {where}.")
             _out(report.describe())
         return 0
     if ns.command == "export" and not ns.diff:
         from core.catalog.export import export_catalog
 
-        store = CatalogStore.open(ns.db or load_settings().db_url)
+        store = CatalogStore.open(ns.db or load_settings().db_url, create=False)
         try:
             count = export_catalog(store, ns.file)
         finally:
@@ -177,7 +193,8 @@ def _with_workspace(ns: argparse.Namespace) -> int:
         if ns.command == "status":
             return _status(ws.status(ids), ns)
         if ns.command == "plan":
-            return _plan(ws.status(ids), ns)
+            # Ids: what `sync IDS` would do (releasing the operator's archive holds on them).
+            return _plan(ws.status(ids, release_holds=ids is not None), ns)
         if ns.command == "export":
             from core.catalog.export import export_diff
 
@@ -185,18 +202,23 @@ def _with_workspace(ns: argparse.Namespace) -> int:
             _done({"file": ns.file, "products": count}, f"Exported {count} rows to {ns.file}.", ns)
             return 0
         if ns.command == "archive":
-            _confirm_live(ws, ns, f"archive {len(ns.ids)} product(s)")
+            _confirm_live(ws, ns, f"archive {len(ns.ids)} product(s) in Stripe")
             return _report(ws.archive(ns.ids, progress=_progress_bar()), ns)
         # sync
         if mode == "live":
-            plans = [r.plan for r in ws.status(ids) if r.plan is not None and r.plan.operations]
-            if not plans:
-                return _report([], ns)
-            writes = sum(p.writes for p in plans)
-            if not ns.json:
-                _plan(ws.status([p.product_id for p in plans]), ns)
-            _confirm_live(ws, ns, f"make {writes} write(s) for {len(plans)} product(s)")
-            return _report(ws.sync(plans, progress=_progress_bar()), ns)
+            # One read of Stripe for what is shown and confirmed; the sync re-checks each
+            # product against Stripe's state before writing it and writes nothing else.
+            rows = ws.status(ids, release_holds=ids is not None)
+            writes = sum(r.plan.writes for r in rows if r.plan is not None and r.has_local)
+            if writes:
+                if not ns.json:
+                    _plan(rows, ns)
+                changing = sum(1 for r in rows if r.plan and r.plan.operations and r.has_local)
+                _confirm_live(ws, ns, f"make {writes} write(s) for {changing} product(s)")
+            results = ws.sync_reviewed(
+                rows, release_holds=ids is not None, progress=_progress_bar()
+            )
+            return _report(results, ns)
         return _report(ws.sync(ids, progress=_progress_bar()), ns)
     finally:
         ws.close()
@@ -244,15 +266,19 @@ def _status(rows: list[ProductRow], ns: argparse.Namespace) -> int:
 
     if ns.json:
         _emit(diff_records(rows))
-        return 0
+        return _failed_exit(rows)
     width = max([len(r.product_id) for r in rows] + [10])
     _out(f"{'PRODUCT':<{width}}  {'STATE':<9}  {'LOCAL':>11}  {'STRIPE':>11}  WHAT DIFFERS")
     for r in rows:
         what = ", ".join(d.field for d in r.differences)
         if r.not_ready_reason:
             what = r.not_ready_reason
+        elif r.error and r.plan is None and r.has_local:
+            what = f"invalid catalog row: {r.error}"
         elif r.error:
             what = f"{what} — last error: {r.error}" if what else f"last error: {r.error}"
+        if r.note:
+            what = f"{what} — {r.note}" if what else r.note
         local = _money(r.local_price_cents, r.currency) if r.has_local else "-"
         stripe = _money(r.stripe_price_cents, r.currency)
         _out(f"{r.product_id:<{width}}  {r.state:<9}  {local:>11}  {stripe:>11}  {what}")
@@ -260,7 +286,12 @@ def _status(rows: list[ProductRow], ns: argparse.Namespace) -> int:
     for r in rows:
         counts[r.state] = counts.get(r.state, 0) + 1
     _out(", ".join(f"{n} {state.replace('_', ' ')}" for state, n in sorted(counts.items())))
-    return 0
+    return _failed_exit(rows)
+
+
+def _failed_exit(rows: list[ProductRow]) -> int:
+    """1 when some product failed (its last sync, or its catalog row is invalid), else 0."""
+    return 1 if any(r.state == "failed" for r in rows) else 0
 
 
 def _plan(rows: list[ProductRow], ns: argparse.Namespace) -> int:
@@ -281,8 +312,9 @@ def _plan(rows: list[ProductRow], ns: argparse.Namespace) -> int:
         not_ready = [
             {"id": r.product_id, "reason": r.not_ready_reason} for r in rows if r.not_ready_reason
         ]
-        _emit({"operations": operations, "not_ready": not_ready})
-        return 0
+        invalid = [{"id": r.product_id, "error": r.error} for r in _invalid(rows)]
+        _emit({"operations": operations, "not_ready": not_ready, "failed": invalid})
+        return 1 if invalid else 0
     for r in changing:
         assert r.plan is not None
         _out(f"{r.product_id}: {_VERB.get(r.plan.action, r.plan.action)}")
@@ -291,12 +323,19 @@ def _plan(rows: list[ProductRow], ns: argparse.Namespace) -> int:
     for r in rows:
         if r.not_ready_reason:
             _out(f"{r.product_id}: not ready ({r.not_ready_reason}); will be skipped")
+    for r in _invalid(rows):
+        _out(f"{r.product_id}: invalid catalog row ({r.error}); will fail")
     writes = sum(r.plan.writes for r in changing if r.plan)
     if changing:
         _out(f"{len(changing)} product(s) would change with {writes} write(s); nothing written.")
     else:
         _out("Nothing to do: Stripe matches the catalog.")
-    return 0
+    return 1 if _invalid(rows) else 0
+
+
+def _invalid(rows: list[ProductRow]) -> list[ProductRow]:
+    """Rows whose catalog data cannot be synced (state failed, no plan)."""
+    return [r for r in rows if r.has_local and r.state == "failed" and r.plan is None]
 
 
 def _report(results: list[StripeSyncResult], ns: argparse.Namespace) -> int:

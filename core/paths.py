@@ -42,6 +42,11 @@ def sandbox_state_file() -> Path:
     return data_dir() / "sandbox-state.json"
 
 
+def sandbox_lock_file() -> Path:
+    """Held by the process serving the in-process sandbox (one at a time: core.instance_lock)."""
+    return data_dir() / "sandbox.lock"
+
+
 def settings_file() -> Path:
     """The TOML file holding the non-secret settings."""
     return config_dir() / "settings.toml"

@@ -66,7 +66,13 @@ class ProductRow(BaseModel):
     last_synced_at: datetime | None = None
     last_written: dict[str, str] | None = None  # owned fields as the tool last wrote them
     not_ready_reason: str | None = None  # e.g. "no price yet", "dev status 3 (needs 5)"
-    error: str | None = None  # the last sync's error for this product
+    # The last sync's error, or (state failed, no plan) what is wrong with the catalog row,
+    # field by field: "base_price_cents: must be a whole number of cents ≥ 0, got 'abc'".
+    error: str | None = None
+    # Why the row is in its state when that is not obvious, e.g. "internal: not for sale, nothing
+    # in Stripe" or the operator's archive hold ("archived by the operator in live; …").
+    note: str | None = None
+    held: bool = False  # archived by the operator in this account and mode (core.catalog.holds)
 
     @property
     def differing_fields(self) -> set[str]:

@@ -9,24 +9,32 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from core import paths
+from core.catalog.convert import with_unmanaged_fields
 from core.catalog.errors import CatalogError
 from core.catalog.journal import JournalRecord
 from core.catalog.links import LinkMap
 from core.catalog.recording import build_write_back, journal_record, needs_write
 from core.catalog.snapshots import Snapshot
-from core.catalog.status import Evaluation, convert_records, evaluate
-from core.catalog.store import CatalogStore
+from core.catalog.status import (
+    Evaluation,
+    convert_records,
+    evaluate,
+    hold_archive_plan,
+    releasing_plan,
+)
+from core.catalog.store import CatalogStore, WriteBack
 from core.engine.apply import apply_plan
 from core.engine.client import reset_stripe_client
-from core.engine.fetch import fetch_remote, plan_one
+from core.engine.fetch import fetch_remote, find_one
 from core.engine.gateway import StripeGateway
+from core.engine.plan import plan_product
 from core.engine.types import (
     AccountInfo,
     CancelToken,
@@ -38,6 +46,7 @@ from core.engine.types import (
     WriteRecord,
 )
 from core.errors import ConfigurationError, SyncAdminError
+from core.instance_lock import InstanceLock
 from core.keys import check_key_mode
 from core.models import StripeSyncResult
 from core.rows import JournalEntry, Mode, ProductRow
@@ -61,6 +70,7 @@ class Workspace:
         rate_limit: float | None,
         settings: Settings,
         sandbox: Any = None,
+        sandbox_lock: InstanceLock | None = None,
     ) -> None:
         self.mode: Mode = mode
         self.catalog = catalog
@@ -69,6 +79,7 @@ class Workspace:
         self._api_base = api_base
         self._rate_limit = rate_limit
         self._sandbox = sandbox
+        self._sandbox_lock = sandbox_lock
         self._gateway = self._new_gateway()
 
     # ----------------------------------------------------------------------------- opening
@@ -84,8 +95,11 @@ class Workspace:
     ) -> Workspace:
         """Open the catalog (`db_url`, else the setting, else the default SQLite file) for `mode`.
 
-        sandbox: starts the local Stripe sandbox (state kept in the user data folder), no key.
-        test/live: the key is `api_key`, else STRIPE_SECRET_KEY; its mode must match.
+        A given database must hold the shop's `products` table already (a mistyped URL is refused,
+        not turned into an empty catalog); the default file is created with the sample catalog on
+        first run. sandbox: starts the local Stripe sandbox (state kept in the user data folder,
+        one process at a time), no key. test/live: the key is `api_key`, else STRIPE_SECRET_KEY;
+        its mode must match.
         """
         if mode not in MODES:
             raise ConfigurationError(
@@ -93,6 +107,7 @@ class Workspace:
             )
         settings = load_settings()
         sandbox = None
+        lock = None
         if mode == "sandbox":
             key = SANDBOX_KEY
         else:
@@ -105,11 +120,12 @@ class Workspace:
                 )
             check_key_mode(key, "live" if mode == "live" else "test")
             api_base = api_base or os.environ.get("STRIPE_API_BASE") or None
-        catalog = CatalogStore.open(db_url or settings.db_url)
+        catalog = CatalogStore.open(db_url or settings.db_url, create=False)
         try:
             if mode == "sandbox":
                 from core.sandbox import SandboxServer
 
+                lock = InstanceLock.acquire(paths.sandbox_lock_file(), "sandbox")
                 sandbox = SandboxServer(port=0, state_file=paths.sandbox_state_file()).start()
                 api_base = sandbox.url
             return cls(
@@ -120,11 +136,14 @@ class Workspace:
                 rate_limit=rate_limit,
                 settings=settings,
                 sandbox=sandbox,
+                sandbox_lock=lock,
             )
         except BaseException:
             catalog.close()
             if sandbox is not None:
                 sandbox.stop()
+            if lock is not None:
+                lock.release()
             raise
 
     def _new_gateway(self) -> StripeGateway:
@@ -148,7 +167,11 @@ class Workspace:
         return self._gateway.account()
 
     def _evaluate(
-        self, ids: Sequence[str] | None, remote: RemoteCatalog | None = None
+        self,
+        ids: Sequence[str] | None,
+        remote: RemoteCatalog | None = None,
+        *,
+        release: Collection[str] = (),
     ) -> tuple[Evaluation, RemoteCatalog]:
         account = self.account()
         records = self.catalog.list_records(ids)
@@ -160,6 +183,7 @@ class Workspace:
             links = self.catalog.links(account.id, self.mode)
             snapshots = self.catalog.snapshots(account.id, self.mode)
             last_errors = self.catalog.last_errors(account.id, self.mode)
+            holds = self.catalog.holds(account.id, self.mode)
             if reading is not None:
                 remote = reading.result()
             assert remote is not None
@@ -177,6 +201,9 @@ class Workspace:
                 include_orphans=ids is None,
                 orphan_ids=missing,
                 converted=converted,
+                holds=holds,
+                released=release,
+                mode=self.mode,
             )
         shown = {row.product_id for row in evaluation.rows} | {
             row.stripe_product_id for row in evaluation.rows if row.stripe_product_id
@@ -184,18 +211,31 @@ class Workspace:
         unknown = [i for i in missing if i not in shown]
         if unknown:
             raise CatalogError(
-                f"No product {unknown[0]!r} in the catalog {self.catalog.display_url}.",
-                hint="Check the id (the status command lists them all).",
+                f"No product {unknown[0]!r} in the catalog {self.catalog.display_url} "
+                f"(nor one the tool made in Stripe, {self.mode} mode).",
+                hint="Check the id (the status command lists them all); nothing was done.",
             )
         return evaluation, remote
 
-    def status(self, ids: Sequence[str] | None = None) -> list[ProductRow]:
-        """One row per product (and per product orphaned in Stripe when `ids` is None)."""
-        return self._evaluate(ids)[0].rows
+    def status(
+        self, ids: Sequence[str] | None = None, *, release_holds: bool = False
+    ) -> list[ProductRow]:
+        """One row per product (and per product orphaned in Stripe when `ids` is None).
+
+        `release_holds`: show `ids` as syncing them explicitly would leave them (their plans
+        release the operator's archive holds), for a plan about to be confirmed and synced.
+        """
+        release = list(ids) if release_holds and ids is not None else ()
+        return self._evaluate(ids, release=release)[0].rows
 
     def plan(self, ids: Sequence[str] | None = None) -> list[ProductPlan]:
-        """What a sync would do for each product that can be synced; nothing is written."""
-        evaluation, _ = self._evaluate(ids)
+        """What a sync would do for each product that can be synced; nothing is written.
+
+        Given ids (syncing them explicitly), a product the operator archived is planned back to
+        what the catalog says, the plan saying it "releases the operator's archive hold"; without
+        ids (sync all), held products stay archived.
+        """
+        evaluation, _ = self._evaluate(ids, release=list(ids) if ids is not None else ())
         return list(evaluation.plans.values())
 
     def journal(self, product_id: str | None = None, limit: int = 50) -> list[JournalEntry]:
@@ -212,49 +252,115 @@ class Workspace:
     ) -> list[StripeSyncResult]:
         """Apply plans (re-checked against fresh Stripe state) or sync ids; write back per product.
 
-        Given plans, a product whose fresh plan differs from the approved one is not touched: its
-        result fails with a message saying so. Raises SyncCancelledError (with the results so far)
-        when cancelled; run-level errors (bad key, Stripe unreachable) raise after recording.
+        One result per product asked for (not-ready ones `skipped`, invalid ones `failed`).
+        Ids (explicit) release the operator's archive holds on them; `None` (all) keeps held
+        products archived. Given plans, a product whose fresh plan differs from the approved one is
+        not touched: its result fails with a message saying so; a plan made to put a held product
+        back on sale (from `plan(ids)`) releases its hold. Raises SyncCancelledError (with the
+        results so far) when cancelled; run-level errors (bad key, Stripe unreachable) raise
+        after recording.
         """
-        approved: dict[str, ProductPlan] | None = None
-        ids: list[str] | None
         if plans_or_ids is None:
-            ids = None
-        else:
-            items = list(plans_or_ids)
-            if all(isinstance(i, ProductPlan) for i in items):
-                approved = {p.product_id: p for p in items if isinstance(p, ProductPlan)}
-                ids = list(approved)
-            else:
-                ids = [str(i) for i in items]
-            if not ids:
-                return []
+            return self._run(None, progress=progress, cancel=cancel)
+        items = list(plans_or_ids)
+        if not items:
+            return []
+        if all(isinstance(i, ProductPlan) for i in items):
+            approved = {p.product_id: p for p in items if isinstance(p, ProductPlan)}
+            # A plan from plan(ids) has the shop's own input; a held one is planned not live.
+            release = [
+                pid
+                for pid, p in approved.items()
+                if p.product is not None and p.product.is_live is not False
+            ]
+            return self._run(
+                list(approved), approved=approved, release=release, progress=progress, cancel=cancel
+            )
+        ids = [str(i) for i in items]
+        return self._run(ids, release=ids, progress=progress, cancel=cancel)
+
+    def sync_reviewed(
+        self,
+        rows: Sequence[ProductRow],
+        *,
+        release_holds: bool = False,
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> list[StripeSyncResult]:
+        """Sync exactly what `status()` showed: one result per local row, nothing else written.
+
+        Each row's plan is the approved one (re-checked against fresh Stripe state before
+        writing); a row shown without writes may not write now (e.g. not ready then, ready now):
+        its result fails with "changed since shown". `release_holds`: the rows came from
+        `status(ids, release_holds=True)`.
+        """
+        local = [r for r in rows if r.has_local]
+        if not local:
+            return []
+        approved = {r.product_id: r.plan for r in local if r.plan is not None}
+        ids = [r.product_id for r in local]
+        return self._run(
+            ids,
+            approved=approved,
+            strict=True,
+            release=ids if release_holds else (),
+            progress=progress,
+            cancel=cancel,
+        )
+
+    def _run(
+        self,
+        ids: list[str] | None,
+        *,
+        approved: dict[str, ProductPlan] | None = None,
+        strict: bool = False,
+        release: Collection[str] = (),
+        remote: RemoteCatalog | None = None,
+        progress: ProgressCallback | None,
+        cancel: CancelToken | None,
+    ) -> list[StripeSyncResult]:
         mark = self.catalog.journal_mark()
-        evaluation, remote = self._evaluate(ids)
+        evaluation, remote = self._evaluate(ids, remote, release=release)
         account = self.account()
         links = self.catalog.links(account.id, self.mode)
         snapshots = self.catalog.snapshots(account.id, self.mode)
         own = self.settings.owns_catalog_columns(account.id, self.mode)
         order = ids if ids is not None else [r.product_id for r in evaluation.rows if r.has_local]
-        order = [
-            i for i in dict.fromkeys(order) if i in evaluation.plans or i in evaluation.not_ready
-        ]
+        known = evaluation.plans.keys() | evaluation.invalid.keys() | evaluation.not_ready.keys()
+        order = [i for i in dict.fromkeys(order) if i in known]
         total = len(order)
         ctx = _Context(remote, account, links, snapshots, own, mark)
+        manages_description = self.catalog.has_column("products", "description")
         results: list[StripeSyncResult] = []
         if progress:
             progress(ProgressEvent(0, total, None, "starting"))
         for done, pid in enumerate(order, start=1):
             if cancel is not None and cancel.cancelled:
                 raise SyncCancelledError(results, total)
-            if pid in evaluation.not_ready:
-                result = StripeSyncResult(
-                    product_id=pid,
-                    action="skipped",
-                    changes=[f"not ready: {evaluation.not_ready[pid]}"],
-                )
+            releasing = pid in evaluation.releasing
+            if pid in evaluation.plans:
+                mine = approved.get(pid) if approved is not None else None
+                if strict and mine is None and evaluation.plans[pid].operations:
+                    result = _refused(evaluation.plans[pid])
+                else:
+                    result = self._sync_one(
+                        evaluation, pid, mine, ctx, cancel, releasing, manages_description
+                    )
             else:
-                result = self._sync_one(evaluation, pid, approved, ctx, cancel)
+                if pid in evaluation.invalid:
+                    result = StripeSyncResult(
+                        product_id=pid, action="failed", error=evaluation.invalid[pid]
+                    )
+                else:
+                    result = StripeSyncResult(
+                        product_id=pid,
+                        action="skipped",
+                        changes=[f"not ready: {evaluation.not_ready[pid]}"],
+                    )
+                if releasing:
+                    self.catalog.write_back(
+                        WriteBack(account.id, self.mode, pid, release_hold=True)
+                    )
             results.append(result)
             if progress:
                 progress(ProgressEvent(done, total, pid, result.action))
@@ -264,28 +370,56 @@ class Workspace:
         self,
         evaluation: Evaluation,
         pid: str,
-        approved: dict[str, ProductPlan] | None,
+        approved: ProductPlan | None,
         ctx: _Context,
         cancel: CancelToken | None,
+        releasing: bool,
+        manages_description: bool,
     ) -> StripeSyncResult:
         plan = evaluation.plans[pid]
-        if approved is not None and _changed(approved[pid], plan):
+        if approved is not None and _changed(approved, plan):
             return _refused(plan)
         if not plan.operations:
-            return self._apply_one(plan, ctx, cancel)
+            return self._apply_one(plan, ctx, cancel, releasing, manages_description)
         with self.catalog.product_lock(pid):
             if self.catalog.written_since(pid, ctx.account.id, self.mode, ctx.mark):
                 # Another operator wrote this product after our read: plan again from Stripe now.
-                ready = evaluation.ready[pid]
-                linked = self.catalog.links(ctx.account.id, self.mode).linked_product(pid)
-                plan = plan_one(self._gateway, ready.product, ready.variants, linked_id=linked)
+                plan = self._fresh_plan(evaluation, pid, plan, ctx, releasing)
                 ctx.remote = _with(ctx.remote, plan.stripe_product_id, self._gateway)
-                if approved is not None and _changed(approved[pid], plan):
+                if approved is not None and _changed(approved, plan):
                     return _refused(plan)
-            return self._apply_one(plan, ctx, cancel)
+            return self._apply_one(plan, ctx, cancel, releasing, manages_description)
+
+    def _fresh_plan(
+        self,
+        evaluation: Evaluation,
+        pid: str,
+        old: ProductPlan,
+        ctx: _Context,
+        releasing: bool,
+    ) -> ProductPlan:
+        """`pid`'s plan made again from Stripe's state now (about two reads)."""
+        linked = self.catalog.links(ctx.account.id, self.mode).linked_product(pid)
+        ready = evaluation.ready.get(pid)
+        if ready is None:  # a held product archived without a catalog row to plan from
+            fresh = self._gateway.retrieve_product(old.stripe_product_id or pid)
+            if fresh is not None and fresh.active:
+                return hold_archive_plan(pid, fresh)
+            return ProductPlan(
+                product_id=pid, action="skipped", stripe_product_id=old.stripe_product_id
+            )
+        catalog = find_one(self._gateway, pid, linked_id=linked)
+        ready = with_unmanaged_fields(ready, catalog.find(pid, linked))
+        plan = plan_product(ready.product, ready.variants, catalog, linked_id=linked)
+        return releasing_plan(plan) if releasing else plan
 
     def _apply_one(
-        self, plan: ProductPlan, ctx: _Context, cancel: CancelToken | None
+        self,
+        plan: ProductPlan,
+        ctx: _Context,
+        cancel: CancelToken | None,
+        releasing: bool = False,
+        manages_description: bool = True,
     ) -> StripeSyncResult:
         journal: list[JournalRecord] = []
         account = ctx.account
@@ -295,28 +429,29 @@ class Workspace:
                 journal_record(record, ctx.remote, account_id=account.id, mode=self.mode)
             )
 
+        def record(result: StripeSyncResult) -> WriteBack:
+            return build_write_back(
+                result,
+                plan,
+                journal,
+                account_id=account.id,
+                mode=self.mode,
+                own_columns=ctx.own,
+                release_hold=releasing,
+                manages_description=manages_description,
+            )
+
         try:
             result = apply_plan(plan, self._gateway, cancel=cancel, on_write=on_write)
         except SyncAdminError as err:
             # A run-level failure (bad key, Stripe unreachable): record what happened, then stop.
             failed = StripeSyncResult(product_id=plan.product_id, action="failed", error=str(err))
-            self.catalog.write_back(
-                build_write_back(
-                    failed,
-                    plan,
-                    journal,
-                    account_id=account.id,
-                    mode=self.mode,
-                    own_columns=ctx.own,
-                )
-            )
+            self.catalog.write_back(record(failed))
             raise
-        wb = build_write_back(
-            result, plan, journal, account_id=account.id, mode=self.mode, own_columns=ctx.own
-        )
-        record = self.catalog.get_record(plan.product_id) if ctx.own else None
-        stale_columns = record is not None and (
-            record.product.get("stripe_product_id") != wb.stripe_product_id
+        wb = record(result)
+        row = self.catalog.get_record(plan.product_id) if ctx.own else None
+        stale_columns = row is not None and (
+            row.product.get("stripe_product_id") != wb.stripe_product_id
         )
         if stale_columns or needs_write(wb, ctx.links, ctx.snapshots):
             self.catalog.write_back(wb)
@@ -329,14 +464,23 @@ class Workspace:
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
     ) -> list[StripeSyncResult]:
-        """Mark products internal locally (one transaction each), then sync them (archives)."""
-        for pid in ids:
-            if not self.catalog.set_sell_status(pid, "internal"):
-                raise CatalogError(
-                    f"No product {pid!r} in the catalog {self.catalog.display_url}.",
-                    hint="Check the id (the status command lists them all).",
-                )
-        return self.sync(list(ids), progress=progress, cancel=cancel)
+        """Archive products in Stripe in this account and mode only, and keep them archived here.
+
+        Every id is checked first (a catalog product, or a product the tool made in Stripe that
+        has no catalog row any more): an unknown one raises CatalogError naming it and nothing is
+        done. Then the operator's archive hold is recorded (journaled) and the products are
+        archived in Stripe. The shop's catalog is not changed: other modes and accounts are not
+        affected, "sync all" keeps the products archived here, and syncing one explicitly (by id,
+        or a plan from `plan(ids)`) releases its hold.
+        """
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return []
+        account = self.account()
+        evaluation, remote = self._evaluate(wanted)
+        keys = [_row_key(evaluation, pid) for pid in wanted]
+        self.catalog.add_holds(account.id, self.mode, keys, reason="archived by the operator")
+        return self._run(keys, remote=remote, progress=progress, cancel=cancel)
 
     # ----------------------------------------------------------------------------- client
     def reset_client(self) -> AccountInfo:
@@ -353,10 +497,13 @@ class Workspace:
         return f"https://dashboard.stripe.com/{prefix}products/{stripe_id}"
 
     def close(self) -> None:
-        """Stop the in-process sandbox and release the database."""
+        """Stop the in-process sandbox, release its lock and the database."""
         if self._sandbox is not None:
             self._sandbox.stop()
             self._sandbox = None
+        if self._sandbox_lock is not None:
+            self._sandbox_lock.release()
+            self._sandbox_lock = None
         self.catalog.close()
 
     def __enter__(self) -> Workspace:
@@ -393,6 +540,17 @@ class _Context:
     snapshots: dict[str, Snapshot]
     own: bool
     mark: int
+
+
+def _row_key(evaluation: Evaluation, given: str) -> str:
+    """The id a product is held under: its catalog id (given directly or as its Stripe id)."""
+    for row in evaluation.rows:
+        if row.product_id == given:
+            return given
+    for row in evaluation.rows:
+        if row.stripe_product_id == given:
+            return row.product_id
+    return given
 
 
 def _refused(plan: ProductPlan) -> StripeSyncResult:

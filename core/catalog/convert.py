@@ -1,97 +1,241 @@
-"""A catalog row (+ its variants) → the engine's input, or the reason it cannot be synced yet."""
+"""A catalog row (+ its variants) → the engine's input, why it is not ready, or what is wrong with it.
+
+Three outcomes, kept apart on purpose (design.md §9, errors are never skips):
+- `ReadyProduct`: the engine can sync it;
+- `NotReady`: nothing is wrong, it is just not for sale yet: no price yet, or dev status < 5;
+- `Invalid`: the row holds data the tool cannot use (a sell status it does not know, a negative or
+  non-whole price, an empty name, an unsupported currency …): the product fails, field by field.
+
+The shop's table may be loosely typed (SQLite keeps 'abc' in an INTEGER column), so every value is
+checked here before any model is built.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
 
+from core.catalog.cells import INT32_MAX
 from core.catalog.store import CatalogRecord
-from core.catalog.validate import plain_errors
-from core.models import ProductSyncInput, VariantSyncInput
+from core.engine.types import RemoteProduct
+from core.models import (
+    MAX_UNIT_AMOUNT,
+    SELL_STATUSES,
+    ProductSyncInput,
+    VariantSyncInput,
+    describe_validation_error,
+    iso_currency,
+)
 
 READY_DEV_STATUS = 5
+PRICE_RULE = "must be a whole number of cents ≥ 0"
+_MAX_PRICE = f"must be at most {MAX_UNIT_AMOUNT:,} cents (Stripe's limit)"
 
 
 @dataclass(frozen=True)
 class ReadyProduct:
-    """A row the engine can sync."""
+    """A row the engine can sync.
+
+    `manages_description`: False when the shop's table has no `description` column; the tool
+    then leaves Stripe's description as it is (see `with_unmanaged_fields`).
+    """
 
     product: ProductSyncInput
     variants: tuple[VariantSyncInput, ...] = ()
+    manages_description: bool = True
 
 
 @dataclass(frozen=True)
 class NotReady:
-    """A row that cannot be synced, and why in plain words."""
+    """A valid row that is not for sale yet, and why in plain words."""
 
     product_id: str
     reason: str
 
 
-def to_sync_input(record: CatalogRecord, *, currency: str = "usd") -> ReadyProduct | NotReady:
-    """Convert one catalog product (variant price = base price + price_modifier)."""
-    row = record.product
-    pid = record.id
-    base = row.get("base_price_cents")
-    if base is None:
-        return NotReady(pid, "no price yet")
+@dataclass(frozen=True)
+class Invalid:
+    """A row with data the tool cannot use: `error` names each field, e.g. `name: must not be
+    empty; base_price_cents: must be a whole number of cents ≥ 0`."""
+
+    product_id: str
+    error: str
+
+
+Converted = ReadyProduct | NotReady | Invalid
+
+
+def whole_number(value: Any) -> int | None:
+    """`value` as an int when it is a whole number (an int, or a whole Decimal), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return int(value)
+    return None
+
+
+def _flag(value: Any) -> tuple[bool | None, bool]:
+    """(the boolean, whether the value was one): SQLite may hand back 0/1 or text."""
+    if value is None or isinstance(value, bool):
+        return value, True
+    if whole_number(value) in (0, 1):
+        return bool(whole_number(value)), True
+    return None, False
+
+
+def _text(row: dict[str, Any], column: str, problems: list[str], *, limit: int) -> str | None:
+    value = row.get(column)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        problems.append(f"{column}: must be text, got {value!r}")
+        return None
+    if len(value) > limit:
+        problems.append(f"{column}: must be at most {limit:,} characters long")
+    return value
+
+
+def _product_problems(row: dict[str, Any], currency: str, problems: list[str]) -> dict[str, Any]:
+    """Check a product row's fields; returns the values to build the input from."""
+    before = len(problems)
+    name = _text(row, "name", problems, limit=250)
+    if len(problems) == before and (name is None or not name.strip()):
+        problems.append("name: must not be empty")
+    description = _text(row, "description", problems, limit=40_000)
+    price = row.get("base_price_cents")
+    cents = whole_number(price)
+    if price is not None and (cents is None or cents < 0):
+        problems.append(f"base_price_cents: {PRICE_RULE}, got {price!r}")
+    elif cents is not None and cents > MAX_UNIT_AMOUNT:
+        problems.append(f"base_price_cents: {_MAX_PRICE}, got {cents:,}")
     sell_status = row.get("sell_status")
-    dev_status = row.get("dev_status")
-    is_live = _bool(row.get("is_live"))
-    if (
-        dev_status is not None
-        and isinstance(dev_status, int)
-        and dev_status < READY_DEV_STATUS
-        and not is_live
-        and sell_status != "internal"
-    ):
-        return NotReady(pid, f"dev status {dev_status} (needs {READY_DEV_STATUS})")
-    try:
-        product = ProductSyncInput(
-            id=pid,
-            name=row.get("name") or "",
-            description=row.get("description"),
-            price_cents=base,
-            currency=row.get("currency") or currency,
-            sell_status=sell_status,
-            dev_status=dev_status,
-            is_live=is_live,
+    if sell_status not in SELL_STATUSES:
+        problems.append(
+            f"sell_status: must be one of {', '.join(SELL_STATUSES)}, got {sell_status!r}"
         )
-    except ValidationError as err:
-        return NotReady(pid, "invalid data: " + _words(err))
-    use_variants = _bool(row.get("has_variants")) is not False
-    variants: list[VariantSyncInput] = []
-    for v in record.variants if use_variants else ():
-        try:
-            variants.append(_variant(v, product.price_cents))
-        except ValidationError as err:
-            return NotReady(pid, f"invalid variant {v.get('id')}: " + _words(err))
-    return ReadyProduct(product=product, variants=tuple(variants))
+    dev = row.get("dev_status")
+    dev_status = whole_number(dev)
+    if dev is not None and (dev_status is None or not 0 <= dev_status <= READY_DEV_STATUS):
+        problems.append(f"dev_status: must be a whole number from 0 to 5, got {dev!r}")
+    is_live, ok = _flag(row.get("is_live"))
+    if not ok:
+        problems.append(f"is_live: must be true or false, got {row.get('is_live')!r}")
+    has_variants, ok = _flag(row.get("has_variants"))
+    if not ok:
+        problems.append(f"has_variants: must be true or false, got {row.get('has_variants')!r}")
+    code = row.get("currency") or currency
+    try:
+        code = iso_currency(str(code))
+    except ValueError as err:
+        problems.append(f"currency: {err}")
+    return {
+        "name": name,
+        "description": description,
+        "price_cents": cents,
+        "currency": code,
+        "sell_status": sell_status,
+        "dev_status": dev_status,
+        "is_live": is_live,
+        "has_variants": has_variants,
+    }
 
 
-def _variant(row: dict[str, Any], base: int) -> VariantSyncInput:
-    modifier = row.get("price_modifier") or 0
-    inventory = None
-    max_q, sold = row.get("max_quantity"), row.get("sold_quantity")
-    if isinstance(max_q, int):
-        inventory = max(0, max_q - (sold if isinstance(sold, int) else 0))
+def _variant(row: dict[str, Any], base: int | None, problems: list[str]) -> VariantSyncInput | None:
+    vid = str(row["id"])
+    where = f"variants[{vid}]"
+    start = len(problems)
+    raw_modifier = row.get("price_modifier")
+    modifier = whole_number(raw_modifier) if raw_modifier is not None else 0
+    if modifier is None or abs(modifier) > MAX_UNIT_AMOUNT:
+        problems.append(
+            f"{where}.price_modifier: must be a whole number of cents between "
+            f"-{MAX_UNIT_AMOUNT:,} and {MAX_UNIT_AMOUNT:,}, got {raw_modifier!r}"
+        )
+    elif base is not None and not 0 <= base + modifier <= MAX_UNIT_AMOUNT:
+        problems.append(
+            f"{where}.price_modifier: the price would be {base + modifier:,} cents "
+            f"({base:,} {'+' if modifier >= 0 else '-'} {abs(modifier):,}); it must be between "
+            f"0 and {MAX_UNIT_AMOUNT:,}"
+        )
+    counts: dict[str, int | None] = {}
+    for column in ("max_quantity", "sold_quantity"):
+        value = row.get(column)
+        number = whole_number(value)
+        if value is not None and (number is None or not 0 <= number <= INT32_MAX):
+            problems.append(f"{where}.{column}: must be a whole number ≥ 0, got {value!r}")
+        counts[column] = number
+    kind = row.get("variant_type") or "variant"
+    value = row.get("variant_value")
+    if not isinstance(kind, str) or len(kind) > 40:
+        problems.append(f"{where}.variant_type: must be text of at most 40 characters")
+    if value is not None and (not isinstance(value, str) or len(value) > 200):
+        problems.append(f"{where}.variant_value: must be text of at most 200 characters")
+    limited, ok = _flag(row.get("is_limited_edition"))
+    if not ok:
+        problems.append(f"{where}.is_limited_edition: must be true or false")
+    if len(problems) > start or base is None or modifier is None:
+        return None
+    max_q, sold = counts["max_quantity"], counts["sold_quantity"]
+    inventory = None if max_q is None else max(0, max_q - (sold or 0))
     return VariantSyncInput(
-        id=str(row["id"]),
-        variant_type=row.get("variant_type") or "variant",
-        variant_value=row.get("variant_value"),
+        id=vid,
+        variant_type=kind,
+        variant_value=value,
         price_cents=base + modifier,
         inventory_count=inventory,
-        is_limited_edition=bool(_bool(row.get("is_limited_edition"))),
+        is_limited_edition=bool(limited),
     )
 
 
-def _bool(value: Any) -> bool | None:
-    if value is None:
-        return None
-    return bool(value)
+def to_sync_input(record: CatalogRecord, *, currency: str = "usd") -> Converted:
+    """Convert one catalog product (variant price = base price + price_modifier)."""
+    row = record.product
+    pid = record.id
+    problems: list[str] = []
+    fields = _product_problems(row, currency, problems)
+    use_variants = fields.pop("has_variants") is not False
+    variants: list[VariantSyncInput] = []
+    for v in record.variants if use_variants else ():
+        made = _variant(v, fields["price_cents"], problems)
+        if made is not None:
+            variants.append(made)
+    if problems:
+        return Invalid(pid, "; ".join(problems))
+    if fields["price_cents"] is None:
+        return NotReady(pid, "no price yet")
+    dev_status, is_live = fields["dev_status"], fields["is_live"]
+    if (
+        dev_status is not None
+        and dev_status < READY_DEV_STATUS
+        and not is_live
+        and fields["sell_status"] != "internal"
+    ):
+        return NotReady(pid, f"dev status {dev_status} (needs {READY_DEV_STATUS})")
+    try:
+        product = ProductSyncInput(id=pid, **fields)
+    except ValidationError as err:  # a rule the checks above do not know yet
+        text = describe_validation_error(err).replace("price_usd", "base_price_cents")
+        return Invalid(pid, text)
+    return ReadyProduct(
+        product=product, variants=tuple(variants), manages_description="description" in row
+    )
 
 
-def _words(err: ValidationError) -> str:
-    return "; ".join(f"{field} {message}" for field, message in plain_errors(err))
+def with_unmanaged_fields(ready: ReadyProduct, existing: RemoteProduct | None) -> ReadyProduct:
+    """The input with fields the shop's table lacks taken from Stripe, so they are left alone.
+
+    A shop without a `description` column does not mean "no description": the tool stops
+    managing it (nothing to compare, nothing written) instead of clearing it in Stripe.
+    """
+    if ready.manages_description:
+        return ready
+    description = existing.description if existing is not None else None
+    if (description or None) == ready.product.description:
+        return ready
+    product = ready.product.model_copy(update={"description": description or None})
+    return ReadyProduct(product=product, variants=ready.variants, manages_description=False)

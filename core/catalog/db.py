@@ -7,6 +7,7 @@ PostgreSQL: through psycopg 3 (`postgresql+psycopg://`); upserts use ON CONFLICT
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -19,21 +20,50 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from core.catalog.errors import CatalogError
 
 _WRITE = "ssa_write"
+# How long a PostgreSQL (or other server) connection attempt may take before it is an error.
+CONNECT_TIMEOUT_S = 10
+# The password part of anything URL-like: `scheme://user:PASSWORD@` or, without a scheme,
+# `user:PASSWORD@` at the start.
+# Greedy up to the last @, so a password that itself holds an @ is masked whole.
+_PASSWORD_RE = re.compile(r"(\A|://)([^:/@\s]*):(?!//)\S*@")
 
 
-def create_engine(url: str) -> Engine:
-    """Create an engine for a SQLAlchemy URL, with the locking behaviour described above."""
+def mask_url(text: str) -> str:
+    """`text` with any password between `user:` and `@` replaced by *** (a URL or not)."""
+    return _PASSWORD_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}:***@", text)
+
+
+def parse_url(url: str) -> sa.URL:
+    """A SQLAlchemy URL; a malformed one → CatalogError that never shows its password."""
     try:
-        parsed = sa.make_url(url)
-    except ArgumentError as err:
+        return sa.make_url(url)
+    except (ArgumentError, ValueError):
+        # ValueError: a port that is not a number, an unclosed [IPv6 address.
         raise CatalogError(
-            f"{url!r} is not a database URL.",
-            hint="Use e.g. sqlite:///path/to/catalog.db or postgresql+psycopg://user@host/db.",
-        ) from err
+            f"{mask_url(url)!r} is not a database URL.",
+            hint="Use e.g. sqlite:///path/to/catalog.db or postgresql+psycopg://user@host:5432/db.",
+        ) from None
+
+
+def display_url(url: sa.URL) -> str:
+    """The URL as shown to the operator: its password masked."""
+    return url.render_as_string(hide_password=True)
+
+
+def create_engine(url: str | sa.URL) -> Engine:
+    """Create an engine for a SQLAlchemy URL, with the locking behaviour described above."""
+    parsed = parse_url(url) if isinstance(url, str) else url
     try:
         if parsed.get_backend_name() == "sqlite":
             engine = sa.create_engine(parsed, connect_args={"timeout": 30})
             _sqlite_locking(engine, memory=parsed.database in (None, "", ":memory:"))
+        elif parsed.get_backend_name() == "postgresql":
+            # A server that does not answer is an error after a while, not a hang; a
+            # connect_timeout in the URL itself wins.
+            timeout = (
+                {} if "connect_timeout" in parsed.query else {"connect_timeout": CONNECT_TIMEOUT_S}
+            )
+            engine = sa.create_engine(parsed, pool_pre_ping=True, connect_args=timeout)
         else:
             engine = sa.create_engine(parsed, pool_pre_ping=True)
     except (NoSuchModuleError, ImportError) as err:

@@ -37,10 +37,10 @@ class ImportFileError(CatalogError):
             where.append(label)
         if field:
             where.append(f"field {field}")
-        super().__init__(
-            f"{': '.join(where)}: {message}",
-            hint="Nothing was imported; fix the file and import it again.",
-        )
+        text = f"{': '.join(where)}: {message}"
+        if not text.endswith((".", "!", "?")):
+            text += "."  # the hint follows as its own sentence
+        super().__init__(text, hint="Nothing was imported; fix the file and import it again.")
         self.file = file
         self.row = row
         self.record_id = record_id

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+from core.catalog.cells import plain
 from core.catalog.errors import CatalogError
 from core.catalog.store import CatalogStore
 from core.rows import ProductRow
@@ -24,9 +24,24 @@ def _kind(path: Path) -> str:
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return value
+    return plain(value)
+
+
+def _write(path: Path, fill: Callable[[IO[str]], object]) -> None:
+    """Write the file through `fill`; a folder that does not exist, no permission … →
+    CatalogError naming the file."""
+    try:
+        with path.open("w", newline="", encoding="utf-8") as fh:
+            fill(fh)
+    except OSError as err:
+        raise CatalogError(
+            f"Cannot write {path}: {err.strerror or err}.",
+            hint="Check that the folder exists and you may write there.",
+        ) from None
+
+
+def _json_text(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, default=_plain) + "\n"
 
 
 def _cell(value: Any) -> str:
@@ -52,14 +67,18 @@ def export_catalog(store: CatalogStore, path: str | Path) -> int:
             "products": [{k: _plain(v) for k, v in r.product.items()} for r in records],
             "variants": [{k: _plain(v) for k, v in v.items()} for r in records for v in r.variants],
         }
-        path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        text = _json_text(data)
+        _write(path, lambda fh: fh.write(text))
     else:
         columns = [c.name for c in store.products.columns]
-        with path.open("w", newline="", encoding="utf-8") as fh:
+
+        def rows(fh: IO[str]) -> None:
             writer = csv.writer(fh)
             writer.writerow(columns)
             for r in records:
                 writer.writerow([_cell(r.product.get(c)) for c in columns])
+
+        _write(path, rows)
     return len(records)
 
 
@@ -78,6 +97,8 @@ def diff_records(rows: Sequence[ProductRow]) -> list[dict[str, Any]]:
             item["reason"] = row.not_ready_reason
         if row.error:
             item["error"] = row.error
+        if row.note:
+            item["note"] = row.note
         out.append(item)
     return out
 
@@ -88,24 +109,21 @@ def export_diff(rows: Sequence[ProductRow], path: str | Path) -> int:
     kind = _kind(path)
     records = diff_records(rows)
     if kind == "json":
-        path.write_text(json.dumps(records, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        text = _json_text(records)
+        _write(path, lambda fh: fh.write(text))
         return len(records)
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["id", "state", "field", "local", "stripe", "note"])
-        for item in records:
-            note = item.get("reason") or item.get("error") or ""
-            if not item["differences"]:
-                writer.writerow([item["id"], item["state"], "", "", "", note])
-            for d in item["differences"]:
-                writer.writerow(
-                    [
-                        item["id"],
-                        item["state"],
-                        d["field"],
-                        _cell(d["local"]),
-                        _cell(d["stripe"]),
-                        note,
-                    ]
-                )
+    _write(path, lambda fh: _diff_csv(fh, records))
     return len(records)
+
+
+def _diff_csv(fh: IO[str], records: list[dict[str, Any]]) -> None:
+    writer = csv.writer(fh)
+    writer.writerow(["id", "state", "field", "local", "stripe", "note"])
+    for item in records:
+        note = item.get("reason") or item.get("error") or item.get("note") or ""
+        if not item["differences"]:
+            writer.writerow([item["id"], item["state"], "", "", "", note])
+        for d in item["differences"]:
+            writer.writerow(
+                [item["id"], item["state"], d["field"], _cell(d["local"]), _cell(d["stripe"]), note]
+            )

@@ -3,6 +3,7 @@
 History:
 - 1: `ssa_links` and `ssa_journal` (without the `error` column).
 - 2: adds `ssa_snapshots` and `ssa_journal.error`.
+- 3: adds `ssa_holds` (the operator's archive holds, per account and mode).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy.engine import Connection
 from core.catalog import schema
 from core.catalog.errors import SchemaVersionError
 
-CURRENT_VERSION = 2
+CURRENT_VERSION = 3
 
 
 def _v1_to_v2(conn: Connection) -> None:
@@ -26,8 +27,12 @@ def _v1_to_v2(conn: Connection) -> None:
         conn.execute(sa.text(f"ALTER TABLE {schema.JOURNAL} ADD COLUMN error TEXT"))
 
 
+def _v2_to_v3(conn: Connection) -> None:
+    schema.define_holds(sa.MetaData()).create(conn, checkfirst=True)
+
+
 # version N → N+1
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def read_version(conn: Connection) -> int | None:
@@ -54,6 +59,7 @@ def ensure_tool_tables(conn: Connection, where: str) -> int:
             schema.define_links,
             schema.define_snapshots,
             schema.define_journal,
+            schema.define_holds,
         ):
             define(metadata)
         metadata.create_all(conn, checkfirst=True)

@@ -59,7 +59,7 @@ def journal_record(
     )
 
 
-def snapshot_fields(plan: ProductPlan) -> dict[str, str]:
+def snapshot_fields(plan: ProductPlan, *, manages_description: bool = True) -> dict[str, str]:
     """The owned fields the sync brought Stripe to (what the tool last wrote)."""
     product = plan.product
     if product is None:
@@ -77,6 +77,8 @@ def snapshot_fields(plan: ProductPlan) -> dict[str, str]:
             fields[f"variant:{variant.id}.price"] = format_money(amount, product.currency)
     else:
         fields["price"] = format_money(product.price_cents, product.currency)
+    if not manages_description:
+        del fields["description"]  # the shop's table has no such column: not the tool's
     return fields
 
 
@@ -88,8 +90,13 @@ def build_write_back(
     account_id: str,
     mode: str,
     own_columns: bool,
+    release_hold: bool = False,
+    manages_description: bool = True,
 ) -> WriteBack:
-    """The local record of one product's sync (links, snapshot, journal)."""
+    """The local record of one product's sync (links, snapshot, journal, a released hold).
+
+    A plan made without a catalog row (archiving a held product) keeps the old snapshot.
+    """
     failed = bool(result.error) or result.action == "failed"
     records = list(journal)
     if failed and not any(r.error for r in records):
@@ -111,15 +118,18 @@ def build_write_back(
         stripe_product_id=result.stripe_product_id,
         stripe_price_id=result.stripe_price_id,
         variant_prices={vp.variant_id: vp.stripe_price_id for vp in result.variant_prices},
-        snapshot=None if failed or plan is None else snapshot_fields(plan),
+        snapshot=None
+        if failed or plan is None or plan.product is None
+        else snapshot_fields(plan, manages_description=manages_description),
         journal=records,
         own_catalog_columns=own_columns,
+        release_hold=release_hold,
     )
 
 
 def needs_write(wb: WriteBack, links: LinkMap, snapshots: dict[str, Snapshot]) -> bool:
     """Whether a write-back changes anything (a no-op sync of a linked product writes nothing)."""
-    if wb.journal:
+    if wb.journal or wb.release_hold:
         return True
     pid = wb.product_id
     if wb.stripe_product_id and links.products.get(pid) != wb.stripe_product_id:

@@ -16,6 +16,7 @@ VARIANTS = "variants"
 LINKS = "ssa_links"
 SNAPSHOTS = "ssa_snapshots"
 JOURNAL = "ssa_journal"
+HOLDS = "ssa_holds"
 SCHEMA_VERSION = "ssa_schema_version"
 
 # Columns a shop's table must have for the tool to work with it at all.
@@ -140,4 +141,17 @@ def define_journal(metadata: sa.MetaData) -> sa.Table:
         sa.Column("after", sa.JSON),
         sa.Column("error", sa.Text),
         sa.Index("ix_ssa_journal_product", "product_id", "seq"),
+    )
+
+
+def define_holds(metadata: sa.MetaData) -> sa.Table:
+    """Products the operator archived in one account and mode: kept archived there until synced
+    explicitly (the shop's own catalog is never changed by an archive)."""
+    return sa.Table(
+        HOLDS,
+        metadata,
+        *_per_account_and_mode(),
+        sa.Column("product_id", sa.Text, primary_key=True),
+        sa.Column("reason", sa.Text, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )

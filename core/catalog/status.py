@@ -6,10 +6,20 @@ engine's pure planner. No network and no database access here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from core.catalog.convert import NotReady, ReadyProduct, to_sync_input
+from core.catalog.convert import (
+    Converted,
+    Invalid,
+    NotReady,
+    ReadyProduct,
+    to_sync_input,
+    whole_number,
+    with_unmanaged_fields,
+)
+from core.catalog.holds import Hold, hold_note
 from core.catalog.links import LinkMap
 from core.catalog.snapshots import Snapshot
 from core.catalog.store import CatalogRecord
@@ -18,6 +28,8 @@ from core.engine.types import (
     MANAGED_BY_VALUE,
     META_MANAGED_BY,
     META_SELL_STATUS,
+    FieldDiff,
+    Operation,
     ProductPlan,
     ProductState,
     RemoteCatalog,
@@ -25,18 +37,25 @@ from core.engine.types import (
 )
 from core.rows import ProductRow, StripeStatus, VariantRow
 
+RELEASES_HOLD = "releases the operator's archive hold"
+
 
 @dataclass
 class Evaluation:
-    """Rows for display and, for products that can be synced, their plans and inputs."""
+    """Rows for display and, for products that can be synced, their plans and inputs.
+
+    `plans` also holds the archive of a held product that cannot otherwise be synced (not ready,
+    invalid, or orphaned in Stripe); `ready` only the products planned from their catalog row
+    (as planned: with the hold applied unless released). `invalid`: product id → what is wrong.
+    """
 
     rows: list[ProductRow] = field(default_factory=list)
     plans: dict[str, ProductPlan] = field(default_factory=dict)
     ready: dict[str, ReadyProduct] = field(default_factory=dict)
     not_ready: dict[str, str] = field(default_factory=dict)
-
-
-Converted = ReadyProduct | NotReady
+    invalid: dict[str, str] = field(default_factory=dict)
+    held: set[str] = field(default_factory=set)  # holds in effect (not released)
+    releasing: set[str] = field(default_factory=set)  # holds this sync releases
 
 
 def convert_records(records: Sequence[CatalogRecord], currency: str) -> dict[str, Converted]:
@@ -55,12 +74,18 @@ def evaluate(
     include_orphans: bool,
     orphan_ids: Sequence[str] | None = None,
     converted: Mapping[str, Converted] | None = None,
+    holds: Mapping[str, Hold] | None = None,
+    released: Collection[str] = (),
+    mode: str = "",
 ) -> Evaluation:
     """Build rows and plans for `records`; add Stripe products orphaned by the catalog.
 
     `converted` holds `convert_records` results made beforehand (e.g. while Stripe was read).
+    A product in `holds` is planned as not for sale (archived) unless it is in `released` (being
+    synced explicitly), whose plan then says it releases the hold.
     """
     out = Evaluation()
+    holds = holds or {}
     matched: set[str] = set()
     for record in records:
         linked = links.linked_product(record.id)
@@ -71,16 +96,34 @@ def evaluate(
         if ready is None:
             ready = to_sync_input(record, currency=currency)
         snapshot = snapshots.get(record.id)
-        if isinstance(ready, NotReady):
-            out.not_ready[record.id] = ready.reason
-            out.rows.append(_not_ready_row(record, existing, ready.reason, snapshot, currency))
+        held = record.id in holds and record.id not in released
+        releasing = record.id in holds and record.id in released
+        if held:
+            out.held.add(record.id)
+        if releasing:
+            out.releasing.add(record.id)
+        if not isinstance(ready, ReadyProduct):
+            if held and existing is not None and existing.active:
+                out.plans[record.id] = hold_archive_plan(record.id, existing)
+            if isinstance(ready, Invalid):
+                out.invalid[record.id] = ready.error
+            else:
+                out.not_ready[record.id] = ready.reason
+            row = _unready_row(record, existing, ready, snapshot, currency)
+            if held:
+                row = _held(row, mode, out.plans.get(record.id))
+            out.rows.append(row)
             continue
+        ready = with_unmanaged_fields(ready, existing)
+        if held:
+            ready = _not_for_sale(ready)
         plan = plan_product(ready.product, ready.variants, remote, linked_id=linked)
+        if releasing:
+            plan = releasing_plan(plan)
         out.plans[record.id] = plan
         out.ready[record.id] = ready
-        out.rows.append(
-            _ready_row(record, ready, existing, plan, snapshot, last_errors.get(record.id))
-        )
+        row = _ready_row(record, ready, existing, plan, snapshot, last_errors.get(record.id))
+        out.rows.append(_held(row, mode, plan) if held else row)
     if include_orphans or orphan_ids:
         local_ids = {r.id for r in records}
         wanted = set(orphan_ids or ())
@@ -90,8 +133,77 @@ def evaluate(
             if product.local_id in local_ids:
                 continue  # a twin of a local product: shown through that product's row
             if include_orphans or product.id in wanted or product.local_id in wanted:
-                out.rows.append(_orphan_row(product))
+                key = orphan_key(product)
+                row = _orphan_row(product)
+                if key in holds and key not in released:
+                    out.held.add(key)
+                    if product.active:
+                        out.plans[key] = hold_archive_plan(key, product)
+                    row = _held(row, mode, out.plans.get(key))
+                out.rows.append(row)
     return out
+
+
+def orphan_key(product: RemoteProduct) -> str:
+    """The id an orphaned Stripe product is known by (its row's product_id, its hold's key)."""
+    return product.local_id or product.id
+
+
+def hold_archive_plan(product_id: str, existing: RemoteProduct) -> ProductPlan:
+    """Archive a Stripe product the operator holds archived (no catalog row to plan from)."""
+    return ProductPlan(
+        product_id=product_id,
+        action="archived",
+        stripe_product_id=existing.id,
+        operations=[
+            Operation(
+                kind="archive_product",
+                product_id=product_id,
+                target_id=existing.id,
+                params={"active": False},
+                version=str(existing.updated),
+                summary="archive the product (the operator's archive); its prices stay as they are",
+            )
+        ],
+        differences=[FieldDiff(field="active", local="archived", stripe="active")],
+    )
+
+
+def _not_for_sale(ready: ReadyProduct) -> ReadyProduct:
+    """The input as the hold has it: not for sale (archived), everything else as the shop's."""
+    product = ready.product.model_copy(update={"is_live": False})
+    return ReadyProduct(product, ready.variants, ready.manages_description)
+
+
+def releasing_plan(plan: ProductPlan) -> ProductPlan:
+    """Say in the plan that syncing it releases the operator's archive hold."""
+    ops = list(plan.operations)
+    if not ops:
+        return plan
+    at = next((i for i, op in enumerate(ops) if op.kind == "unarchive_product"), 0)
+    op = ops[at]
+    if op.kind == "unarchive_product":
+        summary = op.summary.replace("unarchive the product", f"unarchive ({RELEASES_HOLD})", 1)
+        if summary == op.summary:
+            summary = f"{op.summary} ({RELEASES_HOLD})"
+    else:
+        summary = f"{op.summary} ({RELEASES_HOLD})"
+    ops[at] = op.model_copy(update={"summary": summary})
+    return plan.model_copy(update={"operations": ops})
+
+
+def _held(row: ProductRow, mode: str, plan: ProductPlan | None) -> ProductRow:
+    """A held product's row: archived (or about to be), with the hold's note."""
+    update: dict[str, Any] = {"held": True, "note": hold_note(mode)}
+    pending = plan is not None and bool(plan.operations)
+    if row.state in ("orphaned", "not_ready", "in_sync") and not pending:
+        update["state"] = "archived"
+    elif row.state in ("orphaned", "not_ready") and pending:
+        update["state"] = "differs"
+        if plan is not None:
+            update["plan"] = plan
+            update["differences"] = list(plan.differences)
+    return row.model_copy(update=update)
 
 
 def _managed(product: RemoteProduct) -> bool:
@@ -114,17 +226,28 @@ def _stripe_side(product: RemoteProduct | None) -> dict[str, object]:
     }
 
 
+def _text(value: Any) -> str | None:
+    return value if value is None or isinstance(value, str) else str(value)
+
+
+def _cents(value: Any) -> int | None:
+    number = whole_number(value)
+    return number if number is not None and number >= 0 else None
+
+
 def _local_side(record: CatalogRecord, currency: str) -> dict[str, object]:
+    """The catalog's values for display; a value the row cannot hold (SQLite keeps anything)
+    shows as empty, the row's error says what is wrong."""
     p = record.product
-    dev = p.get("dev_status")
+    dev = whole_number(p.get("dev_status"))
     return {
         "product_id": record.id,
-        "name": str(p.get("name") or record.id),
-        "local_price_cents": p.get("base_price_cents"),
-        "currency": str(p.get("currency") or currency),
-        "sell_status": p.get("sell_status"),
-        "dev_status": dev if isinstance(dev, int) else None,
-        "description": p.get("description"),
+        "name": _text(p.get("name")) or record.id,
+        "local_price_cents": _cents(p.get("base_price_cents")),
+        "currency": _text(p.get("currency")) or currency,
+        "sell_status": _text(p.get("sell_status")),
+        "dev_status": dev,
+        "description": _text(p.get("description")),
     }
 
 
@@ -137,11 +260,12 @@ def _snapshot_side(snapshot: Snapshot | None) -> dict[str, object]:
 def _variant_rows(
     record: CatalogRecord, existing: RemoteProduct | None, currency: str
 ) -> list[VariantRow]:
-    base = record.product.get("base_price_cents")
+    base = _cents(record.product.get("base_price_cents"))
     rows = []
     for v in record.variants:
         vid = str(v["id"])
-        local = None if base is None else base + (v.get("price_modifier") or 0)
+        modifier = whole_number(v.get("price_modifier") or 0)
+        local = None if base is None or modifier is None else base + modifier
         price = existing.active_price_for_variant(vid) if existing else None
         label = f"{v.get('variant_type') or 'variant'} {v.get('variant_value') or vid}"
         rows.append(
@@ -157,17 +281,19 @@ def _variant_rows(
     return rows
 
 
-def _not_ready_row(
+def _unready_row(
     record: CatalogRecord,
     existing: RemoteProduct | None,
-    reason: str,
+    converted: NotReady | Invalid,
     snapshot: Snapshot | None,
     currency: str,
 ) -> ProductRow:
     local = _local_side(record, currency)
+    invalid = isinstance(converted, Invalid)
     return ProductRow(
-        state="not_ready",
-        not_ready_reason=reason,
+        state="failed" if invalid else "not_ready",
+        not_ready_reason=None if isinstance(converted, Invalid) else converted.reason,
+        error=converted.error if isinstance(converted, Invalid) else None,
         variants=_variant_rows(record, existing, str(local["currency"])),
         **local,
         **_stripe_side(existing),
@@ -197,9 +323,14 @@ def _ready_row(
         state = "archived"
     else:
         state = "in_sync"
+    note = None
+    if state == "archived" and existing is None:
+        why = "internal" if converted.product.sell_status == "internal" else "not live"
+        note = f"{why}: not for sale, nothing in Stripe"
     local = _local_side(record, converted.product.currency)
     return ProductRow(
         state=state,
+        note=note,
         differences=list(plan.differences),
         plan=plan,
         error=error,

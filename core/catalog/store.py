@@ -20,12 +20,20 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from core import paths
 from core.catalog import schema
-from core.catalog.db import create_engine, lock_for_schema, read_transaction, write_transaction
+from core.catalog.db import (
+    create_engine,
+    display_url,
+    mask_url,
+    parse_url,
+    read_transaction,
+    write_transaction,
+)
 from core.catalog.errors import CatalogError
+from core.catalog.holds import HOLD, RELEASE, Hold, delete_hold, load_holds, save_hold
 from core.catalog.journal import JournalRecord, add_records, last_errors, read_entries
 from core.catalog.links import PRICE, PRODUCT, VARIANT_PRICE, LinkMap, load_links, save_link
 from core.catalog.locks import product_lock
-from core.catalog.migrate import ensure_tool_tables
+from core.catalog.opening import Fill, prepare, refuse_missing_sqlite_file, sample_filler
 from core.catalog.snapshots import Snapshot, load_snapshots, save_snapshot
 from core.rows import JournalEntry
 
@@ -58,6 +66,7 @@ class WriteBack:
     snapshot: dict[str, str] | None = None  # None: the sync failed, keep the old snapshot
     journal: list[JournalRecord] = field(default_factory=list)
     own_catalog_columns: bool = False  # also write the catalog's own stripe_* columns
+    release_hold: bool = False  # synced explicitly: the operator's archive hold ends
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
@@ -72,39 +81,57 @@ class CatalogStore:
         self.links_table = tables[schema.LINKS]
         self.snapshots_table = tables[schema.SNAPSHOTS]
         self.journal_table = tables[schema.JOURNAL]
+        self.holds_table = tables[schema.HOLDS]
+        self.created_tables = False  # whether open() created the shop's tables
 
     # ----------------------------------------------------------------------------- opening
     @classmethod
-    def open(cls, url: str | None = None, *, sample: Path | None = None) -> CatalogStore:
-        """Open (and if needed create or upgrade) the catalog at `url`.
+    def open(
+        cls,
+        url: str | None = None,
+        *,
+        sample: Path | None = None,
+        create: bool = True,
+        fill_sample: bool = True,
+    ) -> CatalogStore:
+        """Open (and if needed upgrade) the catalog at `url`.
 
-        Without a URL the default SQLite file in the user data folder is used; when that file is
-        new, it is filled from `sample` (the bundled sample catalog when None).
+        Without a URL the default SQLite file in the user data folder is used; when it has no
+        catalog yet, the shop's tables are created and (with `fill_sample`) filled from `sample`
+        (the bundled sample catalog when None), all in one transaction: if filling fails nothing
+        is left half-made and the next run tries again.
+
+        With a URL, the shop's tables are created only when `create` is true (an import into an
+        empty database); otherwise a database without a `products` table — a mistyped --db — is
+        refused and left as it was (a SQLite file that does not exist is not created).
         """
-        first_run = False
+        default = url is None
         if url is None:
-            path = paths.default_catalog_path()
-            first_run = not path.exists()
             url = paths.default_catalog_url()
-        engine = create_engine(url)
-        display = sa.make_url(url).render_as_string(hide_password=True)
+        parsed = parse_url(url)
+        display = display_url(parsed)
+        if not default and not create:
+            refuse_missing_sqlite_file(parsed, display)
+        engine = create_engine(parsed)
+        fill: Fill | None = None
+        if default and fill_sample:
+            fill = sample_filler(sample)
         try:
-            tables = _prepare(engine, display)
+            tables, created = prepare(engine, display, create=default or create, fill=fill)
         except CatalogError:
             engine.dispose()
             raise
         except SQLAlchemyError as err:
             engine.dispose()
             raise CatalogError(
-                f"Cannot open the catalog {display}: {_first_line(err)}.",
+                f"Cannot open the catalog {display}: {mask_url(_first_line(err))}.",
                 hint="Check the --db URL, that the server is running and the user may connect.",
             ) from err
+        except BaseException:
+            engine.dispose()
+            raise
         store = cls(engine, display, tables)
-        if first_run:
-            from core.catalog.importer import import_file
-            from core.catalog.sample import sample_catalog_path
-
-            import_file(store, sample or sample_catalog_path())
+        store.created_tables = created
         return store
 
     def close(self) -> None:
@@ -151,17 +178,6 @@ class CatalogStore:
         found = self.list_records([product_id])
         return found[0] if found else None
 
-    def set_sell_status(self, product_id: str, sell_status: str) -> bool:
-        """Set a product's sell_status (one transaction); False when there is no such product."""
-        values: dict[str, Any] = {"sell_status": sell_status}
-        if "updated_at" in self.products.c:
-            values["updated_at"] = datetime.now(UTC)
-        with write_transaction(self.engine) as conn:
-            result = conn.execute(
-                sa.update(self.products).where(self.products.c.id == product_id).values(**values)
-            )
-            return bool(result.rowcount)
-
     # ----------------------------------------------------------------------------- tool tables
     def links(self, account_id: str, mode: str) -> LinkMap:
         """The local → Stripe links of one account and mode."""
@@ -197,6 +213,43 @@ class CatalogStore:
         with read_transaction(self.engine) as conn:
             return last_errors(conn, self.journal_table, account_id, mode)
 
+    def holds(self, account_id: str, mode: str) -> dict[str, Hold]:
+        """The operator's archive holds of one account and mode, by product id."""
+        with read_transaction(self.engine) as conn:
+            return load_holds(conn, self.holds_table, account_id, mode)
+
+    def add_holds(
+        self, account_id: str, mode: str, product_ids: Sequence[str], reason: str
+    ) -> None:
+        """Hold these products archived in this account and mode, journaled; one transaction."""
+        at = datetime.now(UTC)
+        with write_transaction(self.engine) as conn:
+            for pid in product_ids:
+                save_hold(
+                    conn,
+                    self.holds_table,
+                    account_id=account_id,
+                    mode=mode,
+                    product_id=pid,
+                    reason=reason,
+                    at=at,
+                )
+            add_records(
+                conn,
+                self.journal_table,
+                [
+                    JournalRecord(
+                        at=at,
+                        mode=mode,
+                        account_id=account_id,
+                        product_id=pid,
+                        operation=HOLD,
+                        summary=f"{reason}: kept archived in {mode} until synced explicitly",
+                    )
+                    for pid in product_ids
+                ],
+            )
+
     def journal_mark(self) -> int:
         """The newest journal row's sequence number (0 when empty): see `written_since`."""
         with read_transaction(self.engine) as conn:
@@ -226,6 +279,29 @@ class CatalogStore:
     def write_back(self, wb: WriteBack) -> None:
         """Record one product's sync: links, catalog columns, snapshot, journal — one transaction."""
         with write_transaction(self.engine) as conn:
+            if wb.release_hold:
+                released = delete_hold(
+                    conn,
+                    self.holds_table,
+                    account_id=wb.account_id,
+                    mode=wb.mode,
+                    product_id=wb.product_id,
+                )
+                if released:
+                    add_records(
+                        conn,
+                        self.journal_table,
+                        [
+                            JournalRecord(
+                                at=wb.at,
+                                mode=wb.mode,
+                                account_id=wb.account_id,
+                                product_id=wb.product_id,
+                                operation=RELEASE,
+                                summary="the operator's archive hold released: synced explicitly",
+                            )
+                        ],
+                    )
             self._write_links(conn, wb)
             if wb.own_catalog_columns and wb.snapshot is not None:
                 self._write_catalog_columns(conn, wb)
@@ -285,45 +361,6 @@ class CatalogStore:
                     .where(self.variants.c.id == variant_id)
                     .values(**vvalues)
                 )
-
-
-def _prepare(engine: Engine, display: str) -> dict[str, sa.Table]:
-    """Reflect or create the shop's tables and create/upgrade the tool's, under a lock."""
-    metadata = sa.MetaData()
-    with write_transaction(engine) as conn:
-        lock_for_schema(conn)
-        products = _shop_table(conn, metadata, schema.PRODUCTS, display)
-        variants = _shop_table(conn, metadata, schema.VARIANTS, display)
-        ensure_tool_tables(conn, display)
-    tool = sa.MetaData()
-    return {
-        schema.PRODUCTS: products,
-        schema.VARIANTS: variants,
-        schema.LINKS: schema.define_links(tool),
-        schema.SNAPSHOTS: schema.define_snapshots(tool),
-        schema.JOURNAL: schema.define_journal(tool),
-    }
-
-
-def _shop_table(conn: Connection, metadata: sa.MetaData, name: str, display: str) -> sa.Table:
-    """The shop's table `name` as it is (with the columns the tool needs), or a new canonical one."""
-    define, required = schema.SHOP_TABLES[name]
-    if sa.inspect(conn).has_table(name):
-        table = sa.Table(name, metadata, autoload_with=conn)
-        _require(table, required, display)
-        return table
-    table = define(metadata)
-    table.create(conn)
-    return table
-
-
-def _require(table: sa.Table, columns: Sequence[str], display: str) -> None:
-    missing = [c for c in columns if c not in table.c]
-    if missing:
-        raise CatalogError(
-            f"The table {table.name!r} in {display} lacks the column(s) {', '.join(missing)}.",
-            hint="Add them, or point --db at the shop's catalog database.",
-        )
 
 
 def _ordered(table: sa.Table) -> sa.Select[Any]:

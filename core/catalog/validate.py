@@ -6,12 +6,32 @@ synced says why, field by field).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import ErrorDetails
 
+from core.catalog.cells import INT32_MAX
 from core.models import CURRENCY_RULE, MAX_UNIT_AMOUNT, SellStatus, iso_currency
+
+
+def _not_bool(value: Any) -> Any:
+    """JSON `true` is not the number 1 here: a column of counts or cents wants a number."""
+    if isinstance(value, bool):
+        raise ValueError(f"must be a whole number, got {value!r}")
+    return value
+
+
+# A whole number as a file gives it (CSV text "12" is fine; true/false and 12.5 are not).
+WholeNumber = Annotated[int, BeforeValidator(_not_bool)]
 
 
 def _strip_blank(data: Any) -> Any:
@@ -35,14 +55,14 @@ class ProductIn(_RowIn):
     name: str = Field(min_length=1, max_length=250)
     description: str | None = Field(default=None, max_length=40_000)
     category: str | None = None
-    dev_status: int | None = Field(default=None, ge=0, le=5)
-    base_price_cents: int | None = Field(default=None, ge=0, le=MAX_UNIT_AMOUNT)
+    dev_status: WholeNumber | None = Field(default=None, ge=0, le=5)
+    base_price_cents: WholeNumber | None = Field(default=None, ge=0, le=MAX_UNIT_AMOUNT)
     currency: str | None = None
     is_live: bool | None = None
     sell_status: SellStatus
     has_variants: bool | None = None
-    max_quantity: int | None = Field(default=None, ge=0)
-    sold_quantity: int | None = Field(default=None, ge=0)
+    max_quantity: WholeNumber | None = Field(default=None, ge=0, le=INT32_MAX)
+    sold_quantity: WholeNumber | None = Field(default=None, ge=0, le=INT32_MAX)
     stripe_product_id: str | None = None
     stripe_price_id: str | None = None
 
@@ -75,10 +95,12 @@ class VariantIn(_RowIn):
     product_id: str = Field(min_length=1, max_length=200)
     variant_type: str | None = Field(default=None, max_length=40)
     variant_value: str | None = Field(default=None, max_length=200)
-    price_modifier: int | None = Field(default=None, ge=-MAX_UNIT_AMOUNT, le=MAX_UNIT_AMOUNT)
+    price_modifier: WholeNumber | None = Field(
+        default=None, ge=-MAX_UNIT_AMOUNT, le=MAX_UNIT_AMOUNT
+    )
     is_limited_edition: bool | None = None
-    max_quantity: int | None = Field(default=None, ge=0)
-    sold_quantity: int | None = Field(default=None, ge=0)
+    max_quantity: WholeNumber | None = Field(default=None, ge=0, le=INT32_MAX)
+    sold_quantity: WholeNumber | None = Field(default=None, ge=0, le=INT32_MAX)
     stripe_product_id: str | None = None
     stripe_price_id: str | None = None
     metadata: dict[str, Any] | None = None
@@ -102,6 +124,7 @@ def plain_error(err: ErrorDetails) -> tuple[str, str]:
         "int_parsing": f"must be a whole number, got {shown}",
         "int_type": f"must be a whole number, got {shown}",
         "int_from_float": f"must be a whole number, got {shown}",
+        "int_parsing_size": f"must be a whole number of at most {INT32_MAX}, got {shown}",
         "bool_parsing": f"must be true or false, got {shown}",
         "bool_type": f"must be true or false, got {shown}",
         "string_type": f"must be text, got {shown}",

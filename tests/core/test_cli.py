@@ -131,7 +131,7 @@ def test_malformed_import_exits_2_with_one_line_and_imports_nothing(
     assert captured.out == ""
     assert captured.err == (
         "bad.csv: row 2 (id kit): field sell_status: must be one of 'available', 'for-sale', "
-        "'pre-order', 'pre-sale', 'sold-out' or 'internal', got 'gone' Nothing was imported; "
+        "'pre-order', 'pre-sale', 'sold-out' or 'internal', got 'gone'. Nothing was imported; "
         "fix the file and import it again.\n"
     )
     assert query_value(db, "SELECT count(*) FROM products") == 0

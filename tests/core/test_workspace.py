@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
-from core.catalog.importer import import_file
-from core.catalog.store import CatalogStore
 from core.engine.types import CancelToken, ProgressEvent, SyncCancelledError
 from core.errors import ConfigurationError, KeyModeMismatchError
 from core.paths import config_dir, data_dir, default_catalog_path
 from core.sandbox import SandboxServer
 from core.settings import Settings, load_settings, save_settings
 from core.workspace import Workspace
+from tests.core.catalog.shop import LAMP, LIVE_KEY, SHADE, make_shop, open_ws
 from tests.raw_sql import run_sql
-
-TEST_KEY = "sk_test_workspace0001"
-LIVE_KEY = "sk_live_workspace0001"
 
 
 @pytest.fixture
@@ -35,23 +29,8 @@ def db_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'shop.db'}"
 
 
-def _shop(db_url: str, products: list[dict[str, object]]) -> None:
-    path = Path(sa.make_url(db_url).database or "").with_suffix(".json")
-    path.write_text(json.dumps({"products": products}))
-    store = CatalogStore.open(db_url)
-    try:
-        import_file(store, path)
-    finally:
-        store.close()
-
-
-LAMP = {"id": "lamp", "name": "Desk Lamp", "base_price_cents": 4500, "sell_status": "available"}
-SHADE = {"id": "shade", "name": "Shade", "base_price_cents": 1500, "sell_status": "for-sale"}
-
-
-def _open(db_url: str, sandbox: SandboxServer, mode: str = "test") -> Workspace:
-    key = LIVE_KEY if mode == "live" else TEST_KEY
-    return Workspace.open(db_url=db_url, mode=mode, api_key=key, api_base=sandbox.url)  # type: ignore[arg-type]
+_shop = make_shop
+_open = open_ws
 
 
 def test_paths_and_settings_follow_xdg_and_round_trip(tmp_path: Path) -> None:
@@ -173,17 +152,6 @@ def test_failed_write_is_journaled_and_shown_as_failed(db_url: str, sandbox: San
         assert ws.status()[0].state == "in_sync"
 
 
-def test_archive_marks_internal_and_archives_in_stripe(db_url: str, sandbox: SandboxServer) -> None:
-    _shop(db_url, [LAMP, SHADE])
-    with _open(db_url, sandbox) as ws:
-        ws.sync()
-        (result,) = ws.archive(["shade"])
-        assert result.action == "archived"
-        states = {r.product_id: (r.state, r.stripe_status) for r in ws.status()}
-        assert states == {"lamp": ("in_sync", "active"), "shade": ("archived", "archived")}
-        assert ws.catalog.get_record("shade").product["sell_status"] == "internal"  # type: ignore[union-attr]
-
-
 def test_product_removed_locally_shows_as_orphaned(db_url: str, sandbox: SandboxServer) -> None:
     _shop(db_url, [LAMP, SHADE])
     with _open(db_url, sandbox) as ws:
@@ -221,6 +189,7 @@ def test_key_for_the_wrong_mode_is_refused(db_url: str) -> None:
 
 
 def test_reset_client_and_dashboard_urls(db_url: str, sandbox: SandboxServer) -> None:
+    _shop(db_url, [LAMP])
     with _open(db_url, sandbox) as ws:
         account = ws.reset_client()
         assert account.id == sandbox.account_id

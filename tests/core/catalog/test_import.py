@@ -241,8 +241,9 @@ def test_bad_file_names_file_row_and_field_and_imports_nothing(
     path = _write(tmp_path, name, content)
     with pytest.raises(ImportFileError) as err:
         import_file(store, path)
-    assert err.value.message == message
-    assert str(err.value) == message + " Nothing was imported; fix the file and import it again."
+    # The message is its own sentence, then the hint: "…got 'on-sale'. Nothing was imported; …"
+    assert err.value.message == message + "."
+    assert str(err.value) == message + ". Nothing was imported; fix the file and import it again."
     assert store.list_records() == []
 
 
@@ -264,4 +265,4 @@ def test_bad_row_after_good_rows_rolls_back_everything(store: CatalogStore, tmp_
 def test_missing_file_is_named(store: CatalogStore, tmp_path: Path) -> None:
     with pytest.raises(ImportFileError) as err:
         import_file(store, tmp_path / "nowhere.json")
-    assert err.value.message == "nowhere.json: no such file"
+    assert err.value.message == "nowhere.json: no such file."

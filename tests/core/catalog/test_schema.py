@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 
@@ -9,6 +12,7 @@ from core.catalog import CatalogError, CatalogStore, SchemaVersionError
 from core.catalog.convert import NotReady, ReadyProduct, to_sync_input
 from core.catalog.migrate import CURRENT_VERSION
 from core.catalog.sample import sample_catalog_path
+from core.paths import default_catalog_path
 from tests.raw_sql import query_value, run_sql
 
 
@@ -164,24 +168,144 @@ def _convert_only_row(url: str, insert: str) -> ReadyProduct | NotReady:
         store.close()
 
 
-def test_invalid_row_is_not_ready_with_field_errors_in_plain_words(sqlite_url: str) -> None:
-    result = _convert_only_row(
-        sqlite_url,
-        "INSERT INTO products (id, name, base_price_cents, sell_status, dev_status) "
-        "VALUES ('bad', '  ', 100, 'on-sale', 5)",
+def test_version_2_gets_the_holds_table_keeping_its_rows(db_url: str) -> None:
+    CatalogStore.open(db_url).close()
+    run_sql(
+        db_url,
+        "DROP TABLE ssa_holds",
+        "UPDATE ssa_schema_version SET version = 2",
+        "INSERT INTO ssa_journal (at, mode, account_id, product_id, operation, summary) VALUES "
+        "('2026-01-02 03:04:05', 'live', 'acct_1', 'lamp', 'create_product', 'created lamp')",
     )
-    assert isinstance(result, NotReady)
-    assert result.reason == (
-        "invalid data: name value must not be empty; sell_status must be one of "
-        "'available', 'for-sale', 'pre-order', 'pre-sale', 'sold-out' or 'internal', "
-        "got 'on-sale'"
-    )
+    store = CatalogStore.open(db_url)
+    try:
+        assert _version(db_url) == CURRENT_VERSION == 3
+        assert "ssa_holds" in _tables(db_url)
+        assert store.holds("acct_1", "live") == {}
+        store.add_holds("acct_1", "live", ["lamp"], "archived by the operator")
+        assert list(store.holds("acct_1", "live")) == ["lamp"]
+        assert store.holds("acct_1", "test") == {}
+        assert [e.operation for e in store.journal()] == ["archive_hold", "create_product"]
+    finally:
+        store.close()
 
 
-def test_live_flag_overrides_dev_status(sqlite_url: str) -> None:
-    result = _convert_only_row(
-        sqlite_url,
-        "INSERT INTO products (id, name, base_price_cents, sell_status, dev_status, is_live)"
-        " VALUES ('early', 'Early Bird', 100, 'pre-sale', 2, 1)",
+def test_a_database_without_a_products_table_is_refused_and_left_alone(db_url: str) -> None:
+    run_sql(db_url, "CREATE TABLE unrelated (x INTEGER)")
+    with pytest.raises(CatalogError) as err:
+        CatalogStore.open(db_url, create=False)
+    assert str(err.value).startswith("No products table in ")
+    assert "Import a catalog first with `stripe-sync-admin import FILE --db " in str(err.value)
+    assert _tables(db_url) == {"unrelated"}  # no shop tables, no tool tables
+    # An import may start a catalog there; after that a plain open works.
+    store = CatalogStore.open(db_url, create=True)
+    assert store.created_tables
+    store.close()
+    store = CatalogStore.open(db_url, create=False)
+    assert not store.created_tables
+    store.close()
+
+
+def test_a_mistyped_sqlite_path_creates_no_file(tmp_path: Path) -> None:
+    missing = tmp_path / "shpo.db"
+    with pytest.raises(CatalogError, match="No products table in sqlite:///"):
+        CatalogStore.open(f"sqlite:///{missing}", create=False)
+    assert not missing.exists()
+
+
+def test_tool_tables_are_added_beside_an_existing_shop_table(db_url: str) -> None:
+    run_sql(
+        db_url,
+        "CREATE TABLE products (id TEXT PRIMARY KEY, name TEXT NOT NULL, "
+        "base_price_cents INTEGER, sell_status TEXT NOT NULL)",
     )
-    assert isinstance(result, ReadyProduct)
+    CatalogStore.open(db_url, create=False).close()
+    assert {"ssa_links", "ssa_holds", "variants"} <= _tables(db_url)
+
+
+def test_first_run_fills_the_sample_in_the_same_transaction_and_retries_after_a_failure(
+    tmp_path: Path,
+) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"products": [{"id": "x"}]}')
+    with pytest.raises(CatalogError, match="broken.json: row 1 .id x.: field name: is required"):
+        CatalogStore.open(sample=broken)
+    url = f"sqlite:///{default_catalog_path()}"
+    assert "products" not in _tables(url)  # nothing half-made
+    store = CatalogStore.open()  # the next run tries again, with the real sample
+    try:
+        assert len(store.list_records()) == 12
+    finally:
+        store.close()
+    store = CatalogStore.open()  # and only once
+    store.close()
+
+
+def test_an_import_on_a_fresh_machine_starts_the_default_catalog_without_the_sample() -> None:
+    store = CatalogStore.open(fill_sample=False)
+    try:
+        assert store.created_tables
+        assert store.list_records() == []
+    finally:
+        store.close()
+    store = CatalogStore.open()  # the shop's tables exist: no sample products later either
+    try:
+        assert store.list_records() == []
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("ssa:S3cretPW@127.0.0.1/db", "'ssa:***@127.0.0.1/db' is not a database URL."),
+        (
+            "postgresql+psycopg://u:S3cretPW@h:notaport/db",
+            "'postgresql+psycopg://u:***@h:notaport/db' is not a database URL.",
+        ),
+        (
+            "postgresql+psycopg://u:S3cretPW@[::1/db",
+            "'postgresql+psycopg://u:***@[::1/db' is not a database URL.",
+        ),
+    ],
+)
+def test_a_malformed_url_is_a_configuration_error_without_its_password(
+    url: str, shown: str
+) -> None:
+    with pytest.raises(CatalogError) as err:
+        CatalogStore.open(url)
+    assert str(err.value).startswith(shown)
+    assert "S3cretPW" not in str(err.value)
+    assert err.value.__suppress_context__  # no traceback quoting the URL either
+
+
+def test_postgresql_connections_time_out() -> None:
+    from core.catalog.db import CONNECT_TIMEOUT_S, create_engine
+
+    seen: dict[str, object] = {}
+    engine = create_engine("postgresql+psycopg://u:pw@127.0.0.1:9/db")
+
+    @sa.event.listens_for(engine, "do_connect")
+    def capture(
+        _dialect: object, _record: object, _args: object, params: dict[str, object]
+    ) -> None:
+        seen.update(params)
+        raise RuntimeError("captured")
+
+    with pytest.raises(RuntimeError, match="captured"):
+        engine.connect()
+    engine.dispose()
+    assert seen["connect_timeout"] == CONNECT_TIMEOUT_S == 10
+
+
+def test_the_sample_catalog_is_found_beside_core_as_a_wheel_installs_it(tmp_path: Path) -> None:
+    # The wheel installs `resources/` into site-packages beside `core` (pyproject.toml).
+    site = tmp_path / "site-packages"
+    (site / "resources").mkdir(parents=True)
+    (site / "resources" / "sample_catalog.json").write_text("{}")
+    assert sample_catalog_path(site) == site / "resources" / "sample_catalog.json"
+    with pytest.raises(CatalogError, match="The sample catalog is missing from this installation"):
+        sample_catalog_path(tmp_path)
+    packaged = tomllib.loads((Path(__file__).parents[3] / "pyproject.toml").read_text())
+    assert "resources" in packaged["tool"]["setuptools"]["packages"]["find"]["include"]
+    assert "*.json" in packaged["tool"]["setuptools"]["package-data"]["*"]
