@@ -497,9 +497,10 @@ class MainWindow(QMainWindow):
         self.settings.geometry = self.saveGeometry()
         self.settings.splitter = self.splitter.saveState()
         self.settings.sync()
-        for dialog in (self.plan_dialog, self.keys_dialog):
-            if dialog is not None:
-                dialog.reject()
+        if self.plan_dialog is not None:
+            self.plan_dialog.reject()
+        if self.keys_dialog is not None:  # a key being checked is not saved
+            getattr(self.keys_dialog, "abandon", self.keys_dialog.reject)()
         if self.session.busy:
             self.status.cancelling("Finishing the current Stripe operation…")
         self.centralWidget().setEnabled(False)

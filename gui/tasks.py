@@ -105,7 +105,8 @@ class TaskRunner(QObject):
         """Queue a task; connect to `task.signals` before calling this, since delivery is queued."""
         was_busy = self.busy
         self._tasks.append(task)
-        task.signals.finished.connect(lambda: self._forget(task))
+        # A bound slot (not a lambda): Qt drops the connection if the runner is deleted first.
+        task.signals.finished.connect(self._on_finished)
         self._pool.start(task)
         if self.busy != was_busy:
             self.busy_changed.emit(True)
@@ -120,6 +121,12 @@ class TaskRunner(QObject):
         """Cancel everything and wait for the pool thread to finish (used when the window closes)."""
         self.cancel_all()
         return self._pool.waitForDone(msecs)
+
+    def _on_finished(self) -> None:
+        signals = self.sender()
+        task = next((t for t in self._tasks if t.signals is signals), None)
+        if task is not None:
+            self._forget(task)
 
     def _forget(self, task: Task) -> None:
         was_busy = self.busy

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import uuid
 from collections.abc import Callable
 from html import escape
@@ -93,12 +94,36 @@ def ask_confirmation(parent: QWidget, title: str, text: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
+# Stripe's permission ids as the Dashboard's restricted-key page labels them.
+PERMISSION_LABELS = {
+    "rak_plan_read": "Prices: Read",
+    "rak_price_read": "Prices: Read",
+    "rak_plan_write": "Prices: Write",
+    "rak_price_write": "Prices: Write",
+    "rak_product_read": "Products: Read",
+    "rak_product_write": "Products: Write",
+}
+_PERMISSION = re.compile(r"'?\b(rak_[a-z_]+)\b'?")
+
+
+def dashboard_permission_names(text: str) -> str:
+    """Name Stripe permissions as the Dashboard does: 'rak_plan_read' → 'Prices: Read'
+    (rak_plan_read); unknown ids are left as they are."""
+
+    def label(match: re.Match[str]) -> str:
+        permission = match.group(1)
+        name = PERMISSION_LABELS.get(permission)
+        return f"'{name}' ({permission})" if name else match.group(0)
+
+    return _PERMISSION.sub(label, text)
+
+
 def _describe_error(err: BaseException) -> str:
     if isinstance(err, SyncAdminError):
         text = str(err)
     else:
         text = f"Could not check the key: {type(err).__name__}: {err}"
-    return redact_keys(text)
+    return dashboard_permission_names(redact_keys(text))
 
 
 def _describe_account(account: AccountInfo) -> str:
@@ -157,6 +182,7 @@ class KeysDialog(QDialog):
 
     keys_changed = Signal(str)
     verification_finished = Signal(str, bool)  # mode, whether the key was saved
+    keyring_checked = Signal()  # the keyring was looked at (again) off the GUI thread
 
     def __init__(
         self,
@@ -167,7 +193,8 @@ class KeysDialog(QDialog):
         confirm: Confirm | None = None,
         runner: TaskRunner | None = None,
     ) -> None:
-        """`verify` defaults to asking Stripe; `confirm` to a message box; `runner` to its own."""
+        """`verify` defaults to asking Stripe; `confirm` to a message box; `runner` to its own
+        (the window passes its session's, so key checks never overlap its Stripe tasks)."""
         super().__init__(parent)
         self.setWindowTitle("API keys")
         self.setMinimumWidth(560)
@@ -175,7 +202,8 @@ class KeysDialog(QDialog):
         self._verify: Verify = verify or verify_key_with_stripe
         self._confirm: Confirm = confirm or ask_confirmation
         self._runner = runner or TaskRunner(self)
-        self._pending: set[str] = set()
+        self._pending: dict[str, Task] = {}  # mode -> its key check
+        self._checking_keyring = False
 
         self.backend_label = QLabel()
         self.backend_label.setWordWrap(True)
@@ -206,12 +234,36 @@ class KeysDialog(QDialog):
                 button.setAutoDefault(False)
         layout.addStretch(1)
         layout.addWidget(buttons)
+        if store.detected:
+            self.refresh()
+        else:
+            # The first look at the keyring writes a probe entry: D-Bus, maybe an unlock prompt.
+            self._check_keyring(self.store.detect)
+
+    def _check_keyring(self, look: Callable[[], None]) -> None:
+        self._checking_keyring = True
+        self.backend_label.setText("Looking at the keyring…")
+        for box in self.boxes.values():
+            box.setEnabled(False)
+        self.retry_button.setEnabled(False)
+        task = Task(lambda _task: look(), name="look at the keyring")
+        task.signals.finished.connect(self._keyring_looked_at)
+        self._runner.start(task)
+
+    def _keyring_looked_at(self) -> None:
+        self._checking_keyring = False
+        for box in self.boxes.values():
+            box.setEnabled(True)
+        self.retry_button.setEnabled(True)
         self.refresh()
+        self.keyring_checked.emit()
 
     # -- display --------------------------------------------------------------------------------
 
     def refresh(self) -> None:
         """Show the keyring situation and each mode's stored key (masked)."""
+        if self._checking_keyring:
+            return
         store = self.store
         if store.session_only:
             if store.status == "locked":
@@ -271,18 +323,50 @@ class KeysDialog(QDialog):
             return
         box.show_status("Checking the key with Stripe…")
         box.show_account("")
-        self._pending.add(mode)
         box.save_button.setEnabled(False)
         box.edit.setEnabled(False)
         verify = self._verify
         task = Task(lambda _task: verify(mode, key), name=f"check the {mode} key")
+        self._pending[mode] = task
         task.signals.succeeded.connect(lambda account: self._verified(mode, key, account))
         task.signals.failed.connect(lambda err: self._verification_failed(mode, err))
+        task.signals.cancelled.connect(lambda: self._pending.pop(mode, None))
         self._runner.start(task)
+        self._fit()
+
+    @property
+    def checking_keyring(self) -> bool:
+        """Whether the keyring is being looked at (in the background)."""
+        return self._checking_keyring
+
+    @property
+    def checking(self) -> bool:
+        """Whether a key is being checked with Stripe."""
+        return bool(self._pending)
+
+    def reject(self) -> None:
+        """Close; while a key is being checked, ask first (it is then not saved)."""
+        if self._pending:
+            question = (
+                "A key is still being checked with Stripe. Stop checking and close? "
+                "The key will not be saved."
+            )
+            if not self._confirm(self, "Stop checking the key?", question):
+                return
+        self.abandon()
+
+    def abandon(self) -> None:
+        """Close without asking: any key being checked is not saved (the window is closing)."""
+        for task in self._pending.values():
+            task.cancel()
+        super().reject()
 
     def _verified(self, mode: KeyMode, key: str, account: AccountInfo) -> None:
         box = self.boxes[mode]
-        self._pending.discard(mode)
+        task = self._pending.pop(mode, None)
+        if task is not None and task.cancel_token.cancelled:
+            log.info("%s key check finished after the dialog was closed: not saved", mode)
+            return
         saved = False
         if account.id and account.livemode != (mode == "live"):
             box.show_status(
@@ -307,15 +391,24 @@ class KeysDialog(QDialog):
                 box.show_status(where)
                 log.info("%s key saved (%s)", mode, self.store.masked(mode))
         self.refresh()
+        self._fit()
         if saved:
             self.keys_changed.emit(mode)
         self.verification_finished.emit(mode, saved)
 
     def _verification_failed(self, mode: KeyMode, err: BaseException) -> None:
-        self._pending.discard(mode)
+        self._pending.pop(mode, None)
         self.boxes[mode].show_status(_describe_error(err), error=True)
         self.refresh()
+        self._fit()
         self.verification_finished.emit(mode, False)
+
+    def _fit(self) -> None:
+        # A long error wraps onto several lines: grow so none of it is cut off.
+        self.layout().activate()
+        hint = self.sizeHint()
+        if hint.height() > self.height() or hint.width() > self.width():
+            self.resize(max(hint.width(), self.width()), max(hint.height(), self.height()))
 
     def delete_key(self, mode: KeyMode) -> None:
         """Delete a mode's key after the operator confirms."""
@@ -344,6 +437,6 @@ class KeysDialog(QDialog):
         self.keys_changed.emit(mode)
 
     def retry_keyring(self) -> None:
-        """Look at the keyring again (after the operator unlocked or installed one)."""
-        self.store.refresh()
-        self.refresh()
+        """Look at the keyring again (after the operator unlocked or installed one), off the GUI
+        thread; `keyring_checked` fires when done."""
+        self._check_keyring(self.store.refresh)

@@ -59,7 +59,13 @@ def _dialog(
         confirm=lambda _parent, _title, _text: confirm,
     )
     qtbot.addWidget(dialog)
+    _wait_for_the_keyring(qtbot, dialog)
     return dialog
+
+
+def _wait_for_the_keyring(qtbot: QtBot, dialog: KeysDialog) -> None:
+    """The dialog looks at a keyring nobody looked at yet in the background."""
+    qtbot.waitUntil(lambda: not dialog.checking_keyring, timeout=5000)
 
 
 def _save(qtbot: QtBot, dialog: KeysDialog, mode: KeyMode, key: str) -> bool:
@@ -161,7 +167,8 @@ def test_a_key_missing_a_permission_is_reported_with_the_permission(qtbot: QtBot
 
     assert not saved
     status = dialog.boxes["test"].status.text()
-    assert "lacks the 'rak_plan_read' permission" in status
+    # Named as the Dashboard's restricted-key page does, with Stripe's id beside it.
+    assert "lacks the 'Prices: Read' (rak_plan_read) permission" in status
     assert store.get("test") is None
     assert dialog.boxes["test"].edit.isEnabled()
 
@@ -217,6 +224,7 @@ def test_the_confirmation_names_the_masked_key(qtbot: QtBot) -> None:
 
     dialog = KeysDialog(store, verify=RecordingVerify(), confirm=confirm)
     qtbot.addWidget(dialog)
+    _wait_for_the_keyring(qtbot, dialog)
     dialog.boxes["live"].delete_button.click()
 
     assert len(questions) == 1
@@ -253,7 +261,8 @@ def test_a_locked_keyring_says_unlock_and_try_again(qtbot: QtBot) -> None:
     assert not dialog.retry_button.isHidden()
 
     backend.locked = False
-    dialog.retry_button.click()
+    with qtbot.waitSignal(dialog.keyring_checked, timeout=5000):
+        dialog.retry_button.click()  # looked at again off the GUI thread
 
     assert dialog.banner.isHidden()
     assert dialog.boxes["test"].save_button.text() == "Check and save"
@@ -286,6 +295,74 @@ def test_an_environment_key_is_shown_but_cannot_be_deleted_here(qtbot: QtBot) ->
     assert "sk_live_…9999" in box.current.text()
     assert "STRIPE_SECRET_KEY" in box.current.text()
     assert not box.delete_button.isEnabled()
+
+
+def test_a_long_error_is_shown_whole(qtbot: QtBot) -> None:
+    refusal = StripePermissionError(
+        "The key rk_test_…pric may not list prices: it lacks the 'rak_plan_read' permission.",
+        hint="Give the restricted key the 'rak_plan_read' permission in the Stripe Dashboard "
+        "(Developers → API keys), or use a secret key.",
+        request_id="req_FquWiFEtn8kvry",
+    )
+    dialog = _dialog(qtbot, SecretStore(backend=keyring.backends.fail.Keyring()))
+    dialog._verify = RecordingVerify(refusal)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert not _save(qtbot, dialog, "test", "rk_test_51noprices0000pric")
+    status = dialog.boxes["test"].status
+    assert "req_FquWiFEtn8kvry" in status.text()
+    # Once laid out, the label has the height its wrapped text needs: nothing is cut off.
+    qtbot.waitUntil(lambda: status.height() >= status.heightForWidth(status.width()), timeout=2000)
+
+
+def test_the_keyring_is_first_looked_at_off_the_gui_thread(qtbot: QtBot) -> None:
+    threads: list[threading.Thread] = []
+
+    class Watched(MemoryKeyring):
+        def set_password(self, service: str, username: str, password: str) -> None:
+            threads.append(threading.current_thread())  # the probe entry
+            super().set_password(service, username, password)
+
+    store = SecretStore(backend=Watched())
+    dialog = KeysDialog(store, verify=RecordingVerify(), confirm=lambda *_: True)
+    qtbot.addWidget(dialog)
+    assert dialog.checking_keyring and "Looking at the keyring" in dialog.backend_label.text()
+    with qtbot.waitSignal(dialog.keyring_checked, timeout=5000):
+        pass
+    assert threads and threading.main_thread() not in threads
+    assert "Keys are stored in" in dialog.backend_label.text()
+
+
+def test_closing_while_a_key_is_checked_asks_and_then_does_not_save_it(qtbot: QtBot) -> None:
+    store = SecretStore(backend=MemoryKeyring())
+    store.set("test", TEST_KEY)
+    gate = threading.Event()
+    answers = [False, True]
+    asked: list[str] = []
+
+    def slow_verify(mode: KeyMode, key: str) -> AccountInfo:
+        gate.wait(5)
+        return SHOP
+
+    def confirm(_parent: object, title: str, _text: str) -> bool:
+        asked.append(title)
+        return answers.pop(0)
+
+    dialog = KeysDialog(store, verify=slow_verify, confirm=confirm)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    new_key = "sk_test_51NewKeyNewKeyNewKey2222"
+    dialog.boxes["test"].edit.setText(new_key)
+    dialog.boxes["test"].save_button.click()
+    assert dialog.checking
+    dialog.reject()  # the operator says No: the dialog stays
+    assert asked == ["Stop checking the key?"] and dialog.isVisible()
+    with qtbot.assertNotEmitted(dialog.keys_changed, wait=100):
+        dialog.reject()  # Yes: closes; the answer that comes back is not saved
+        assert not dialog.isVisible()
+        gate.set()
+        qtbot.waitUntil(lambda: not dialog.checking, timeout=5000)
+    assert store.get("test") == TEST_KEY
 
 
 # --- The real verification, against the local Stripe sandbox ----------------------------------
@@ -331,8 +408,8 @@ def test_sandbox_a_working_key_is_saved_with_its_account(
 @pytest.mark.parametrize(
     ("key", "permission"),
     [
-        ("rk_test_51readonlyKey000000abcd", "rak_product_write"),
-        ("rk_test_51nopricesKey000000abcd", "rak_plan_read"),
+        ("rk_test_51readonlyKey000000abcd", "'Products: Write' (rak_product_write)"),
+        ("rk_test_51nopricesKey000000abcd", "'Prices: Read' (rak_plan_read)"),
     ],
 )
 def test_sandbox_a_restricted_key_without_a_permission_is_refused_naming_it(
@@ -349,7 +426,7 @@ def test_sandbox_a_restricted_key_without_a_permission_is_refused_naming_it(
         assert not _save(qtbot, dialog, "test", key)
 
     status = dialog.boxes["test"].status.text()
-    assert f"lacks the '{permission}' permission" in status
+    assert f"lacks the {permission} permission" in status
     assert key not in status
     assert store.get("test") is None
     assert server.writes() == []
