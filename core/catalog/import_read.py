@@ -69,7 +69,7 @@ def _read(path: Path, name: str) -> tuple[list[Any], list[Any]]:
         raise ImportFileError(name, "cannot be read: permission denied") from err
     except UnicodeDecodeError as err:
         raise ImportFileError(
-            name, f"is not UTF-8 text (byte {err.start}); save it as UTF-8"
+            name, f"is not UTF-8 text (byte {err.start + 1}); save it as UTF-8"
         ) from err
     except OSError as err:
         raise ImportFileError(name, f"cannot be read ({err.strerror or err})") from err

@@ -236,3 +236,156 @@ def test_real_subprocess_plan_in_sandbox_mode(tmp_path: Path) -> None:
     assert {op["product_id"] for op in plan["operations"]} >= {"founder-edition", "psu-5v-20a"}
     assert {r["id"] for r in plan["not_ready"]} == {"diffuser-acrylic", "mounting-frame-kit"}
     assert proc.stderr == ""
+
+
+def test_live_sync_reports_every_product_and_reads_stripe_twice_not_three_times(
+    tmp_path: Path,
+    db: str,
+    sandbox: SandboxServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["import", str(_catalog_file(tmp_path)), "--db", db]) == 0
+    capsys.readouterr()
+    monkeypatch.setenv("STRIPE_SECRET_KEY", LIVE_KEY)
+    sandbox.clear_log()
+    assert main(["sync", "--all", "--mode", "live", "--db", db, "--yes", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [(r["product_id"], r["action"]) for r in report["results"]] == [
+        ("kit", "skipped"),
+        ("lamp", "created"),
+    ]
+    assert report["summary"]["skipped"] == 1 and report["summary"]["created"] == 1
+    # One bulk read for the plan shown and confirmed, one as the sync re-checks it.
+    product_lists = [
+        r for r in sandbox.request_log if (r.method, r.path) == ("GET", "/v1/products")
+    ]
+    assert len(product_lists) == 2
+    # Nothing to write: still one result per product asked for.
+    assert main(["sync", "kit", "lamp", "--mode", "live", "--db", db, "--json"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert [(r["product_id"], r["action"]) for r in again["results"]] == [
+        ("kit", "skipped"),
+        ("lamp", "skipped"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["status", "--db", "postgresql+psycopg://u:S3cretPW@h:notaport/db"],
+            "'postgresql+psycopg://u:***@h:notaport/db' is not a database URL.",
+        ),
+        (
+            ["status", "--db", "postgresql+psycopg://u:S3cretPW@[::1/db"],
+            "'postgresql+psycopg://u:***@[::1/db' is not a database URL.",
+        ),
+        (["status", "--db", "ssa:S3cretPW@127.0.0.1/db"], "'ssa:***@127.0.0.1/db' is not"),
+        (["export", "/nonexistent/x.json"], "Cannot write /nonexistent/x.json: No such file"),
+    ],
+)
+def test_bad_configuration_is_one_clear_line_exit_2_without_the_password(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(message)
+    assert "Unexpected error" not in err and "S3cretPW" not in err
+
+
+def test_bad_import_files_exit_2(
+    tmp_path: Path, db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    assert main(["import", str(deep), "--db", db]) == 2
+    assert capsys.readouterr().err.startswith("deep.json: its JSON is nested too deeply")
+    folder = tmp_path / "folder.csv"
+    folder.mkdir()
+    assert main(["import", str(folder), "--db", db]) == 2
+    assert capsys.readouterr().err.startswith("folder.csv: is a folder, not a file.")
+
+
+def test_a_mistyped_db_creates_nothing_and_an_import_says_it_started_a_catalog(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    typo = tmp_path / "shpo.db"
+    assert main(["status", "--db", f"sqlite:///{typo}"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"No products table in sqlite:///{typo}. Import a catalog first with")
+    assert not typo.exists()
+    assert main(["import", str(_catalog_file(tmp_path)), "--db", f"sqlite:///{typo}"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"Created the catalog tables (products, variants) in sqlite:///{typo}.")
+
+
+def test_import_on_a_fresh_machine_imports_only_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["import", str(_catalog_file(tmp_path))]) == 0
+    assert "products 2 inserted" in capsys.readouterr().out
+    export = tmp_path / "all.json"
+    assert main(["export", str(export)]) == 0
+    ids = [p["id"] for p in json.loads(export.read_text())["products"]]
+    assert ids == ["kit", "lamp"]  # no sample products
+
+
+def test_an_invalid_row_is_failed_in_status_and_plan_exit_1(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_sql(
+        db,
+        "CREATE TABLE products (id TEXT PRIMARY KEY, name TEXT NOT NULL, "
+        "base_price_cents INTEGER, sell_status TEXT NOT NULL)",
+        "INSERT INTO products VALUES ('lamp', 'Lamp', 'abc', 'available')",
+    )
+    assert main(["status", "--db", db]) == 1
+    out = capsys.readouterr().out
+    assert "lamp        failed" in out
+    assert "invalid catalog row: base_price_cents: must be a whole number of cents ≥ 0" in out
+    assert main(["plan", "--db", db]) == 1
+    assert "lamp: invalid catalog row (base_price_cents: " in capsys.readouterr().out
+    assert main(["sync", "--all", "--db", db]) == 1
+    assert "failed   lamp: base_price_cents: must be" in capsys.readouterr().out
+
+
+def test_archive_help_says_the_catalog_is_not_changed(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["archive", "--help"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert (
+        "Archive products in Stripe for this account and mode only. The shop's catalog is not changed"
+        in out
+    )
+    assert "internal" not in out
+
+
+def test_a_second_process_in_sandbox_mode_is_refused_with_its_pid(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from core.workspace import Workspace; ws = Workspace.open(); "
+            "print('open', flush=True); sys.stdin.readline(); ws.close()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ),
+        cwd=Path(__file__).resolve().parents[2],
+    ) as holder:
+        assert holder.stdin is not None and holder.stdout is not None
+        try:
+            assert holder.stdout.readline().strip() == "open"
+            assert main(["status"]) == 2
+            assert capsys.readouterr().err == (
+                f"The sandbox is in use by another stripe-sync-admin (pid {holder.pid}); close "
+                "it first.\n"
+            )
+        finally:
+            holder.stdin.write("\n")
+            holder.stdin.flush()
+            holder.wait(timeout=60)
+    assert main(["status"]) == 0  # free again once the other one closed

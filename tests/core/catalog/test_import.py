@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from core.catalog import CatalogStore, ImportFileError
+from core.catalog.export import export_catalog
 from core.catalog.importer import import_file
 from core.catalog.sample import sample_catalog_path
+from tests.raw_sql import run_sql
 
 GOOD_JSON = {
     "products": [
@@ -231,6 +235,45 @@ BAD_FILES: list[tuple[str, str, str]] = [
         "price.csv: row 2 (id kit): field base_price_cents: must be a whole number, got 'abc'",
     ),
     ("catalog.xlsx", "whatever", "catalog.xlsx: unknown file type; use a .json or .csv file"),
+    (
+        "true.json",
+        '{"products": [{"id": "lamp", "name": "L", "base_price_cents": true, '
+        '"sell_status": "available"}]}',
+        "true.json: row 1 (id lamp): field base_price_cents: must be a whole number, got True",
+    ),
+    (
+        "truemax.json",
+        '{"products": [{"id": "lamp", "name": "L", "max_quantity": false, '
+        '"sell_status": "available"}]}',
+        "truemax.json: row 1 (id lamp): field max_quantity: must be a whole number, got False",
+    ),
+    (
+        "huge.json",
+        '{"products": [{"id": "lamp", "name": "L", "sold_quantity": 2147483648, '
+        '"sell_status": "available"}]}',
+        "huge.json: row 1 (id lamp): field sold_quantity: must be at most 2147483647, got "
+        "2147483648",
+    ),
+    (
+        "semicolon.csv",
+        "id;name;sell_status\nlamp;Lamp;available\n",
+        "semicolon.csv: the file uses ';' as separator; save it as comma-separated CSV",
+    ),
+    (
+        "nul.json",
+        '{"products": [{"id": "lamp", "name": "La\\u0000mp", "sell_status": "available"}]}',
+        "nul.json: row 1 (id lamp): field name: must not contain NUL characters (\\0)",
+    ),
+    (
+        "nul.csv",
+        "id,name,sell_status\nlamp,Lamp,available\nkit,K\x00it,available\n",
+        "nul.csv: row 2 (id kit): field name: must not contain NUL characters (\\0)",
+    ),
+    (
+        "deep.json",
+        '{"products": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        "deep.json: its JSON is nested too deeply to be a catalog",
+    ),
 ]
 
 
@@ -266,3 +309,111 @@ def test_missing_file_is_named(store: CatalogStore, tmp_path: Path) -> None:
     with pytest.raises(ImportFileError) as err:
         import_file(store, tmp_path / "nowhere.json")
     assert err.value.message == "nowhere.json: no such file."
+
+
+def test_unreadable_files_are_named(store: CatalogStore, tmp_path: Path) -> None:
+    folder = tmp_path / "folder.json"
+    folder.mkdir()
+    with pytest.raises(ImportFileError, match=r"^folder.json: is a folder, not a file\."):
+        import_file(store, folder)
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("id,name,sell_status\nlamp,Lámpara,available\n".encode("latin-1"))
+    with pytest.raises(ImportFileError, match=r"^latin.csv: is not UTF-8 text \(byte 27\)"):
+        import_file(store, latin)
+
+
+def test_stripe_ids_in_a_file_are_ignored_unless_they_match(
+    store: CatalogStore, tmp_path: Path, db_url: str
+) -> None:
+    first = import_file(store, _write(tmp_path, "first.json", GOOD_JSON))
+    assert not first.ignored_stripe_columns
+    # The tool wrote the live ids after a live sync.
+    run_sql(
+        db_url,
+        "UPDATE products SET stripe_product_id = 'lamp', stripe_price_id = 'price_LIVE' "
+        "WHERE id = 'lamp'",
+    )
+    test_export = {
+        "products": [
+            dict(GOOD_JSON["products"][0], stripe_product_id="lamp", stripe_price_id="price_TEST"),
+            {"id": "new", "name": "New", "sell_status": "available", "stripe_price_id": "price_X"},
+        ]
+    }
+    report = import_file(store, _write(tmp_path, "test-export.json", test_export))
+    assert report.ignored_stripe_columns
+    assert report.describe().endswith(
+        "stripe_* columns in the file were ignored: the tool writes them itself."
+    )
+    assert (report.products.inserted, report.products.unchanged) == (1, 1)
+    records = {r.id: r.product for r in store.list_records()}
+    assert records["lamp"]["stripe_price_id"] == "price_LIVE"
+    assert records["new"]["stripe_price_id"] is None
+    same = {"products": [dict(GOOD_JSON["products"][0], stripe_price_id="price_LIVE")]}
+    again = import_file(store, _write(tmp_path, "same.json", same))
+    assert not again.ignored_stripe_columns
+    assert again.products.unchanged == 1
+
+
+SHOP_TABLE = {
+    "sqlite": "CREATE TABLE products (id TEXT PRIMARY KEY, name TEXT NOT NULL, "
+    "base_price_cents INTEGER, sell_status TEXT NOT NULL, is_live BOOLEAN, "
+    "updated_at TIMESTAMP, weight_kg NUMERIC(8, 2), launched DATE, restock_at TIMESTAMP, "
+    "gift BOOLEAN, batch SMALLINT)",
+    "postgresql": "CREATE TABLE products (id TEXT PRIMARY KEY, name TEXT NOT NULL, "
+    "base_price_cents INTEGER, sell_status TEXT NOT NULL, is_live BOOLEAN, "
+    "updated_at TIMESTAMPTZ, weight_kg NUMERIC(8, 2), launched DATE, "
+    "restock_at TIMESTAMPTZ, gift BOOLEAN, batch SMALLINT)",
+}
+
+
+@pytest.mark.parametrize("kind", ["json", "csv"])
+def test_export_import_import_of_a_real_shop_table_changes_nothing(
+    db_url: str, tmp_path: Path, kind: str
+) -> None:
+    dialect = sa.make_url(db_url).get_backend_name()
+    run_sql(
+        db_url,
+        SHOP_TABLE[dialect],
+        "INSERT INTO products VALUES ('lamp', 'Lamp', 4500, 'available', true, "
+        "'2026-01-02 03:04:05', 1.50, '2026-01-31', '2026-02-01 10:00:00', false, 7)",
+    )
+    store = CatalogStore.open(db_url)
+    try:
+        stamp = store.get_record("lamp").product["updated_at"]  # type: ignore[union-attr]
+        exported = tmp_path / f"out.{kind}"
+        assert export_catalog(store, exported) == 1
+        if kind == "json":
+            product = json.loads(exported.read_text())["products"][0]
+            assert (product["weight_kg"], product["launched"]) == ("1.50", "2026-01-31")
+        for _ in range(2):
+            report = import_file(store, exported)
+            assert (report.products.updated, report.products.unchanged) == (0, 1)
+        assert store.get_record("lamp").product["updated_at"] == stamp  # type: ignore[union-attr]
+        changed = exported.read_text().replace("1.50", "2.25")
+        report = import_file(store, _write(tmp_path, f"changed.{kind}", changed))
+        assert report.products.updated == 1
+        assert store.get_record("lamp").product["weight_kg"] == Decimal("2.25")  # type: ignore[union-attr]
+    finally:
+        store.close()
+
+
+def test_a_shop_column_value_of_the_wrong_type_names_the_field(db_url: str, tmp_path: Path) -> None:
+    dialect = sa.make_url(db_url).get_backend_name()
+    run_sql(db_url, SHOP_TABLE[dialect])
+    store = CatalogStore.open(db_url)
+    try:
+        bad = "id,name,sell_status,batch,launched\nlamp,Lamp,available,40000,2026-01-31\n"
+        with pytest.raises(ImportFileError) as err:
+            import_file(store, _write(tmp_path, "bad.csv", bad))
+        assert err.value.message == (
+            "bad.csv: row 1 (id lamp): field batch: must be between -32768 and 32767, got 40000."
+        )
+        bad = "id,name,sell_status,launched\nlamp,Lamp,available,31/01/2026\n"
+        with pytest.raises(ImportFileError) as err:
+            import_file(store, _write(tmp_path, "date.csv", bad))
+        assert err.value.message == (
+            "date.csv: row 1 (id lamp): field launched: must be a date such as 2026-01-31, got "
+            "'31/01/2026'."
+        )
+    finally:
+        store.close()
