@@ -101,27 +101,39 @@ class WindowActions:
         self.sync_all.setEnabled(live and state.has_rows and state.has_changes)
         for action in self.modes.values():
             action.setEnabled(idle)
-        self.sync_selected.setEnabled(
-            live and any(r.has_local and r.state in SYNCABLE_STATES for r in state.selection)
-        )
-        self.archive.setEnabled(
-            live and any(r.has_local and r.stripe_status == "active" for r in state.selection)
-        )
+        self.sync_selected.setEnabled(live and any(map(can_sync, state.selection)))
+        self.archive.setEnabled(live and any(map(can_archive, state.selection)))
+
+
+def can_sync(row: ProductRow) -> bool:
+    """Whether syncing this product could write: it differs, is missing or failed, or an
+    operator's archive hold keeps it archived (syncing it by id releases the hold)."""
+    return row.has_local and (row.state in SYNCABLE_STATES or row.held)
+
+
+def can_archive(row: ProductRow) -> bool:
+    """Whether Archive applies: an active Stripe product, with a catalog row or orphaned."""
+    return row.stripe_status == "active" and row.stripe_product_id is not None
 
 
 def archive_plans(rows: list[ProductRow]) -> list[ProductPlan]:
-    """What archiving these products does: one archive per active Stripe product with a local row
-    (the catalog row becomes `internal`, so the next sync keeps it archived)."""
+    """What archiving these products does: one archive per active Stripe product, in this account
+    and mode only. The catalog is not changed: an operator's hold keeps the product archived here
+    (Sync all leaves it archived) until it is synced by id again."""
     plans = []
     for row in rows:
-        if row.stripe_status != "active" or not row.has_local:
+        if not can_archive(row):
             continue
+        if row.has_local:
+            after = "Sync all keeps it archived here; syncing it by id brings it back"
+        else:
+            after = "it has no catalog row, so no sync brings it back"
         op = Operation(
             kind="archive_product",
             product_id=row.product_id,
             target_id=row.stripe_product_id,
-            summary=f"set sell status to internal in the catalog and archive "
-            f"{row.stripe_product_id} in Stripe (it stays readable; its prices stop selling)",
+            summary=f"archive {row.stripe_product_id} in Stripe, in this account and mode only "
+            f"(it stays readable; its prices stop selling; the catalog is not changed; {after})",
         )
         plans.append(
             ProductPlan(

@@ -282,6 +282,7 @@ class MainWindow(QMainWindow):
         self.filter_bar.set_counts([])
         self._update_shown()
         self.detail.set_row(None)
+        self.detail.set_mode(mode)
         self._not_connected = None
         self._session_key = False
         self.banner.set_mode(mode, None)
@@ -434,8 +435,7 @@ class MainWindow(QMainWindow):
         row = rows[0] if len(rows) == 1 else None
         self.detail.set_row(row)
         if row is not None:
-            links = [row.stripe_product_id] if row.stripe_product_id else []
-            self.session.request_detail(row.product_id, links)
+            self.session.request_detail(row.product_id)  # its journal; links are built here
         self._update_actions()
 
     def _reselect(self, product_ids: set[str]) -> None:

@@ -6,6 +6,7 @@ until the operator types the account's name or the word LIVE.
 
 from __future__ import annotations
 
+import textwrap
 from html import escape
 
 from PySide6.QtCore import Qt
@@ -26,6 +27,8 @@ from PySide6.QtWidgets import (
 from core.engine.types import AccountInfo, ProductPlan
 from core.rows import Mode
 from gui.theme import LIVE_RED
+
+WRAP_CHARS = 100  # about the operations column's width in the dialog's default size
 
 _ACTION_WORDS = {
     "created": "create",
@@ -64,6 +67,7 @@ class PlanDialog(QDialog):
         self._verb = verb
         self.setWindowTitle(f"{verb} — review the changes" + (" — LIVE" if mode == "live" else ""))
         self.setMinimumSize(640, 420)
+        self.resize(960, 600)  # the operations are sentences: room for them on one or two lines
         layout = QVBoxLayout(self)
 
         self.banner = QLabel(self)
@@ -83,6 +87,10 @@ class PlanDialog(QDialog):
         self.tree = QTreeWidget(self)
         self.tree.setHeaderLabels(["Product", "What will be written"])
         self.tree.setColumnWidth(0, 260)
+        self.tree.setWordWrap(True)  # long operations wrap instead of ending in "…"
+        self.tree.setUniformRowHeights(False)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.tree.header().setStretchLastSection(True)
         self.tree.setAccessibleName("Planned changes")
         names = names or {}
         for plan in plans:
@@ -117,7 +125,14 @@ class PlanDialog(QDialog):
         self.apply = self.buttons.addButton(verb, QDialogButtonBox.ButtonRole.AcceptRole)
         self.apply.setDefault(mode != "live")
         if mode == "live":
-            self.apply.setStyleSheet(f"background:{LIVE_RED}; color:white; font-weight:bold;")
+            # Red only when it can be pressed: disabled, it must not look ready to go.
+            self.apply.setStyleSheet(
+                f"QPushButton {{ background:{LIVE_RED}; color:white; font-weight:bold; "
+                "padding:4px 12px; }"
+                "QPushButton:disabled { background:palette(button); "
+                "color:palette(placeholder-text); font-weight:normal; "
+                "border:1px dashed palette(mid); }"
+            )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -129,18 +144,22 @@ class PlanDialog(QDialog):
         summary = f"{action}: {plan.writes} write(s)" if plan.operations else action
         item = QTreeWidgetItem([title, summary])
         item.setData(0, Qt.ItemDataRole.UserRole, plan.product_id)
+        item.setToolTip(0, title)
+        item.setToolTip(1, summary)
         if plan.error or not plan.operations:
             # Nothing to apply: shown for completeness, cannot be ticked.
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
             item.setDisabled(True)
             if plan.error:
                 item.setText(1, f"cannot sync: {plan.error}")
+                item.setToolTip(1, f"cannot sync: {plan.error}")
                 item.setForeground(1, QBrush(QColor("#d32f2f")))
         else:
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(0, Qt.CheckState.Checked)
         for op in plan.operations:
-            child = QTreeWidgetItem(["", op.summary])
+            # Explicit line breaks: a tree's own word wrap does not grow its rows reliably.
+            child = QTreeWidgetItem(["", textwrap.fill(op.summary, WRAP_CHARS)])
             child.setToolTip(1, op.summary)
             item.addChild(child)
         return item

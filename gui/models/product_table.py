@@ -58,21 +58,41 @@ _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 
-def _price_differs(fields: set[str]) -> bool:
-    return any(
-        f in ("price", "currency") or (f.startswith("variant:") and f.endswith(".price"))
-        for f in fields
-    )
+def _variant_price_differs(field: str) -> bool:
+    return field.startswith("variant:") and field.endswith(".price")
+
+
+def stripe_currency(row: ProductRow) -> str:
+    """The currency of the Stripe price: the catalog's, unless the currency itself differs."""
+    for diff in row.differences:
+        if diff.field == "currency" and diff.stripe:
+            return diff.stripe
+    return row.currency
+
+
+def differing_variants(row: ProductRow) -> int:
+    """How many of the product's variants have another price (or none) in Stripe."""
+    return sum(1 for f in row.differing_fields if _variant_price_differs(f))
+
+
+def only_variants_differ(row: ProductRow) -> bool:
+    """Whether the price difference is in some variants only (the product's own price matches)."""
+    fields = row.differing_fields
+    return not ({"price", "currency"} & fields) and differing_variants(row) > 0
 
 
 def differing_columns(row: ProductRow) -> frozenset[Column]:
-    """The columns whose local and Stripe values differ for this row."""
+    """The columns whose local and Stripe values differ for this row. When only some variants'
+    prices differ, only the Stripe price cell is marked (it names the variants, not two equal
+    amounts)."""
     fields = row.differing_fields
     out: set[Column] = set()
     if "name" in fields:
         out.add(Column.NAME)
-    if _price_differs(fields):
+    if {"price", "currency"} & fields:
         out.update((Column.LOCAL_PRICE, Column.STRIPE_PRICE))
+    elif any(_variant_price_differs(f) for f in fields):
+        out.add(Column.STRIPE_PRICE)
     if "metadata.sell_status" in fields:
         out.add(Column.SELL_STATUS)
     if "active" in fields:
@@ -96,11 +116,14 @@ class _Cached:
         self.row = row
         name = row.name if row.has_local else (row.stripe_name or row.name)
         synced = row.last_synced_at
+        stripe_price = money(row.stripe_price_cents, stripe_currency(row))
+        if only_variants_differ(row):
+            stripe_price = f"{differing_variants(row)} of {len(row.variants)} variants differ"
         self.display = (
             row.product_id,
             name,
             money(row.local_price_cents, row.currency) if row.has_local else "",
-            money(row.stripe_price_cents, row.currency),
+            stripe_price,
             row.sell_status or "",
             row.stripe_status,
             STATE_LABELS.get(row.state, row.state),
@@ -263,20 +286,32 @@ class ProductTableModel(QAbstractTableModel):
                 return f"Last sync failed: {row.error}"
             if row.not_ready_reason:
                 return f"Not ready: {row.not_ready_reason}"
+            lines = []
+            if row.note:
+                lines.append(row.note)
             if row.differences:
-                return "Differs in: " + ", ".join(d.field for d in row.differences)
-            return None
+                lines.append("Differs in: " + ", ".join(d.field for d in row.differences))
+            if only_variants_differ(row):
+                lines.append(
+                    f"{differing_variants(row)} of {len(row.variants)} variants have another "
+                    "price in Stripe"
+                )
+            return "\n".join(lines) or None
         if column not in cached.differs:
             return None
         if column == Column.NAME:
             return f"Stripe: {_diff_text(row, 'name') or row.stripe_name or '(none)'}"
         if column in (Column.LOCAL_PRICE, Column.STRIPE_PRICE):
+            remote_currency = stripe_currency(row)
             lines = [f"Local: {cached.display[Column.LOCAL_PRICE] or '(none)'}"]
-            lines.append(f"Stripe: {cached.display[Column.STRIPE_PRICE] or '(no price)'}")
+            stripe_price = money(row.stripe_price_cents, remote_currency)
+            lines.append(f"Stripe: {stripe_price or '(no price)'}")
+            if only_variants_differ(row):
+                lines.append(f"{differing_variants(row)} of {len(row.variants)} variants differ:")
             for variant in row.variants:
                 if variant.differs:
                     local = money(variant.local_price_cents, variant.currency)
-                    remote = money(variant.stripe_price_cents, variant.currency)
+                    remote = money(variant.stripe_price_cents, remote_currency)
                     lines.append(f"{variant.label}: {local} here, {remote or 'none'} in Stripe")
             return "\n".join(lines)
         if column == Column.SELL_STATUS:

@@ -9,10 +9,20 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from core.rows import JournalEntry, ProductRow
-from gui.models.product_table import money
+from core.rows import JournalEntry, Mode, ProductRow
+from gui.models.product_table import money, stripe_currency
 from gui.session import Detail
 from gui.theme import STATE_LABELS, DiffColors
+
+
+def dashboard_url(mode: Mode, stripe_id: str) -> str | None:
+    """The Stripe Dashboard page of a product or price in test or live mode (None in the sandbox:
+    its objects exist only on this computer)."""
+    if mode == "sandbox":
+        return None
+    kind = "prices" if stripe_id.startswith(("price_", "plan_")) else "products"
+    prefix = "" if mode == "live" else "test/"
+    return f"https://dashboard.stripe.com/{prefix}{kind}/{stripe_id}"
 
 
 def _cell(value: object) -> str:
@@ -34,6 +44,12 @@ class DetailPane(QTextBrowser):
         self._colors = colors
         self._row: ProductRow | None = None
         self._detail: Detail | None = None
+        self._mode: Mode = "sandbox"
+        self._render()
+
+    def set_mode(self, mode: Mode) -> None:
+        """The mode the window is in: it decides where the dashboard links go."""
+        self._mode = mode
         self._render()
 
     @property
@@ -93,11 +109,26 @@ class DetailPane(QTextBrowser):
             html += f"<p style='color:#d32f2f'><b>Last sync failed:</b> {escape(row.error)}</p>"
         if row.not_ready_reason:
             html += f"<p><b>Not ready:</b> {escape(row.not_ready_reason)}</p>"
-        if not row.has_local:
+        if row.note:
+            html += f"<p><b>Note:</b> {escape(row.note)}</p>"
+        if row.held and row.has_local:
             html += (
-                "<p>This product was created by this tool in Stripe but has no row in the "
-                "catalog any more. Archive it if it should not be sold.</p>"
+                "<p>Archived by an operator in this account and mode; the catalog still offers "
+                "it. Sync all keeps it archived here; <b>Sync selected</b> on it brings it back "
+                "(and releases the hold).</p>"
             )
+        if not row.has_local:
+            if row.stripe_status == "active":
+                html += (
+                    "<p>This product was created by this tool in Stripe but has no row in the "
+                    "catalog any more, so syncing cannot reach it. <b>Archive</b> archives it in "
+                    "Stripe (in this account and mode only) so it is no longer sold.</p>"
+                )
+            else:
+                html += (
+                    "<p>This product was created by this tool in Stripe and has no row in the "
+                    "catalog any more; it is archived in Stripe.</p>"
+                )
         return html
 
     def _fields(self, row: ProductRow) -> str:
@@ -111,7 +142,7 @@ class DetailPane(QTextBrowser):
                 "price",
                 "Price",
                 money(row.local_price_cents, row.currency) if row.has_local else None,
-                money(row.stripe_price_cents, row.currency),
+                money(row.stripe_price_cents, stripe_currency(row)),
             ),
             ("metadata.sell_status", "Sell status", row.sell_status, row.stripe_sell_status),
             ("active", "Status", local_active if row.has_local else None, row.stripe_status),
@@ -138,7 +169,6 @@ class DetailPane(QTextBrowser):
         return "".join(out)
 
     def _variants(self, row: ProductRow) -> str:
-        urls = self._detail.urls if self._detail else {}
         background = self._colors.differs_background.name()
         out = [
             "<h3>Variants</h3><table cellspacing='0' cellpadding='4' width='100%'>"
@@ -148,14 +178,16 @@ class DetailPane(QTextBrowser):
         for v in row.variants:
             style = f" style='background:{background}'" if v.differs else ""
             price_id = v.stripe_price_id
-            if price_id and price_id in urls:
-                link = f"<a href='{escape(urls[price_id])}'>{escape(price_id)}</a>"
+            url = dashboard_url(self._mode, price_id) if price_id else None
+            if price_id and url:
+                link = f"<a href='{escape(url)}'>{escape(price_id)}</a>"
             else:
                 link = _cell(price_id)
+            remote = money(v.stripe_price_cents, stripe_currency(row))
             out.append(
                 f"<tr{style}><td>{escape(v.label)}</td>"
                 f"<td align='right'>{_cell(money(v.local_price_cents, v.currency))}</td>"
-                f"<td align='right'>{_cell(money(v.stripe_price_cents, v.currency))}</td>"
+                f"<td align='right'>{_cell(remote)}</td>"
                 f"<td>{link}</td></tr>"
             )
         out.append("</table>")
@@ -164,14 +196,18 @@ class DetailPane(QTextBrowser):
     def _links(self, row: ProductRow) -> str:
         if not row.stripe_product_id:
             return "<p style='color:gray'>Not in Stripe yet.</p>"
-        urls = self._detail.urls if self._detail else {}
         product = escape(row.stripe_product_id)
         html = f"<p>Stripe product <code>{product}</code>"
         if row.stripe_price_id:
             html += f", price <code>{escape(row.stripe_price_id)}</code>"
-        url = urls.get(row.stripe_product_id)
-        if url:
-            html += f"<br><a href='{escape(url)}'>Open it in the Stripe dashboard</a>"
+        url = dashboard_url(self._mode, row.stripe_product_id)
+        if url is None:
+            html += (
+                "<br><span style='color:gray'>Sandbox objects live on this computer only.</span>"
+            )
+        else:
+            where = "live" if self._mode == "live" else "test mode"
+            html += f"<br><a href='{escape(url)}'>Open it in the Stripe dashboard ({where})</a>"
         return html + "</p>"
 
     def _journal(self) -> str:

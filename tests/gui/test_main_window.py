@@ -85,6 +85,8 @@ def test_actions_follow_the_selection(make_window: WindowFactory) -> None:
     assert window.actions.archive.isEnabled()
     select(window, "p-gone")
     assert not window.actions.sync_selected.isEnabled()  # no catalog row to sync from
+    assert window.actions.archive.isEnabled()  # but it can be archived in Stripe
+    assert "Archive archives it in Stripe" in window.detail.toPlainText().replace("\n", " ")
     select(window, "p-price", "p-int")
     assert window.actions.sync_selected.isEnabled()
     assert window.detail.row is None  # two products: no single detail
@@ -96,10 +98,32 @@ def test_detail_pane_shows_fields_side_by_side_and_journal(
     window = make_window()
     select(window, "p-name")
     assert window.detail.row is not None and window.detail.row.product_id == "p-name"
-    qtbot.waitUntil(lambda: "Open it in the Stripe dashboard" in window.detail.toHtml())
+    qtbot.waitUntil(lambda: "No writes recorded yet." in window.detail.toPlainText())
     text = window.detail.toPlainText()
     assert "Poster (large)" in text and "Poster" in text
-    assert "No writes recorded yet." in text
+    # Sandbox objects have no dashboard page (the sandbox's API URL would only answer 401).
+    assert "Sandbox objects live on this computer only." in text
+    assert "href" not in window.detail.toHtml()
+
+
+def test_detail_pane_links_products_and_variant_prices_to_the_dashboard(
+    make_window: WindowFactory, fake_ws: FakeWorkspace, qtbot: QtBot
+) -> None:
+    from core.rows import VariantRow
+    from tests.gui.fakes import make_row
+
+    window = make_window(keys={"test": TEST_KEY})
+    with qtbot.waitSignal(window.session.rows_loaded, timeout=5000):
+        window.set_mode("test")
+    variant = VariantRow(
+        variant_id="BLACK", label="color BLACK", local_price_cents=100, stripe_price_id="price_B1"
+    )
+    window.detail.set_row(make_row("p-var", stripe_product_id="prod_V1", variants=[variant]))
+    html = window.detail.toHtml()
+    assert "https://dashboard.stripe.com/test/products/prod_V1" in html
+    assert "https://dashboard.stripe.com/test/prices/price_B1" in html
+    window.detail.set_mode("live")
+    assert "https://dashboard.stripe.com/prices/price_B1" in window.detail.toHtml()
 
 
 def test_sync_selected_applies_only_ticked_products(
@@ -382,3 +406,33 @@ def test_the_app_opens_the_real_keys_dialog(qtbot: QtBot) -> None:
     dialog = _keys_opener(store)(parent, None)
     assert isinstance(dialog, KeysDialog)
     dialog.reject()
+
+
+def test_an_orphan_is_archived_through_the_plan_dialog(
+    make_window: WindowFactory, fake_ws: FakeWorkspace, qtbot: QtBot
+) -> None:
+    window = make_window()
+    select(window, "p-gone")
+    window.actions.archive.trigger()
+    dialog = wait_plan(qtbot, window)
+    summary = dialog.tree.topLevelItem(0).child(0).text(1)
+    assert "in this account and mode only" in summary and "no catalog row" in summary
+    with qtbot.waitSignal(window.session.run_finished, timeout=5000):
+        dialog.apply.click()
+    assert ("archive", ["p-gone"]) in fake_ws.calls
+
+
+def test_a_held_product_shows_its_note_and_can_be_synced_back(
+    make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    from tests.gui.fakes import make_row
+
+    window = make_window()
+    note = "archived by the operator in test; Sync selected brings it back"
+    held = make_row("p-held", state="archived", stripe_status="archived", held=True, note=note)
+    window.model.set_rows([held])
+    select(window, "p-held")
+    assert window.actions.sync_selected.isEnabled()  # syncing it by id releases the hold
+    assert not window.actions.archive.isEnabled()  # already archived
+    assert note in window.detail.toPlainText()
+    assert note in window.model.index(0, 6).data(Qt.ItemDataRole.ToolTipRole)

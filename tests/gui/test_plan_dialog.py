@@ -107,3 +107,51 @@ def test_test_mode_needs_no_typing(qtbot: QtBot) -> None:
 )
 def test_live_confirmation_words(typed: str, ok: bool) -> None:
     assert live_confirmation_ok(typed, ACCOUNT) is ok
+
+
+def test_long_operations_wrap_instead_of_being_cut_off(qtbot: QtBot) -> None:
+    long = (
+        "rename the price for color BLACK “Founder Edition Controller — color BLACK” → "
+        "“Founder Edition Controller (2nd edition) — color BLACK”, and keep its lookup key"
+    )
+    plan = ProductPlan(
+        product_id="founder",
+        action="updated",
+        operations=[Operation(kind="update_price", product_id="founder", summary=long)],
+    )
+    dialog = PlanDialog([plan], mode="test", account=ACCOUNT)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    child = dialog.tree.topLevelItem(0).child(0)
+    assert child.toolTip(1) == long
+    metrics = dialog.tree.fontMetrics()
+    assert metrics.horizontalAdvance(long) > dialog.tree.columnWidth(1)  # too long for one line…
+    lines = child.text(1).split("\n")
+    assert len(lines) >= 2 and " ".join(lines) == long  # …so it wraps, every word kept
+    assert all(metrics.horizontalAdvance(line) <= dialog.tree.columnWidth(1) for line in lines)
+    assert dialog.tree.visualItemRect(child).height() >= 2 * metrics.height()
+
+
+def test_a_disabled_live_apply_does_not_look_pressable(qtbot: QtBot) -> None:
+    from PySide6.QtGui import QColor
+
+    dialog = PlanDialog(plans(), mode="live", account=ACCOUNT)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+
+    def red_share() -> float:  # how much of the button is painted live red
+        image = dialog.apply.grab().toImage()
+        red = 0
+        for x in range(image.width()):
+            for y in range(image.height()):
+                c = QColor(image.pixel(x, y))
+                red += c.red() > 150 and c.green() < 110 and c.blue() < 110
+        return red / (image.width() * image.height())
+
+    assert not dialog.apply.isEnabled()
+    assert red_share() < 0.05
+    qtbot.keyClicks(dialog.confirm, "LIVE")
+    assert dialog.apply.isEnabled()
+    assert red_share() > 0.25

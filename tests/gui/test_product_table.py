@@ -149,6 +149,51 @@ def test_variant_price_difference_highlights_the_price_and_names_the_variant() -
     assert model.data(model.index(0, Column.STRIPE_PRICE), DIFFERS_ROLE) is False
 
 
+def test_when_only_a_variant_differs_the_stripe_cell_says_which_not_two_equal_amounts() -> None:
+    model = ProductTableModel()
+    variants = [
+        VariantRow(variant_id=v, label=f"color {v}", local_price_cents=p, stripe_price_cents=q)
+        for v, p, q in (("BLACK", 49900, 49900), ("SILVER", 56900, 54900), ("WHITE", 49900, 49900))
+    ]
+    row = make_row(
+        "founder",
+        state="differs",
+        local_price_cents=49900,
+        stripe_price_cents=49900,
+        variants=variants,
+        differences=[FieldDiff(field="variant:SILVER.price", local="$569.00", stripe="$549.00")],
+    )
+    model.set_rows([row])
+    display = Qt.ItemDataRole.DisplayRole
+    stripe_cell = model.index(0, Column.STRIPE_PRICE)
+    assert model.data(stripe_cell, display) == "1 of 3 variants differ"
+    assert model.data(stripe_cell, DIFFERS_ROLE) is True
+    assert model.data(model.index(0, Column.LOCAL_PRICE), DIFFERS_ROLE) is False  # $499.00 matches
+    tip = model.data(stripe_cell, TIP)
+    assert (
+        "1 of 3 variants differ" in tip and "color SILVER: $569.00 here, $549.00 in Stripe" in tip
+    )
+    assert "1 of 3 variants" in model.data(model.index(0, Column.STATE), TIP)
+
+
+def test_the_stripe_price_is_shown_in_stripes_currency() -> None:
+    model = ProductTableModel()
+    row = make_row(
+        "p-eur",
+        state="differs",
+        currency="usd",
+        local_price_cents=1000,
+        stripe_price_cents=1000,
+        differences=[FieldDiff(field="currency", local="usd", stripe="eur")],
+    )
+    model.set_rows([row])
+    display = Qt.ItemDataRole.DisplayRole
+    assert model.data(model.index(0, Column.LOCAL_PRICE), display) == "$10.00"
+    stripe = model.data(model.index(0, Column.STRIPE_PRICE), display)
+    assert stripe != "$10.00" and "10.00" in stripe and "€" in stripe
+    assert f"Stripe: {stripe}" in model.data(model.index(0, Column.STRIPE_PRICE), TIP)
+
+
 def test_highlight_colours_follow_light_and_dark_palettes() -> None:
     light, dark = QPalette(), QPalette()
     light.setColor(QPalette.ColorRole.Base, QColor("#ffffff"))
@@ -161,6 +206,18 @@ def test_highlight_colours_follow_light_and_dark_palettes() -> None:
     assert on_light.differs_background.lightness() > 180
     assert on_dark.differs_background.lightness() < 110
     assert on_dark.differs_foreground == QColor("#eeeeee")
+    # …and it is visibly another colour than the normal background (and the alternate rows).
+    for palette, colors in ((light, on_light), (dark, on_dark)):
+        for role in (QPalette.ColorRole.Base, QPalette.ColorRole.AlternateBase):
+            normal = palette.color(role)
+            distance = sum(
+                abs(a - b)
+                for a, b in zip(
+                    colors.differs_background.getRgb()[:3], normal.getRgb()[:3], strict=True
+                )
+            )
+            assert distance >= 60, (palette, role, colors.differs_background.name())
+            assert colors.differs_background.hue() != normal.hue() or normal.hue() == -1
     model = ProductTableModel(on_dark)
     model.set_rows(sample_rows())
     assert cell(model, "p-name", Column.NAME, BG) == on_dark.differs_background
