@@ -12,29 +12,19 @@ import os
 from collections.abc import Collection, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 from core import paths
-from core.catalog.convert import with_unmanaged_fields
 from core.catalog.errors import CatalogError
-from core.catalog.journal import JournalRecord
-from core.catalog.links import LinkMap
-from core.catalog.recording import build_write_back, journal_record, needs_write
-from core.catalog.snapshots import Snapshot
 from core.catalog.status import (
     Evaluation,
     convert_records,
     evaluate,
-    hold_archive_plan,
-    releasing_plan,
 )
 from core.catalog.store import CatalogStore, WriteBack
-from core.engine.apply import apply_plan
 from core.engine.client import reset_stripe_client
-from core.engine.fetch import fetch_remote, find_one
+from core.engine.fetch import fetch_remote
 from core.engine.gateway import StripeGateway
-from core.engine.plan import plan_product
 from core.engine.types import (
     AccountInfo,
     CancelToken,
@@ -43,14 +33,14 @@ from core.engine.types import (
     ProgressEvent,
     RemoteCatalog,
     SyncCancelledError,
-    WriteRecord,
 )
-from core.errors import ConfigurationError, SyncAdminError
+from core.errors import ConfigurationError
 from core.instance_lock import InstanceLock
 from core.keys import check_key_mode
 from core.models import StripeSyncResult
 from core.rows import JournalEntry, Mode, ProductRow
 from core.settings import Settings, load_settings
+from core.workspace_writes import ProductWriter, RunContext, refused
 
 # A well-formed test key for the in-process sandbox (it accepts any sk_test_ key).
 SANDBOX_KEY = "sk_test_sandboxLocal0000"
@@ -329,8 +319,16 @@ class Workspace:
         known = evaluation.plans.keys() | evaluation.invalid.keys() | evaluation.not_ready.keys()
         order = [i for i in dict.fromkeys(order) if i in known]
         total = len(order)
-        ctx = _Context(remote, account, links, snapshots, own, mark)
-        manages_description = self.catalog.has_column("products", "description")
+        ctx = RunContext(
+            remote,
+            account,
+            links,
+            snapshots,
+            own,
+            mark,
+            manages_description=self.catalog.has_column("products", "description"),
+        )
+        writer = ProductWriter(self.catalog, self._gateway, self.mode, ctx)
         results: list[StripeSyncResult] = []
         if progress:
             progress(ProgressEvent(0, total, None, "starting"))
@@ -341,11 +339,9 @@ class Workspace:
             if pid in evaluation.plans:
                 mine = approved.get(pid) if approved is not None else None
                 if strict and mine is None and evaluation.plans[pid].operations:
-                    result = _refused(evaluation.plans[pid])
+                    result = refused(evaluation.plans[pid])
                 else:
-                    result = self._sync_one(
-                        evaluation, pid, mine, ctx, cancel, releasing, manages_description
-                    )
+                    result = writer.sync_one(evaluation, pid, mine, cancel, releasing)
             else:
                 if pid in evaluation.invalid:
                     result = StripeSyncResult(
@@ -365,97 +361,6 @@ class Workspace:
             if progress:
                 progress(ProgressEvent(done, total, pid, result.action))
         return results
-
-    def _sync_one(
-        self,
-        evaluation: Evaluation,
-        pid: str,
-        approved: ProductPlan | None,
-        ctx: _Context,
-        cancel: CancelToken | None,
-        releasing: bool,
-        manages_description: bool,
-    ) -> StripeSyncResult:
-        plan = evaluation.plans[pid]
-        if approved is not None and _changed(approved, plan):
-            return _refused(plan)
-        if not plan.operations:
-            return self._apply_one(plan, ctx, cancel, releasing, manages_description)
-        with self.catalog.product_lock(pid):
-            if self.catalog.written_since(pid, ctx.account.id, self.mode, ctx.mark):
-                # Another operator wrote this product after our read: plan again from Stripe now.
-                plan = self._fresh_plan(evaluation, pid, plan, ctx, releasing)
-                ctx.remote = _with(ctx.remote, plan.stripe_product_id, self._gateway)
-                if approved is not None and _changed(approved, plan):
-                    return _refused(plan)
-            return self._apply_one(plan, ctx, cancel, releasing, manages_description)
-
-    def _fresh_plan(
-        self,
-        evaluation: Evaluation,
-        pid: str,
-        old: ProductPlan,
-        ctx: _Context,
-        releasing: bool,
-    ) -> ProductPlan:
-        """`pid`'s plan made again from Stripe's state now (about two reads)."""
-        linked = self.catalog.links(ctx.account.id, self.mode).linked_product(pid)
-        ready = evaluation.ready.get(pid)
-        if ready is None:  # a held product archived without a catalog row to plan from
-            fresh = self._gateway.retrieve_product(old.stripe_product_id or pid)
-            if fresh is not None and fresh.active:
-                return hold_archive_plan(pid, fresh)
-            return ProductPlan(
-                product_id=pid, action="skipped", stripe_product_id=old.stripe_product_id
-            )
-        catalog = find_one(self._gateway, pid, linked_id=linked)
-        ready = with_unmanaged_fields(ready, catalog.find(pid, linked))
-        plan = plan_product(ready.product, ready.variants, catalog, linked_id=linked)
-        return releasing_plan(plan) if releasing else plan
-
-    def _apply_one(
-        self,
-        plan: ProductPlan,
-        ctx: _Context,
-        cancel: CancelToken | None,
-        releasing: bool = False,
-        manages_description: bool = True,
-    ) -> StripeSyncResult:
-        journal: list[JournalRecord] = []
-        account = ctx.account
-
-        def on_write(record: WriteRecord) -> None:
-            journal.append(
-                journal_record(record, ctx.remote, account_id=account.id, mode=self.mode)
-            )
-
-        def record(result: StripeSyncResult) -> WriteBack:
-            return build_write_back(
-                result,
-                plan,
-                journal,
-                account_id=account.id,
-                mode=self.mode,
-                own_columns=ctx.own,
-                release_hold=releasing,
-                manages_description=manages_description,
-            )
-
-        try:
-            result = apply_plan(plan, self._gateway, cancel=cancel, on_write=on_write)
-        except SyncAdminError as err:
-            # A run-level failure (bad key, Stripe unreachable): record what happened, then stop.
-            failed = StripeSyncResult(product_id=plan.product_id, action="failed", error=str(err))
-            self.catalog.write_back(record(failed))
-            raise
-        wb = record(result)
-        row = self.catalog.get_record(plan.product_id) if ctx.own else None
-        stale_columns = row is not None and (
-            row.product.get("stripe_product_id") != wb.stripe_product_id
-        )
-        if stale_columns or needs_write(wb, ctx.links, ctx.snapshots):
-            self.catalog.write_back(wb)
-        return result
 
     def archive(
         self,
@@ -530,18 +435,6 @@ def _collections_paused() -> Iterator[None]:
             gc.enable()
 
 
-@dataclass
-class _Context:
-    """What every product of one sync run shares."""
-
-    remote: RemoteCatalog
-    account: AccountInfo
-    links: LinkMap
-    snapshots: dict[str, Snapshot]
-    own: bool
-    mark: int
-
-
 def _row_key(evaluation: Evaluation, given: str) -> str:
     """The id a product is held under: its catalog id (given directly or as its Stripe id)."""
     for row in evaluation.rows:
@@ -551,35 +444,3 @@ def _row_key(evaluation: Evaluation, given: str) -> str:
         if row.stripe_product_id == given:
             return row.product_id
     return given
-
-
-def _refused(plan: ProductPlan) -> StripeSyncResult:
-    return StripeSyncResult(
-        product_id=plan.product_id,
-        action="failed",
-        stripe_product_id=plan.stripe_product_id,
-        error="The catalog or Stripe changed since this plan was shown; nothing was written "
-        "for this product. Review the new plan and sync again.",
-    )
-
-
-def _with(remote: RemoteCatalog, stripe_id: str | None, gateway: StripeGateway) -> RemoteCatalog:
-    """The bulk read, with one product replaced by its fresh state (for the journal's 'before')."""
-    if not stripe_id:
-        return remote
-    fresh = gateway.retrieve_product(stripe_id)
-    if fresh is None:
-        return remote
-    products = dict(remote.products)
-    old = remote.products.get(stripe_id)
-    products[stripe_id] = fresh.model_copy(update={"prices": old.prices if old else ()})
-    return RemoteCatalog(products=products, read_calls=remote.read_calls)
-
-
-def _changed(approved: ProductPlan, fresh: ProductPlan) -> bool:
-    """Whether a fresh plan would write something other than what the operator approved."""
-
-    def shape(plan: ProductPlan) -> list[tuple[object, ...]]:
-        return [(o.kind, o.variant_id, o.target_id, repr(o.params)) for o in plan.operations]
-
-    return approved.action != fresh.action or shape(approved) != shape(fresh)

@@ -1,0 +1,183 @@
+"""Writing one product during a workspace sync: the lock, a re-plan when needed, apply, record.
+
+`ProductWriter` is made per sync run by `core.workspace.Workspace`; it holds what every product of
+the run shares (`RunContext`) and does, for one product: refuse a plan that no longer matches the
+one approved, take the product's cross-process lock, plan again from Stripe's state now when
+another operator wrote the product since the run's read, apply the plan and write back links,
+snapshot, journal and a released archive hold in one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.catalog.convert import with_unmanaged_fields
+from core.catalog.journal import JournalRecord
+from core.catalog.links import LinkMap
+from core.catalog.recording import build_write_back, journal_record, needs_write
+from core.catalog.snapshots import Snapshot
+from core.catalog.status import Evaluation, hold_archive_plan, releasing_plan
+from core.catalog.store import CatalogStore, WriteBack
+from core.engine.apply import apply_plan
+from core.engine.fetch import find_one
+from core.engine.gateway import StripeGateway
+from core.engine.plan import plan_product
+from core.engine.types import (
+    AccountInfo,
+    CancelToken,
+    ProductPlan,
+    RemoteCatalog,
+    WriteRecord,
+)
+from core.errors import SyncAdminError
+from core.models import StripeSyncResult
+
+
+@dataclass
+class RunContext:
+    """What every product of one sync run shares (`remote` is updated as products are re-read)."""
+
+    remote: RemoteCatalog
+    account: AccountInfo
+    links: LinkMap
+    snapshots: dict[str, Snapshot]
+    own: bool
+    mark: int
+    manages_description: bool = True  # the shop's table has a description column
+
+
+class ProductWriter:
+    """Writes the products of one sync run; see the module docstring."""
+
+    def __init__(
+        self, catalog: CatalogStore, gateway: StripeGateway, mode: str, ctx: RunContext
+    ) -> None:
+        self.catalog = catalog
+        self.gateway = gateway
+        self.mode = mode
+        self.ctx = ctx
+
+    def sync_one(
+        self,
+        evaluation: Evaluation,
+        pid: str,
+        approved: ProductPlan | None,
+        cancel: CancelToken | None,
+        releasing: bool,
+    ) -> StripeSyncResult:
+        """Write one product's plan (re-planned if someone wrote it since the read) and record it.
+
+        `approved`: the plan the operator saw; a fresh plan that differs is refused.
+        """
+        ctx = self.ctx
+        plan = evaluation.plans[pid]
+        if approved is not None and _changed(approved, plan):
+            return refused(plan)
+        if not plan.operations:
+            return self._apply_one(plan, cancel, releasing)
+        with self.catalog.product_lock(pid):
+            if self.catalog.written_since(pid, ctx.account.id, self.mode, ctx.mark):
+                # Another operator wrote this product after our read: plan again from Stripe now.
+                plan = self._fresh_plan(evaluation, pid, plan, releasing)
+                ctx.remote = _with(ctx.remote, plan.stripe_product_id, self.gateway)
+                if approved is not None and _changed(approved, plan):
+                    return refused(plan)
+            return self._apply_one(plan, cancel, releasing)
+
+    def _fresh_plan(
+        self,
+        evaluation: Evaluation,
+        pid: str,
+        old: ProductPlan,
+        releasing: bool,
+    ) -> ProductPlan:
+        """`pid`'s plan made again from Stripe's state now (about two reads)."""
+        ctx = self.ctx
+        linked = self.catalog.links(ctx.account.id, self.mode).linked_product(pid)
+        ready = evaluation.ready.get(pid)
+        if ready is None:  # a held product archived without a catalog row to plan from
+            fresh = self.gateway.retrieve_product(old.stripe_product_id or pid)
+            if fresh is not None and fresh.active:
+                return hold_archive_plan(pid, fresh)
+            return ProductPlan(
+                product_id=pid, action="skipped", stripe_product_id=old.stripe_product_id
+            )
+        catalog = find_one(self.gateway, pid, linked_id=linked)
+        ready = with_unmanaged_fields(ready, catalog.find(pid, linked))
+        plan = plan_product(ready.product, ready.variants, catalog, linked_id=linked)
+        return releasing_plan(plan) if releasing else plan
+
+    def _apply_one(
+        self,
+        plan: ProductPlan,
+        cancel: CancelToken | None,
+        releasing: bool,
+    ) -> StripeSyncResult:
+        ctx = self.ctx
+        journal: list[JournalRecord] = []
+        account = ctx.account
+
+        def on_write(record: WriteRecord) -> None:
+            journal.append(
+                journal_record(record, ctx.remote, account_id=account.id, mode=self.mode)
+            )
+
+        def record(result: StripeSyncResult) -> WriteBack:
+            return build_write_back(
+                result,
+                plan,
+                journal,
+                account_id=account.id,
+                mode=self.mode,
+                own_columns=ctx.own,
+                release_hold=releasing,
+                manages_description=ctx.manages_description,
+            )
+
+        try:
+            result = apply_plan(plan, self.gateway, cancel=cancel, on_write=on_write)
+        except SyncAdminError as err:
+            # A run-level failure (bad key, Stripe unreachable): record what happened, then stop.
+            failed = StripeSyncResult(product_id=plan.product_id, action="failed", error=str(err))
+            self.catalog.write_back(record(failed))
+            raise
+        wb = record(result)
+        row = self.catalog.get_record(plan.product_id) if ctx.own else None
+        stale_columns = row is not None and (
+            row.product.get("stripe_product_id") != wb.stripe_product_id
+        )
+        if stale_columns or needs_write(wb, ctx.links, ctx.snapshots):
+            self.catalog.write_back(wb)
+        return result
+
+
+def refused(plan: ProductPlan) -> StripeSyncResult:
+    return StripeSyncResult(
+        product_id=plan.product_id,
+        action="failed",
+        stripe_product_id=plan.stripe_product_id,
+        error="The catalog or Stripe changed since this plan was shown; nothing was written "
+        "for this product. Review the new plan and sync again.",
+    )
+
+
+def _with(remote: RemoteCatalog, stripe_id: str | None, gateway: StripeGateway) -> RemoteCatalog:
+    """The bulk read, with one product replaced by its fresh state (for the journal's 'before')."""
+    if not stripe_id:
+        return remote
+    fresh = gateway.retrieve_product(stripe_id)
+    if fresh is None:
+        return remote
+    products = dict(remote.products)
+    old = remote.products.get(stripe_id)
+    products[stripe_id] = fresh.model_copy(update={"prices": old.prices if old else ()})
+    return RemoteCatalog(products=products, read_calls=remote.read_calls)
+
+
+def _changed(approved: ProductPlan, fresh: ProductPlan) -> bool:
+    """Whether a fresh plan would write something other than what the operator approved."""
+
+    def shape(plan: ProductPlan) -> list[tuple[object, ...]]:
+        return [(o.kind, o.variant_id, o.target_id, repr(o.params)) for o in plan.operations]
+
+    return approved.action != fresh.action or shape(approved) != shape(fresh)
