@@ -134,15 +134,20 @@ def _parse(argv: Sequence[str]) -> argparse.Namespace:
     return parser.parse_args(list(argv))
 
 
+def setup_app_logging() -> Path | None:
+    """The application log main() writes (rotated, keys masked); its path, if there is one."""
+    try:
+        from core.applog import setup_logging
+    except ImportError:
+        logging.basicConfig(level=logging.INFO)
+        return None
+    return setup_logging()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Open the window; returns the application's exit code."""
     args = _parse(sys.argv[1:] if argv is None else argv)
-    try:
-        from core.applog import setup_logging
-
-        setup_logging()
-    except ImportError:
-        logging.basicConfig(level=logging.INFO)
+    setup_app_logging()
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
     app.setOrganizationName(APP_ID)

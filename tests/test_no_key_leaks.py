@@ -1,13 +1,15 @@
 """A working session with a test and a live key leaves neither key in any file the tool writes.
 
-The session stores both keys, logs messages and an exception that carry them, writes the settings,
-opens the catalog and (when the workspace and sandbox exist) syncs it; then every file under the
-user folders (log, config, data, state, cache) is scanned byte by byte for the raw keys. Parts that
-need modules other helpers are still writing switch on once those modules exist.
+The window is driven as an operator would: the application log set up as main() does, both keys
+saved through the Keys dialog (checked against a sandbox, kept in an in-memory keyring), test and
+live mode opened and synced, the window closed (window.ini written). Then messages and exceptions
+that carry the keys are logged, the settings written, and every file under the user folders (log,
+config, data, state, cache) is scanned byte by byte for the raw keys.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import logging
 import os
@@ -17,11 +19,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from core.applog import setup_logging, teardown_logging
 from core.errors import StripeAuthError
 from core.keys import mask_key
+from core.rows import Mode
 from core.secrets import SecretStore
+from gui.session import WorkspaceLike
 from tests.keyring_fakes import MemoryKeyring
 
 XDG_VARS = ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME")
@@ -42,11 +47,82 @@ def _fresh_key(prefix: str) -> str:
 
 @pytest.fixture
 def log_file() -> Iterator[Path]:
+    """The application log as gui.app.main() sets it up, then lowered to DEBUG to catch more."""
+    from gui.app import setup_app_logging
+
     root_level = logging.getLogger().level
-    path = setup_logging(logging.DEBUG)
+    path = setup_app_logging()
+    assert path is not None
+    assert setup_logging(logging.DEBUG) == path  # the same file, one handler
     yield path
     teardown_logging()
     logging.getLogger().setLevel(root_level)
+
+
+def _drive_the_window(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, keys: dict[str, str]) -> None:
+    """Save both keys through the Keys dialog, open and sync test then live mode, close."""
+    from core import paths
+    from core.sandbox import SandboxServer
+    from core.workspace import Workspace
+    from gui.app import build_window
+    from gui.dialogs import keys_dialog
+    from gui.settings_store import SettingsStore, settings_path
+
+    state = paths.data_dir() / "leak-test-window-sandbox.json"
+    with SandboxServer(port=0, state_file=state) as server:
+        monkeypatch.setattr(
+            keys_dialog,
+            "verify_key_with_stripe",
+            functools.partial(keys_dialog.verify_key_with_stripe, api_base=server.url),
+        )
+
+        def opener(mode: Mode, key: str | None) -> WorkspaceLike:
+            if mode == "sandbox":
+                raise AssertionError("this test stays in test and live mode")
+            workspace: WorkspaceLike = Workspace.open(mode=mode, api_key=key, api_base=server.url)
+            return workspace
+
+        store = SecretStore(backend=MemoryKeyring(), environ={})
+        settings = SettingsStore()
+        settings.mode = "test"
+        window = build_window(settings=settings, opener=opener, secret_store=store)
+        qtbot.addWidget(window)
+        window.show()
+        with qtbot.waitSignal(window.session.disconnected, timeout=10_000):
+            window.start()  # no test key yet
+        qtbot.waitUntil(lambda: not window.session.busy, timeout=10_000)
+
+        window.actions.keys.trigger()
+        dialog = window.keys_dialog
+        assert isinstance(dialog, keys_dialog.KeysDialog)
+        qtbot.waitUntil(lambda: not dialog.checking_keyring, timeout=10_000)
+        for mode in ("live", "test"):  # the test key last: saving it reconnects the window
+            box = dialog.boxes[mode]
+            box.edit.setText(keys[mode])
+            with qtbot.waitSignal(dialog.verification_finished, timeout=10_000) as done:
+                box.save_button.click()
+            assert done.args == [mode, True], box.status.text()
+        qtbot.waitUntil(lambda: window.session.account is not None, timeout=10_000)
+        qtbot.waitUntil(lambda: not window.session.busy, timeout=10_000)
+        dialog.reject()
+        for mode in ("test", "live"):
+            window.set_mode(mode)  # type: ignore[arg-type]
+            qtbot.waitUntil(lambda: window.session.account is not None, timeout=10_000)
+            qtbot.waitUntil(lambda: not window.session.busy, timeout=10_000)
+            window.actions.sync_all.trigger()
+            qtbot.waitUntil(lambda: window.plan_dialog is not None, timeout=10_000)
+            plan = window.plan_dialog
+            assert plan is not None
+            if mode == "live":
+                qtbot.keyClicks(plan.confirm, "LIVE")
+            with qtbot.waitSignal(window.session.run_finished, timeout=30_000):
+                plan.apply.click()
+            qtbot.waitUntil(lambda: not window.session.busy, timeout=30_000)
+            assert "Sync done" in window.status.text(), window.status.text()
+        window.close()
+        qtbot.waitUntil(lambda: not window.isVisible(), timeout=30_000)
+        assert settings_path().is_file()
+        assert server.writes()
 
 
 def _user_files() -> list[Path]:
@@ -88,12 +164,19 @@ def _sync_both_modes_through_the_workspace(store: SecretStore) -> None:
         assert server.writes()
 
 
+# The offscreen platform's notice about size hints of shown windows (see tests/gui/conftest.py).
+@pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 def test_a_session_with_keys_leaves_no_key_in_any_file(
-    log_file: Path, capfd: pytest.CaptureFixture[str]
+    log_file: Path,
+    capfd: pytest.CaptureFixture[str],
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     test_key = _fresh_key("sk_test_")
     live_key = _fresh_key("rk_live_")
     keys = [test_key, live_key]
+
+    _drive_the_window(qtbot, monkeypatch, {"test": test_key, "live": live_key})
 
     # Keys go into the (in-memory) keyring, as the Keys dialog does.
     store = SecretStore(backend=MemoryKeyring())
@@ -151,6 +234,7 @@ def test_a_session_with_keys_leaves_no_key_in_any_file(
     files = _user_files()
     names = {path.name for path in files}
     assert log_file in files
+    assert "window.ini" in names
     if _has("core.settings"):
         assert "settings.toml" in names
     if _has("core.catalog"):
