@@ -209,11 +209,15 @@ def _with_workspace(ns: argparse.Namespace) -> int:
             # One read of Stripe for what is shown and confirmed; the sync re-checks each
             # product against Stripe's state before writing it and writes nothing else.
             rows = ws.status(ids, release_holds=ids is not None)
-            writes = sum(r.plan.writes for r in rows if r.plan is not None and r.has_local)
+            writes = sum(
+                r.plan.writes for r in rows if r.plan is not None and (r.has_local or r.held)
+            )
             if writes:
                 if not ns.json:
                     _plan(rows, ns)
-                changing = sum(1 for r in rows if r.plan and r.plan.operations and r.has_local)
+                changing = sum(
+                    1 for r in rows if r.plan and r.plan.operations and (r.has_local or r.held)
+                )
                 _confirm_live(ws, ns, f"make {writes} write(s) for {changing} product(s)")
             results = ws.sync_reviewed(
                 rows, release_holds=ids is not None, progress=_progress_bar()

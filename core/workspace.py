@@ -284,7 +284,7 @@ class Workspace:
         its result fails with "changed since shown". `release_holds`: the rows came from
         `status(ids, release_holds=True)`.
         """
-        local = [r for r in rows if r.has_local]
+        local = [r for r in rows if r.has_local or r.held]
         if not local:
             return []
         approved = {r.product_id: r.plan for r in local if r.plan is not None}
@@ -315,7 +315,9 @@ class Workspace:
         links = self.catalog.links(account.id, self.mode)
         snapshots = self.catalog.snapshots(account.id, self.mode)
         own = self.settings.owns_catalog_columns(account.id, self.mode)
-        order = ids if ids is not None else [r.product_id for r in evaluation.rows if r.has_local]
+        if ids is None:  # every catalog product, and held orphans still to archive
+            ids = [r.product_id for r in evaluation.rows if r.has_local or r.held]
+        order = ids
         known = evaluation.plans.keys() | evaluation.invalid.keys() | evaluation.not_ready.keys()
         order = [i for i in dict.fromkeys(order) if i in known]
         total = len(order)

@@ -139,3 +139,21 @@ def test_a_held_product_whose_archive_failed_is_archived_by_the_next_sync_all(
         (retry,) = ws.sync()
         assert retry.action == "archived"
         assert _states(ws)["lamp"] == ("archived", "archived", True)
+
+
+def test_sync_all_retries_the_archive_of_a_held_orphan(db_url: str, sandbox: SandboxServer) -> None:
+    make_shop(db_url, [LAMP, SHADE])
+    with open_ws(db_url, sandbox) as ws:
+        ws.sync()
+        run_sql(db_url, "DELETE FROM products WHERE id = 'shade'")
+
+        def refuse_first_write(event: ProgressEvent) -> None:
+            if event.done == 0:
+                sandbox.fail_next(1, 400, "parameter_invalid_empty")
+
+        (failed,) = ws.archive(["shade"], progress=refuse_first_write)
+        assert failed.action == "failed"
+        assert _states(ws)["shade"] == ("differs", "active", True)
+        results = {r.product_id: r.action for r in ws.sync()}
+        assert results == {"lamp": "skipped", "shade": "archived"}
+        assert _states(ws)["shade"] == ("archived", "archived", True)
