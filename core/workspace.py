@@ -34,7 +34,7 @@ from core.engine.types import (
     RemoteCatalog,
     SyncCancelledError,
 )
-from core.errors import ConfigurationError
+from core.errors import ConfigurationError, SyncAdminError
 from core.instance_lock import InstanceLock
 from core.keys import check_key_mode
 from core.models import StripeSyncResult
@@ -334,34 +334,40 @@ class Workspace:
         results: list[StripeSyncResult] = []
         if progress:
             progress(ProgressEvent(0, total, None, "starting"))
-        for done, pid in enumerate(order, start=1):
-            if cancel is not None and cancel.cancelled:
-                raise SyncCancelledError(results, total)
-            releasing = pid in evaluation.releasing
-            if pid in evaluation.plans:
-                mine = approved.get(pid) if approved is not None else None
-                if strict and mine is None and evaluation.plans[pid].operations:
-                    result = refused(evaluation.plans[pid])
+        try:
+            for done, pid in enumerate(order, start=1):
+                if cancel is not None and cancel.cancelled:
+                    raise SyncCancelledError(results, total)
+                releasing = pid in evaluation.releasing
+                if pid in evaluation.plans:
+                    mine = approved.get(pid) if approved is not None else None
+                    if strict and mine is None and evaluation.plans[pid].operations:
+                        result = refused(evaluation.plans[pid])
+                    else:
+                        result = writer.sync_one(evaluation, pid, mine, cancel, releasing)
                 else:
-                    result = writer.sync_one(evaluation, pid, mine, cancel, releasing)
-            else:
-                if pid in evaluation.invalid:
-                    result = StripeSyncResult(
-                        product_id=pid, action="failed", error=evaluation.invalid[pid]
-                    )
-                else:
-                    result = StripeSyncResult(
-                        product_id=pid,
-                        action="skipped",
-                        changes=[f"not ready: {evaluation.not_ready[pid]}"],
-                    )
-                if releasing:
-                    self.catalog.write_back(
-                        WriteBack(account.id, self.mode, pid, release_hold=True)
-                    )
-            results.append(result)
-            if progress:
-                progress(ProgressEvent(done, total, pid, result.action))
+                    if pid in evaluation.invalid:
+                        result = StripeSyncResult(
+                            product_id=pid, action="failed", error=evaluation.invalid[pid]
+                        )
+                    else:
+                        result = StripeSyncResult(
+                            product_id=pid,
+                            action="skipped",
+                            changes=[f"not ready: {evaluation.not_ready[pid]}"],
+                        )
+                    if releasing:
+                        self.catalog.write_back(
+                            WriteBack(account.id, self.mode, pid, release_hold=True)
+                        )
+                results.append(result)
+                if progress:
+                    progress(ProgressEvent(done, total, pid, result.action))
+        except SyncAdminError as err:
+            # A run-level error (bad key, Stripe unreachable) keeps what was finished before it.
+            if err.results is None:
+                err.results = list(results)
+            raise
         return results
 
     def archive(

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from core.engine.types import CancelToken, ProgressEvent, SyncCancelledError
-from core.errors import ConfigurationError, KeyModeMismatchError
+from core.errors import ConfigurationError, KeyModeMismatchError, StripeAuthError
 from core.paths import config_dir, data_dir, default_catalog_path
 from core.sandbox import SandboxServer
 from core.settings import Settings, load_settings, save_settings
 from core.workspace import Workspace
-from tests.core.catalog.shop import LAMP, LIVE_KEY, SHADE, make_shop, open_ws
+from tests.core.catalog.shop import LAMP, LIVE_KEY, SHADE, TEST_KEY, make_shop, open_ws
 from tests.raw_sql import run_sql
 
 
@@ -196,3 +196,22 @@ def test_reset_client_and_dashboard_urls(db_url: str, sandbox: SandboxServer) ->
         assert ws.dashboard_url("prod_1") == "https://dashboard.stripe.com/test/products/prod_1"
     with _open(db_url, sandbox, "live") as ws:
         assert ws.dashboard_url("prod_1") == "https://dashboard.stripe.com/products/prod_1"
+
+
+def test_a_key_revoked_mid_run_stops_it_but_keeps_what_was_finished(
+    db_url: str, sandbox: SandboxServer
+) -> None:
+    _shop(db_url, [LAMP, SHADE])
+    with _open(db_url, sandbox) as ws:
+
+        def revoke_after_first(event: ProgressEvent) -> None:
+            if event.done == 1:
+                sandbox.revoke_key(TEST_KEY)
+
+        with pytest.raises(StripeAuthError) as err:
+            ws.sync(progress=revoke_after_first)
+        assert err.value.results is not None
+        assert [(r.product_id, r.action) for r in err.value.results] == [("lamp", "created")]
+        # What was finished was written back: the link for lamp is stored.
+        account = ws.account()
+        assert ws.catalog.links(account.id, "test").products == {"lamp": "lamp"}
