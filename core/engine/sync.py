@@ -138,9 +138,23 @@ def sync_products_to_stripe(
     """
     raw = list(items)
     inputs: list[tuple[ProductSyncInput, list[VariantSyncInput]] | StripeSyncResult] = []
+    seen: set[str] = set()
     for item in raw:
         try:
-            inputs.append(to_inputs(*_coerce_item(item)))
+            converted = to_inputs(*_coerce_item(item))
+            if converted[0].id in seen:
+                # Two rows for one product: syncing both would let the second silently win.
+                inputs.append(
+                    StripeSyncResult(
+                        product_id=converted[0].id,
+                        action="failed",
+                        error=f"Invalid product: id {converted[0].id!r} appears twice in this "
+                        "run; only its first entry was synced.",
+                    )
+                )
+                continue
+            seen.add(converted[0].id)
+            inputs.append(converted)
         except ValidationError as err:
             inputs.append(
                 StripeSyncResult(

@@ -138,6 +138,20 @@ def test_invalid_item_fails_alone_naming_its_fields(
     assert [p["id"] for p in view.products(sandbox)] == ["fine"]
 
 
+def test_the_same_product_twice_in_one_run_fails_the_second_entry(
+    sandbox: SandboxServer, gateway: StripeGateway
+) -> None:
+    first, second = sync_products_to_stripe(
+        [SIMPLE, {**SIMPLE, "name": "Another name", "price_usd": 999}], gateway=gateway
+    )
+    assert first.action == "created"
+    assert second.action == "failed"
+    assert "appears twice" in (second.error or "")
+    (stored,) = view.products(sandbox)
+    assert stored["name"] == SIMPLE["name"]
+    assert len(view.prices(sandbox, stored["id"], active=True)) == 1
+
+
 def test_bad_variant_fails_its_product_alone_naming_the_variant_field(
     sandbox: SandboxServer, gateway: StripeGateway
 ) -> None:
