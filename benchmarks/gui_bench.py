@@ -278,7 +278,8 @@ def bench_sync_stall(
         print(f"\n[{where}] the Apply click itself took {clicked * 1e3:.1f} ms on the GUI thread")
         collections.explain(gaps, where, start, finished[0])
     took = finished[0] - start
-    window.close()
+    window.close()  # closes once the worker has closed the workspace
+    wait_for(lambda: not window.isVisible(), 60)
     if proc is not None:
         proc.terminate()
         proc.wait(10)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from html import escape
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QIcon
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from core.engine.types import ProductPlan
 from core.rows import Mode, ProductRow
 from gui.actions import MODE_LABELS, ActionState, WindowActions, archive_plans, has_changes
+from gui.connection_view import ConnectionView
 from gui.dialogs.plan_dialog import PlanDialog
 from gui.models.product_filter import ProductFilterProxy
 from gui.models.product_table import ROW_ROLE, Column, ProductTableModel
@@ -35,12 +35,11 @@ from gui.theme import DiffColors
 from gui.widgets.detail_pane import DetailPane
 from gui.widgets.filter_bar import FilterBar
 from gui.widgets.mode_banner import ModeBanner
-from gui.widgets.status_panel import StatusPanel, describe_error
+from gui.widgets.status_panel import StatusPanel
 from gui.widgets.table_placeholder import TablePlaceholder
 
 log = logging.getLogger(__name__)
 
-APP_TITLE = "Stripe Sync Admin"
 # Opens the keys dialog on the session's runner, so its key checks queue behind the window's
 # tasks (None: unavailable). A dialog with a `keys_changed(mode)` signal resets the client.
 OpenKeys = Callable[[QWidget, TaskRunner], "QDialog | None"]
@@ -68,8 +67,6 @@ class MainWindow(QMainWindow):
         self.keys_dialog: QDialog | None = None
         self._closing = False  # the operator closed the window; the session is shutting down
         self._closed = False  # the session is shut down: the next close is for real
-        self._not_connected: str | None = None  # why there is no account, in plain words
-        self._session_key = False
         if icon is not None:
             self.setWindowIcon(icon)
         self.colors = DiffColors.from_palette(self.palette())
@@ -81,7 +78,7 @@ class MainWindow(QMainWindow):
         self._build()
         self._wire()
         self._restore()
-        self._update_title()
+        self.connection.connecting(self.mode)
         self._update_actions()
 
     # -- layout -------------------------------------------------------------------------------
@@ -157,6 +154,7 @@ class MainWindow(QMainWindow):
         self.status = StatusPanel(self)
         self.statusBar().addWidget(self.status, 1)
         self.statusBar().setSizeGripEnabled(True)
+        self.connection = ConnectionView(self, self.banner, self.account_label, self.placeholder)
 
     def _wire(self) -> None:
         s, a = self.session, self.actions
@@ -283,47 +281,24 @@ class MainWindow(QMainWindow):
         self._update_shown()
         self.detail.set_row(None)
         self.detail.set_mode(mode)
-        self._not_connected = None
-        self._session_key = False
-        self.banner.set_mode(mode, None)
-        self.placeholder.show_text("")
-        self._set_account_text("connecting…")
-        self._update_title()
+        self.connection.connecting(mode)
         self.status.show_busy(f"Opening {MODE_LABELS[mode]} mode")
         log.info("Switching to %s mode", mode)
         self.session.open(mode)
-
-    def _set_account_text(self, html: str) -> None:
-        self.account_label.setText(html)
 
     def _on_mode_chosen(self, _index: int) -> None:
         self._switch(self.mode)
 
     def _on_opened(self, opened: Opened) -> None:
-        account = opened.account
-        self._not_connected = None
-        self._session_key = opened.session_key
-        self.banner.set_mode(opened.mode, account, session_key=opened.session_key)
-        self.placeholder.show_text("")
-        self._set_account_text(f"<b>{escape(account.name)}</b> · {escape(account.id)}")
-        self._update_title()
+        self.connection.connected(opened.mode, opened.account, opened.session_key)
 
     def _on_disconnected(self, exc: object) -> None:
         """Opening or resetting failed (exc) or was cancelled (None): nothing shown is current."""
-        reason = "cancelled" if exc is None else _short_reason(exc)
-        self._not_connected = reason
         self.model.set_rows([])
         self.filter_bar.set_counts([])
         self._update_shown()
         self.detail.set_row(None)
-        self.banner.set_mode(self.mode, None, not_connected=reason)
-        self._set_account_text(f"<i>not connected: {escape(reason)}</i>")
-        full = "Opening was cancelled." if exc is None else describe_error(exc)
-        self.placeholder.show_text(
-            f"<p><b>Not connected to {MODE_LABELS[self.mode]} mode.</b></p>"
-            f"<p>{escape(full)}</p><p>Refresh (F5) tries again.</p>"
-        )
-        self._update_title()
+        self.connection.lost(self.mode, exc)
         self._update_actions()
 
     def _on_cancelled(self, what: str) -> None:
@@ -463,19 +438,6 @@ class MainWindow(QMainWindow):
         )
         self.mode_box.setEnabled(not busy)
 
-    def _update_title(self) -> None:
-        account = self.session.account
-        if account is not None and self._not_connected is None:
-            who = account.name
-        elif self._not_connected is not None:
-            who = f"not connected: {self._not_connected}"
-        else:
-            who = "connecting…"
-        if self.mode == "live":
-            self.setWindowTitle(f"{APP_TITLE} — {who} — LIVE")
-        else:
-            self.setWindowTitle(f"{APP_TITLE} — {who} ({MODE_LABELS[self.mode]})")
-
     def changeEvent(self, event: QEvent) -> None:
         """Re-resolve the highlight colours when the palette changes (light ↔ dark)."""
         if event.type() == QEvent.Type.PaletteChange and hasattr(self, "detail"):
@@ -512,10 +474,3 @@ class MainWindow(QMainWindow):
     def _on_shut_down(self) -> None:
         self._closed = True
         self.close()
-
-
-def _short_reason(exc: object) -> str:
-    """An error's message without its hint, for the title and the account label."""
-    message = getattr(exc, "message", None)
-    text = str(message if message else exc).strip() or type(exc).__name__
-    return text.rstrip(".")

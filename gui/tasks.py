@@ -64,14 +64,20 @@ class Task(QRunnable):
             result = self._fn(self)
         except CancelledError:
             log.info("%s: cancelled", self.name)
-            self.signals.cancelled.emit()
+            self._emit(self.signals.cancelled)
         except Exception as exc:  # shown to the operator, in plain words, by the window
             log.warning("%s failed: %s", self.name, exc)
-            self.signals.failed.emit(exc)
+            self._emit(self.signals.failed, exc)
         else:
-            self.signals.succeeded.emit(result)
+            self._emit(self.signals.succeeded, result)
         finally:
-            self.signals.finished.emit()
+            self._emit(self.signals.finished)
+
+    def _emit(self, signal: Any, *args: object) -> None:
+        try:
+            signal.emit(*args)
+        except RuntimeError:  # the signals object is gone: whoever listened was closed meanwhile
+            log.debug("%s finished after its listeners were gone", self.name)
 
 
 class TaskRunner(QObject):
