@@ -127,7 +127,7 @@ class MainWindow(QMainWindow):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         widths = {Column.ID: 120, Column.NAME: 200, Column.LOCAL_PRICE: 90}
-        widths |= {Column.STRIPE_PRICE: 90, Column.SELL_STATUS: 85, Column.STRIPE_STATUS: 75}
+        widths |= {Column.STRIPE_PRICE: 110, Column.SELL_STATUS: 85, Column.STRIPE_STATUS: 75}
         widths |= {Column.STATE: 125, Column.LAST_SYNCED: 120}
         for column, width in widths.items():
             header.resizeSection(column, width)
@@ -375,6 +375,7 @@ class MainWindow(QMainWindow):
             outcome.cancelled,
             error=outcome.error,
             stale=outcome.rows is None and outcome.started,
+            refresh_error=outcome.refresh_error,
         )
 
     def _on_detail(self, detail: Detail) -> None:

@@ -394,8 +394,8 @@ class Session(QObject):
         self.run_finished.emit(outcome)
         if outcome.rows is not None:
             self._on_rows(outcome.rows)
-        if outcome.refresh_error is not None:
-            self.error.emit("Could not refresh after the run", outcome.refresh_error)
+        if outcome.refresh_error is not None:  # shown with the run's summary, not instead of it
+            log.warning("Could not refresh after the run: %s", outcome.refresh_error)
 
     def _with_failures(self, rows: list[ProductRow]) -> list[ProductRow]:
         # A product that failed in the last run shows as failed (with its error) until it is in

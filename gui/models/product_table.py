@@ -118,7 +118,7 @@ class _Cached:
         synced = row.last_synced_at
         stripe_price = money(row.stripe_price_cents, stripe_currency(row))
         if only_variants_differ(row):
-            stripe_price = f"{differing_variants(row)} of {len(row.variants)} variants differ"
+            stripe_price = f"{differing_variants(row)} of {len(row.variants)} variants"
         self.display = (
             row.product_id,
             name,

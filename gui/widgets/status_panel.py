@@ -138,6 +138,7 @@ class StatusPanel(QWidget):
         *,
         error: object | None = None,
         stale: bool = False,
+        refresh_error: object | None = None,
     ) -> None:
         """Replace the progress with the summary; failed products' errors go in the tooltip.
 
@@ -156,7 +157,14 @@ class StatusPanel(QWidget):
         elif failures:
             first = failures[0]
             text += f" — {escape(first.product_id)}: {escape(first.error or 'failed')}"
-        if stale:
+        if refresh_error is not None:
+            words = describe_error(refresh_error)
+            text += (
+                f' · <span style="color:{ERROR_RED}">the table could not be read again: '
+                f"{escape(words)}</span> Refresh (F5) to try again"
+            )
+            tips.append(f"Reading the table again failed: {words}")
+        elif stale:
             text += " · the table may be out of date: Refresh (F5) to read Stripe again"
         self._set(text)
         self.message.setToolTip("\n".join(tips))

@@ -166,7 +166,7 @@ def test_when_only_a_variant_differs_the_stripe_cell_says_which_not_two_equal_am
     model.set_rows([row])
     display = Qt.ItemDataRole.DisplayRole
     stripe_cell = model.index(0, Column.STRIPE_PRICE)
-    assert model.data(stripe_cell, display) == "1 of 3 variants differ"
+    assert model.data(stripe_cell, display) == "1 of 3 variants"  # differ: highlighted
     assert model.data(stripe_cell, DIFFERS_ROLE) is True
     assert model.data(model.index(0, Column.LOCAL_PRICE), DIFFERS_ROLE) is False  # $499.00 matches
     tip = model.data(stripe_cell, TIP)

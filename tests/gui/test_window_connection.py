@@ -239,3 +239,25 @@ def test_sync_all_is_disabled_when_nothing_differs(
     assert window.model.rowCount() == 1
     assert not window.actions.sync_all.isEnabled()
     assert window.actions.refresh.isEnabled()
+
+
+def test_a_failed_read_after_the_run_keeps_the_summary(
+    make_window: WindowFactory, fake_ws: FakeWorkspace, qtbot: QtBot
+) -> None:
+    window = make_window()
+    error = StripePermissionError("This key may not create prices.", hint="Use another key.")
+
+    def refused(ids: object = None) -> object:
+        raise StripeUnavailableError("Stripe could not be reached.", hint="Try again later.")
+
+    fake_ws.run_error_after = 1
+    fake_ws.run_error = error  # type: ignore[assignment]
+    window.actions.sync_all.trigger()
+    dialog = wait_plan(qtbot, window)
+    fake_ws.status = refused  # type: ignore[method-assign,assignment]
+    with qtbot.waitSignal(window.session.run_finished, timeout=5000):
+        dialog.apply.click()
+    wait_idle(qtbot, window)
+    text = window.status.text()
+    assert "This key may not create prices." in text and "1 updated" in text  # the run's summary
+    assert "the table could not be read again: Stripe could not be reached." in text
