@@ -34,7 +34,7 @@ from core.engine.types import (
     RemoteCatalog,
     SyncCancelledError,
 )
-from core.errors import ConfigurationError, SyncAdminError
+from core.errors import CancelledError, ConfigurationError, SyncAdminError
 from core.instance_lock import InstanceLock
 from core.keys import check_key_mode
 from core.models import StripeSyncResult
@@ -152,9 +152,20 @@ class Workspace:
         return str(self._sandbox.url) if self._sandbox is not None else None
 
     # ----------------------------------------------------------------------------- reading
-    def account(self) -> AccountInfo:
-        """The Stripe account of the key (network on first call, then cached)."""
-        return self._gateway.account()
+    def account(self, *, cancel: CancelToken | None = None) -> AccountInfo:
+        """The Stripe account of the key (network on first call, then cached).
+
+        `cancel`: cancelling it while Stripe is being retried raises CancelledError at once.
+        """
+        with self._gateway.cancellable(cancel):
+            return self._gateway.account()
+
+    @contextmanager
+    def cancellable(self, cancel: CancelToken | None) -> Iterator[None]:
+        """Within the block, a Stripe call waiting to be retried (429, 5xx, network) raises
+        CancelledError as soon as `cancel` is cancelled, instead of using up its retry budget."""
+        with self._gateway.cancellable(cancel):
+            yield
 
     def _evaluate(
         self,
@@ -208,24 +219,33 @@ class Workspace:
         return evaluation, remote
 
     def status(
-        self, ids: Sequence[str] | None = None, *, release_holds: bool = False
+        self,
+        ids: Sequence[str] | None = None,
+        *,
+        release_holds: bool = False,
+        cancel: CancelToken | None = None,
     ) -> list[ProductRow]:
         """One row per product (and per product orphaned in Stripe when `ids` is None).
 
         `release_holds`: show `ids` as syncing them explicitly would leave them (their plans
         release the operator's archive holds), for a plan about to be confirmed and synced.
+        `cancel`: cancelling it while Stripe is being retried raises CancelledError at once.
         """
         release = list(ids) if release_holds and ids is not None else ()
-        return self._evaluate(ids, release=release)[0].rows
+        with self._gateway.cancellable(cancel):
+            return self._evaluate(ids, release=release)[0].rows
 
-    def plan(self, ids: Sequence[str] | None = None) -> list[ProductPlan]:
+    def plan(
+        self, ids: Sequence[str] | None = None, *, cancel: CancelToken | None = None
+    ) -> list[ProductPlan]:
         """What a sync would do for each product that can be synced; nothing is written.
 
         Given ids (syncing them explicitly), a product the operator archived is planned back to
         what the catalog says, the plan saying it "releases the operator's archive hold"; without
-        ids (sync all), held products stay archived.
+        ids (sync all), held products stay archived. `cancel`: as for `status`.
         """
-        evaluation, _ = self._evaluate(ids, release=list(ids) if ids is not None else ())
+        with self._gateway.cancellable(cancel):
+            evaluation, _ = self._evaluate(ids, release=list(ids) if ids is not None else ())
         return list(evaluation.plans.values())
 
     def journal(self, product_id: str | None = None, limit: int = 50) -> list[JournalEntry]:
@@ -309,6 +329,30 @@ class Workspace:
         progress: ProgressCallback | None,
         cancel: CancelToken | None,
     ) -> list[StripeSyncResult]:
+        results: list[StripeSyncResult] = []
+        total = len(ids) if ids is not None else 0
+        try:
+            with self._gateway.cancellable(cancel):
+                return self._write_all(
+                    ids, results, approved, strict, release, remote, progress, cancel
+                )
+        except SyncCancelledError:
+            raise
+        except CancelledError:
+            # Cancelled while a Stripe call waited to be retried (the read, or a product's write).
+            raise SyncCancelledError(results, max(total, len(results))) from None
+
+    def _write_all(
+        self,
+        ids: list[str] | None,
+        results: list[StripeSyncResult],
+        approved: dict[str, ProductPlan] | None,
+        strict: bool,
+        release: Collection[str],
+        remote: RemoteCatalog | None,
+        progress: ProgressCallback | None,
+        cancel: CancelToken | None,
+    ) -> list[StripeSyncResult]:
         mark = self.catalog.journal_mark()
         evaluation, remote = self._evaluate(ids, remote, release=release)
         account = self.account()
@@ -331,7 +375,6 @@ class Workspace:
             manages_description=self.catalog.has_column("products", "description"),
         )
         writer = ProductWriter(self.catalog, self._gateway, self.mode, ctx)
-        results: list[StripeSyncResult] = []
         if progress:
             progress(ProgressEvent(0, total, None, "starting"))
         try:
@@ -389,8 +432,9 @@ class Workspace:
         wanted = list(dict.fromkeys(ids))
         if not wanted:
             return []
-        account = self.account()
-        evaluation, remote = self._evaluate(wanted)
+        with self._gateway.cancellable(cancel):
+            account = self.account()
+            evaluation, remote = self._evaluate(wanted)
         keys = [_row_key(evaluation, pid) for pid in wanted]
         self.catalog.add_holds(account.id, self.mode, keys, reason="archived by the operator")
         return self._run(keys, remote=remote, progress=progress, cancel=cancel)
@@ -399,8 +443,9 @@ class Workspace:
     def reset_client(self) -> AccountInfo:
         """Drop cached Stripe clients, build a fresh gateway and check the account again."""
         reset_stripe_client()
+        token = self._gateway.cancel_token  # a `cancellable` block in force carries over
         self._gateway = self._new_gateway()
-        return self.account()
+        return self.account(cancel=token)
 
     def dashboard_url(self, stripe_id: str) -> str:
         """Where a Stripe product is shown: the Dashboard, or the sandbox's own URL."""

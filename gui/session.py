@@ -11,7 +11,8 @@ import gc
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any, cast
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -39,6 +40,18 @@ log = logging.getLogger(__name__)
 def _fingerprint(key: str | None) -> str | None:
     # Remember which key a workspace was opened with without keeping the key itself around.
     return hashlib.sha256(key.encode()).hexdigest() if key else None
+
+
+def _cancellable(ws: WorkspaceLike, task: Task) -> AbstractContextManager[None]:
+    """A block in which the workspace's Stripe retries end as soon as `task` is cancelled.
+
+    `Workspace.cancellable` is not part of `WorkspaceLike` (test doubles that never wait need not
+    have it), hence the look-up.
+    """
+    enter = getattr(ws, "cancellable", None)
+    if enter is None:
+        return nullcontext()
+    return cast(AbstractContextManager[None], enter(task.cancel_token))
 
 
 def _settle_heap() -> None:
@@ -128,9 +141,10 @@ class Session(QObject):
             task.cancel_token.raise_if_cancelled()
             self._ws = self._open_workspace(mode, key)
             self._key_fp = _fingerprint(key)
-            account = self._ws.account()
-            task.cancel_token.raise_if_cancelled()  # before the full Stripe read
-            return Opened(mode, account, self._ws.status(), self._session_key(mode))
+            with _cancellable(self._ws, task):
+                account = self._ws.account()
+                task.cancel_token.raise_if_cancelled()  # before the full Stripe read
+                return Opened(mode, account, self._ws.status(), self._session_key(mode))
 
         self._connect(work, f"Opening {mode} mode", "Could not open the workspace")
 
@@ -139,8 +153,14 @@ class Session(QObject):
         if self.account is None:
             self.open(self.mode)
             return
+
+        def work(task: Task) -> list[ProductRow]:
+            ws = self._workspace()
+            with _cancellable(ws, task):
+                return ws.status()
+
         self._start(
-            lambda task: self._workspace().status(),
+            work,
             "Refreshing",
             self._on_rows,
             "Could not refresh",
@@ -160,11 +180,14 @@ class Session(QObject):
                 self._close_workspace()
                 self._ws = self._open_workspace(mode, key)
                 self._key_fp = _fingerprint(key)
-                account = self._ws.account()
+                with _cancellable(self._ws, task):
+                    account = self._ws.account()
             else:
-                account = self._ws.reset_client()
+                with _cancellable(self._ws, task):
+                    account = self._ws.reset_client()
             task.cancel_token.raise_if_cancelled()
-            return Opened(mode, account, self._ws.status(), self._session_key(mode))
+            with _cancellable(self._ws, task):
+                return Opened(mode, account, self._ws.status(), self._session_key(mode))
 
         self._connect(work, "Resetting the Stripe client", "Could not reset")
 
@@ -174,7 +197,9 @@ class Session(QObject):
         name = "Working out the changes"
 
         def work(task: Task) -> tuple[list[ProductPlan], bool]:
-            plans = self._workspace().plan(wanted)
+            ws = self._workspace()
+            with _cancellable(ws, task):
+                plans = ws.plan(wanted)
             return plans, task.cancel_token.cancelled  # Esc while planning: no dialog after all
 
         def done(result: tuple[list[ProductPlan], bool]) -> None:

@@ -127,13 +127,15 @@ def sync_products_to_stripe(
     what would be written, and nothing is. `links` maps local ids to the Stripe product ids stored
     for this account and mode. `progress` hears about each product; `on_write` about each write.
 
-    When `cancel` is triggered the run stops before the next product and raises
+    When `cancel` is triggered the run stops before the next product (or at once when a call is
+    waiting to be retried, e.g. while Stripe answers 429 or 503) and raises
     `SyncCancelledError` whose `results` are those of the products done (the rest were not
     touched), so the caller can show exactly what happened. A run-level error (bad key, missing
     permission, Stripe unreachable) raises too, with the results of the products finished before
     it in its `results`; every write made before it went through `on_write`. A product whose
     writes had begun is finished before cancellation takes effect (see core.engine.apply), so a
-    price change never stops half-way.
+    price change never stops half-way, unless one of its writes is waiting to be retried: that
+    write is abandoned as if its retries had run out (the next sync finishes the product).
     Reads: ceil(products/100) + ceil(active prices/100) + ceil(archived prices/100) list calls.
     """
     raw = list(items)
@@ -164,11 +166,17 @@ def sync_products_to_stripe(
                 )
             )
     results: list[StripeSyncResult] = []
+    gw = gateway or get_gateway()
     try:
-        _run_bulk(inputs, results, dry_run, gateway, links, progress, cancel, on_write)
+        with gw.cancellable(cancel):
+            _run_bulk(inputs, results, dry_run, gw, links, progress, cancel, on_write)
+    except SyncCancelledError:
+        raise
+    except CancelledError:
+        # Cancelled while a call was waiting to be retried (a read, or a product's write).
+        raise SyncCancelledError(results, len(inputs)) from None
     except SyncAdminError as err:
-        if not isinstance(err, SyncCancelledError):
-            err.results = list(results)  # the products finished before it, for the caller
+        err.results = list(results)  # the products finished before it, for the caller
         raise
     return results
 
@@ -177,14 +185,13 @@ def _run_bulk(
     inputs: list[tuple[ProductSyncInput, list[VariantSyncInput]] | StripeSyncResult],
     results: list[StripeSyncResult],
     dry_run: bool,
-    gateway: StripeGateway | None,
+    gw: StripeGateway,
     links: Mapping[str, str] | None,
     progress: ProgressCallback | None,
     cancel: CancelToken | None,
     on_write: WriteCallback | None,
 ) -> None:
     total = len(inputs)
-    gw = gateway or get_gateway()
     remote = fetch_remote(gw)
     if progress is not None:
         message = f"Read {len(remote.products)} Stripe products in {remote.read_calls} calls"

@@ -20,6 +20,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from core.engine.types import CancelToken
+from core.errors import CancelledError
+
 # Stripe's per-account limits (stripe-api-facts.md §1.2): requests per second.
 TEST_RATE_LIMIT = 25.0
 LIVE_RATE_LIMIT = 100.0
@@ -54,8 +57,12 @@ class TokenBucket:
         self._last = clock()
         self._lock = threading.Lock()
 
-    def acquire(self) -> None:
-        """Block until one call may go out."""
+    def acquire(self, sleep: Callable[[float], None] | None = None) -> None:
+        """Block until one call may go out; `sleep` (default: the bucket's) does the waiting.
+
+        The gateway passes a cancel-aware sleep, which may raise to abandon the wait: the token is
+        spent all the same, so later callers keep their place in the queue.
+        """
         if self.rate <= 0:
             return
         with self._lock:
@@ -66,7 +73,7 @@ class TokenBucket:
             wait = -self._tokens / self.rate if self._tokens < 0 else 0.0
         # Sleep outside the lock: the debt is already booked, later callers queue behind it.
         if wait > 0:
-            self._sleep(wait)
+            (sleep or self._sleep)(wait)
 
 
 @dataclass(frozen=True)
@@ -87,3 +94,26 @@ class RetryPolicy:
         base = min(self.initial_s * 2.0 ** (attempt - 1), self.max_s)
         jitter: float = random.uniform(0.5, 1.0)
         return base * jitter
+
+
+def wait_unless_cancelled(
+    seconds: float, token: CancelToken | None, sleep: Callable[[float], None] = time.sleep
+) -> None:
+    """Sleep `seconds`, waking early and raising CancelledError if `token` is cancelled meanwhile.
+
+    With the real `time.sleep` the wait is the token's own (it ends the moment cancel() is
+    called); an injected sleep (a test's fake clock) is kept and the token looked at after it.
+    """
+    if token is None:
+        sleep(seconds)
+        return
+    if sleep is time.sleep:
+        cancelled = token.wait(seconds)
+    else:
+        sleep(seconds)
+        cancelled = token.cancelled
+    if cancelled:
+        raise CancelledError(
+            "Cancelled by the operator while waiting to retry a Stripe call; "
+            "the call was abandoned."
+        )

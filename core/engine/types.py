@@ -237,6 +237,14 @@ class CancelToken:
         """Whether cancel() was called."""
         return self._event.is_set()
 
+    def wait(self, seconds: float) -> bool:
+        """Sleep up to `seconds`, waking at once on cancel(); True when cancelled.
+
+        Used for the gateway's retry backoff and throttle waits, so a cancel during a storm of
+        429s or 5xx answers takes effect within moments instead of after the retry budget.
+        """
+        return self._event.wait(max(0.0, seconds))
+
     def raise_if_cancelled(self) -> None:
         """Raise CancelledError if cancel() was called."""
         if self._event.is_set():

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from core.engine.types import CancelToken, ProgressEvent, SyncCancelledError
-from core.errors import ConfigurationError, KeyModeMismatchError, StripeAuthError
+from core.errors import CancelledError, ConfigurationError, KeyModeMismatchError, StripeAuthError
 from core.paths import config_dir, data_dir, default_catalog_path
 from core.sandbox import SandboxServer
 from core.settings import Settings, load_settings, save_settings
@@ -179,6 +180,70 @@ def test_cancel_stops_between_products(db_url: str, sandbox: SandboxServer) -> N
             "lamp": "in_sync",
             "shade": "missing",
         }
+
+
+def _cancelled_on_a_thread(call: Callable[[], object], token: CancelToken) -> object:
+    """Run `call` on a thread, cancel `token` after 0.3 s; what it raised (None: returned).
+
+    The 5 s join is a liveness bound far below the 30 s retry budget, not a speed measurement.
+    """
+    outcome: list[object] = []
+
+    def work() -> None:
+        try:
+            call()
+        except Exception as exc:  # handed to the test thread to assert on
+            outcome.append(exc)
+        else:
+            outcome.append(None)
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    worker.join(0.3)
+    token.cancel()
+    worker.join(5.0)
+    assert not worker.is_alive(), "the workspace kept retrying Stripe after the cancel"
+    return outcome[0]
+
+
+def test_status_cancelled_during_a_503_storm_stops(db_url: str, sandbox: SandboxServer) -> None:
+    _shop(db_url, [LAMP, SHADE])
+    with _open(db_url, sandbox) as ws:
+        ws.account()  # as the window does on opening; then Stripe starts failing
+        sandbox.fail_next(1000, 503)
+        token = CancelToken()
+        error = _cancelled_on_a_thread(lambda: ws.status(cancel=token), token)
+        assert isinstance(error, CancelledError)
+        assert ws.gateway.cancel_token is None
+        sandbox.fail_next(0, 503)
+        # The workspace is still usable once Stripe answers again.
+        assert {r.product_id: r.state for r in ws.status()} == {
+            "lamp": "missing",
+            "shade": "missing",
+        }
+
+
+def test_sync_cancelled_during_a_503_storm_keeps_what_was_done(
+    db_url: str, sandbox: SandboxServer
+) -> None:
+    _shop(db_url, [LAMP, SHADE])
+    token = CancelToken()
+    with _open(db_url, sandbox) as ws:
+
+        def storm_after_lamp(event: ProgressEvent) -> None:
+            if event.done == 1:
+                sandbox.fail_next(1000, 503)
+
+        def run() -> None:
+            ws.sync(progress=storm_after_lamp, cancel=token)
+
+        error = _cancelled_on_a_thread(run, token)
+        assert isinstance(error, SyncCancelledError)
+        assert [r.product_id for r in error.results or []] == ["lamp"]
+        sandbox.fail_next(0, 503)
+        states = {r.product_id: r.state for r in ws.status()}
+        assert states["lamp"] == "in_sync"
+        assert states["shade"] in ("missing", "failed")
 
 
 def test_key_for_the_wrong_mode_is_refused(db_url: str) -> None:
