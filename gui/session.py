@@ -85,7 +85,7 @@ class Session(QObject):
     run_finished = Signal(object)  # RunOutcome
     detail_loaded = Signal(object)  # Detail
     error = Signal(str, object)  # what was being done, the exception
-    cancelled = Signal(str)  # what was cancelled, in words (nothing was left half-written)
+    cancelled = Signal(str)  # what was cancelled, in words
     busy_changed = Signal(bool)
     shut_down = Signal()  # after begin_shutdown: no task is left and the workspace is closed
 

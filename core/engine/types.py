@@ -277,13 +277,15 @@ class SyncCancelledError(CancelledError):
     """A bulk sync stopped on the operator's request; `results` holds the products done before.
 
     Raised by `sync_products_to_stripe` instead of returning, so a cancelled run can never be
-    mistaken for a complete one; products after the last result were not touched.
+    mistaken for a complete one; products after the last result were not touched. A product whose
+    write was being retried when the cancel came is reported failed and may be part-written (say
+    a new price made, the old one not yet archived): the next sync completes it.
     """
 
     def __init__(self, results: list[StripeSyncResult], total: int) -> None:
         super().__init__(
             f"Cancelled by the operator after {len(results)} of {total} products; "
-            "nothing was left half-written."
+            "the products after those were not touched."
         )
         self.results = results
         self.total = total
