@@ -11,8 +11,8 @@ import gc
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, nullcontext
-from typing import Any, cast
+from contextlib import AbstractContextManager
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -43,15 +43,8 @@ def _fingerprint(key: str | None) -> str | None:
 
 
 def _cancellable(ws: WorkspaceLike, task: Task) -> AbstractContextManager[None]:
-    """A block in which the workspace's Stripe retries end as soon as `task` is cancelled.
-
-    `Workspace.cancellable` is not part of `WorkspaceLike` (test doubles that never wait need not
-    have it), hence the look-up.
-    """
-    enter = getattr(ws, "cancellable", None)
-    if enter is None:
-        return nullcontext()
-    return cast(AbstractContextManager[None], enter(task.cancel_token))
+    """A block in which the workspace's Stripe retries end as soon as `task` is cancelled."""
+    return ws.cancellable(task.cancel_token)
 
 
 def _settle_heap() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -35,6 +36,7 @@ class WorkspaceLike(Protocol):
     def reset_client(self) -> AccountInfo: ...
     def dashboard_url(self, stripe_id: str) -> str: ...
     def close(self) -> None: ...
+    def cancellable(self, cancel: CancelToken | None) -> AbstractContextManager[None]: ...
 
 
 OpenWorkspace = Callable[[Mode, "str | None"], WorkspaceLike]  # (mode, api key) -> workspace

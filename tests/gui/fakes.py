@@ -8,7 +8,8 @@ so window tests can check what the window asks for and what it shows.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -176,6 +177,11 @@ class FakeWorkspace:
     def dashboard_url(self, stripe_id: str) -> str:
         kind = "prices" if stripe_id.startswith("price_") else "products"
         return f"https://dashboard.stripe.com/test/{kind}/{stripe_id}"
+
+    @contextmanager
+    def cancellable(self, cancel: CancelToken | None) -> Iterator[None]:
+        """The fake never waits on Stripe, so there is nothing to interrupt."""
+        yield
 
     def close(self) -> None:
         self.calls.append(("close", None))
