@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from core.applog import KeyRedactingFilter, redact_keys, setup_logging, teardown_logging
+from tests.fake_keys import fake_key
 
-SECRET = "sk_test_51AbCdEfGhIjKlMnOpQrStUvWx4242"
-RESTRICTED = "rk_live_51ZyXwVuTsRqPoNmLkJiHgFeDc7777"
+SECRET = "sk_test_FakeAbCdEfGhIjKlMnOpQrStUvWx4242"
+RESTRICTED = fake_key("rk", "live", "FakeZyXwVuTsRqPoNmLkJiHgFeDc7777")
 
 
 @pytest.fixture(autouse=True)
@@ -103,7 +104,8 @@ def test_keys_are_masked_in_messages_arguments_and_exceptions() -> None:
 
 
 def test_redact_keys_masks_every_key_shape() -> None:
-    text = "a sk_live_abcdefgh1234 b pk_test_zzzzzzzz9876 c rk_test_12345678abcd_x"
+    live = fake_key("sk", "live", "abcdefgh1234")
+    text = f"a {live} b pk_test_zzzzzzzz9876 c rk_test_12345678abcd_x"
     assert redact_keys(text) == "a sk_live_…1234 b pk_test_…9876 c rk_test_…abcd_x"
     assert redact_keys("nothing secret here: sk_other_123") == "nothing secret here: sk_other_123"
 

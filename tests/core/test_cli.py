@@ -14,10 +14,11 @@ import pytest
 
 from core.cli import main
 from core.sandbox import SandboxServer
+from tests.fake_keys import fake_key
 from tests.raw_sql import query_value, run_sql
 
 TEST_KEY = "sk_test_cliTests12345678"
-LIVE_KEY = "sk_live_cliSecret87654321"
+LIVE_KEY = fake_key("sk", "live", "cliSecret87654321")
 
 
 @pytest.fixture

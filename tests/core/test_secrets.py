@@ -28,11 +28,12 @@ from core.secrets import (
     SecretStore,
     user_name,
 )
+from tests.fake_keys import fake_key
 from tests.keyring_fakes import LockedKeyring, MemoryKeyring
 
-TEST_KEY = "sk_test_51AbCdEfGhIjKlMnOpQrStUv1111"
-TEST_KEY_2 = "rk_test_51ZyXwVuTsRqPoNmLkJiHgFe2222"
-LIVE_KEY = "sk_live_51AbCdEfGhIjKlMnOpQrStUv9999"
+TEST_KEY = "sk_test_FakeAbCdEfGhIjKlMnOpQrStUv1111"
+TEST_KEY_2 = "rk_test_FakeZyXwVuTsRqPoNmLkJiHgFe2222"
+LIVE_KEY = fake_key("sk", "live", "FakeAbCdEfGhIjKlMnOpQrStUv9999")
 
 
 class PlaintextKeyring(MemoryKeyring):
@@ -247,8 +248,10 @@ def test_environment_key_serves_only_its_own_mode() -> None:
     assert store.source("live") == "environment"
     assert store.get("test") is None
 
-    store.set("live", "sk_live_51OtherKeyForLiveXyz0000")
-    assert store.get("live") == "sk_live_51OtherKeyForLiveXyz0000"  # the keyring wins
+    store.set("live", fake_key("sk", "live", "FakeOtherKeyForLiveXyz0000"))
+    assert store.get("live") == fake_key(
+        "sk", "live", "FakeOtherKeyForLiveXyz0000"
+    )  # the keyring wins
 
 
 def test_environment_key_is_read_from_the_process_environment(

@@ -24,10 +24,11 @@ from core.keys import KeyMode
 from core.sandbox import SandboxServer
 from core.secrets import MODES, SecretStore
 from gui.dialogs.keys_dialog import KeysDialog, verify_key_with_stripe
+from tests.fake_keys import fake_key
 from tests.keyring_fakes import LockedKeyring, MemoryKeyring
 
-TEST_KEY = "sk_test_51AbCdEfGhIjKlMnOpQrStUv1111"
-LIVE_KEY = "sk_live_51AbCdEfGhIjKlMnOpQrStUv9999"
+TEST_KEY = "sk_test_FakeAbCdEfGhIjKlMnOpQrStUv1111"
+LIVE_KEY = fake_key("sk", "live", "FakeAbCdEfGhIjKlMnOpQrStUv9999")
 SHOP = AccountInfo(id="acct_1Shop", name="Maker Shop", livemode=False)
 
 
@@ -382,9 +383,9 @@ def sandbox_verify() -> Iterator[SandboxVerify]:
 @pytest.mark.parametrize(
     ("mode", "key"),
     [
-        ("test", "sk_test_51SandboxSecretKey0000abcd"),
-        ("live", "sk_live_51SandboxSecretKey0000abcd"),
-        ("test", "rk_test_51SandboxFullRestricted00wxyz"),
+        ("test", "sk_test_FakeSandboxSecretKey0000abcd"),
+        ("live", fake_key("sk", "live", "FakeSandboxSecretKey0000abcd")),
+        ("test", "rk_test_FakeSandboxFullRestricted00wxyz"),
     ],
 )
 def test_sandbox_a_working_key_is_saved_with_its_account(
@@ -436,7 +437,7 @@ def test_sandbox_verification_returns_the_account(
     sandbox_verify: SandboxVerify,
 ) -> None:
     _server, verify = sandbox_verify
-    account = verify("live", "sk_live_51SandboxSecretKey0000abcd")
+    account = verify("live", fake_key("sk", "live", "FakeSandboxSecretKey0000abcd"))
     assert account == AccountInfo(id="acct_1SandboxShop00", name="Sandbox Shop", livemode=True)
 
 
@@ -481,15 +482,15 @@ def test_keyring_save_replace_and_delete_through_the_dialog(
 
     assert _save(qtbot, dialog, "live", LIVE_KEY)
     assert _save(qtbot, dialog, "test", TEST_KEY)
-    assert _save(qtbot, dialog, "test", "rk_test_51SandboxFullRestricted00wxyz")
+    assert _save(qtbot, dialog, "test", "rk_test_FakeSandboxFullRestricted00wxyz")
 
     from keyring.backends import SecretService
 
     again = SecretStore(service=store.service, backend=SecretService.Keyring())  # a later start
-    assert again.get("test") == "rk_test_51SandboxFullRestricted00wxyz"
+    assert again.get("test") == "rk_test_FakeSandboxFullRestricted00wxyz"
     assert again.get("live") == LIVE_KEY
     assert "rk_test_…wxyz" in dialog.boxes["test"].current.text()
 
     dialog.boxes["live"].delete_button.click()
     assert again.get("live") is None
-    assert again.get("test") == "rk_test_51SandboxFullRestricted00wxyz"
+    assert again.get("test") == "rk_test_FakeSandboxFullRestricted00wxyz"

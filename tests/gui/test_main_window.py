@@ -14,10 +14,11 @@ from gui.dialogs.plan_dialog import PlanDialog
 from gui.main_window import MainWindow
 from gui.models.product_table import ROW_ROLE
 from gui.settings_store import SettingsStore, settings_path
+from tests.fake_keys import fake_key
 from tests.gui.conftest import WindowFactory
 from tests.gui.fakes import FakeWorkspace
 
-LIVE_KEY = "sk_live_" + "a1B2c3D4e5F6g7H8"
+LIVE_KEY = fake_key("sk", "live", "a1B2c3D4e5F6g7H8")
 TEST_KEY = "sk_test_" + "z9Y8x7W6v5U4t3S2"
 
 

@@ -11,9 +11,10 @@ from core.catalog.importer import import_file
 from core.catalog.store import CatalogStore
 from core.sandbox import SandboxServer
 from core.workspace import Workspace
+from tests.fake_keys import fake_key
 
 TEST_KEY = "sk_test_workspace0001"
-LIVE_KEY = "sk_live_workspace0001"
+LIVE_KEY = fake_key("sk", "live", "workspace0001")
 
 LAMP = {"id": "lamp", "name": "Desk Lamp", "base_price_cents": 4500, "sell_status": "available"}
 SHADE = {"id": "shade", "name": "Shade", "base_price_cents": 1500, "sell_status": "for-sale"}

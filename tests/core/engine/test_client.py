@@ -15,6 +15,7 @@ from core.errors import ConfigurationError, StripeAuthError
 from core.sandbox import SandboxServer
 from tests.core.engine.conftest import TEST_KEY
 from tests.core.engine.seed_examples import SIMPLE
+from tests.fake_keys import fake_key
 
 
 @pytest.fixture(autouse=True)
@@ -66,7 +67,9 @@ def test_key_provider_is_asked_when_the_client_is_built(sandbox: SandboxServer) 
 
 
 def test_rate_limit_defaults_follow_the_key_mode(monkeypatch: pytest.MonkeyPatch) -> None:
-    client.configure(api_key="sk_live_abcdefgh12345678", api_base="http://127.0.0.1:9")
+    client.configure(
+        api_key=fake_key("sk", "live", "abcdefgh12345678"), api_base="http://127.0.0.1:9"
+    )
     assert client.get_gateway().rate_limit == pytest.approx(90.0)
     client.configure(api_key=TEST_KEY, api_base="http://127.0.0.1:9")
     assert client.get_gateway().rate_limit == pytest.approx(22.5)

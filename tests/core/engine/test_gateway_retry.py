@@ -11,6 +11,7 @@ from core.engine.errors import StripeReplayedFailureError, StripeRequestError
 from core.engine.gateway import StripeGateway
 from core.engine.throttle import RetryPolicy, TokenBucket
 from core.errors import StripeAuthError, StripePermissionError, StripeUnavailableError
+from tests.fake_keys import fake_key
 
 KEY = "sk_test_abcdefghijklmnop1234"
 
@@ -227,7 +228,9 @@ def test_an_idle_bucket_fills_up_again_but_not_beyond_a_second() -> None:
     assert clock.sleeps[-1] == pytest.approx(0.1)
 
 
-@pytest.mark.parametrize(("key", "rate"), [(KEY, 22.5), ("sk_live_abcdefghijkl1234", 90.0)])
+@pytest.mark.parametrize(
+    ("key", "rate"), [(KEY, 22.5), (fake_key("sk", "live", "abcdefghijkl1234"), 90.0)]
+)
 def test_gateway_defaults_to_90_percent_of_the_mode_limit_with_a_full_first_second(
     key: str, rate: float
 ) -> None:

@@ -12,9 +12,10 @@ import pytest
 import stripe
 
 from core.sandbox import SandboxServer
+from tests.fake_keys import fake_key
 
 TEST_KEY = "sk_test_sandboxTests123"
-LIVE_KEY = "sk_live_sandboxTests123"
+LIVE_KEY = fake_key("sk", "live", "sandboxTests123")
 
 stripe.enable_telemetry = False
 

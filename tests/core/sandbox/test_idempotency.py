@@ -7,6 +7,7 @@ import stripe
 
 from core.sandbox import SandboxServer
 from tests.core.sandbox.conftest import TEST_KEY, raw_http
+from tests.fake_keys import fake_key
 
 
 def test_same_key_same_params_replays_the_first_answer(
@@ -68,7 +69,9 @@ def test_validation_failures_are_not_saved(stripe_client: stripe.StripeClient) -
 
 def test_keys_are_per_mode(stripe_client: stripe.StripeClient, sandbox: SandboxServer) -> None:
     """facts §9.2: the same key in live mode is a different request."""
-    live = stripe.StripeClient("sk_live_sandboxTests123", base_addresses={"api": sandbox.url})
+    live = stripe.StripeClient(
+        fake_key("sk", "live", "sandboxTests123"), base_addresses={"api": sandbox.url}
+    )
     options: stripe.RequestOptions = {"idempotency_key": "same"}
     test_product = stripe_client.v1.products.create(params={"name": "P"}, options=options)
     live_product = live.v1.products.create(params={"name": "P"}, options=options)

@@ -8,6 +8,7 @@ import pytest
 import stripe
 
 from core.sandbox import SandboxServer
+from tests.fake_keys import fake_key
 
 
 @pytest.fixture
@@ -169,7 +170,9 @@ def test_lookup_keys_are_per_mode(
     stripe_client: stripe.StripeClient, sandbox: SandboxServer
 ) -> None:
     """facts §4.5, §9.2: a lookup key is unique per account *and mode*."""
-    live = stripe.StripeClient("sk_live_sandboxTests123", base_addresses={"api": sandbox.url})
+    live = stripe.StripeClient(
+        fake_key("sk", "live", "sandboxTests123"), base_addresses={"api": sandbox.url}
+    )
     for client in (stripe_client, live):
         client.v1.products.create(params={"id": "p", "name": "P"})
         assert _price(client, "p", lookup_key="same").lookup_key == "same"
