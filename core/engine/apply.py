@@ -174,41 +174,27 @@ def _apply(
         try:
             written = _dispatch(gateway, op, target, params, replanned, failed_request)
         except StripeRequestError as err:
-            if (
-                isinstance(err, StripeReplayedFailureError)
-                and op.kind == "create_product"
-                and not replanned
-                and plan.product is not None
-            ):
-                # Stripe saved a failure under the create's key, which can only replay it now:
-                # read again; adopt the product if it exists after all, else create it under the
-                # key salted with the failed request's id (every planner sees the same one).
-                again = plan_one(gateway, plan.product, plan.variants)
-                return _apply(
-                    again,
-                    gateway,
-                    cancel=None,
-                    on_write=on_write,
-                    replanned=True,
-                    failed_request=err.original_request or "unknown",
-                )
-            if (
-                op.kind == "create_product"
-                and (err.code == "resource_already_exists" or err.error_type == "idempotency_error")
-                and not replanned
-                and plan.product is not None
-            ):
-                # Someone (a lost response, another operator) created it first: sync that one.
-                # (An idempotency_error: the same product was created from other details.)
-                again = plan_one(gateway, plan.product, plan.variants)
-                return _apply(
-                    again,
-                    gateway,
-                    cancel=None,
-                    on_write=on_write,
-                    replanned=True,
-                    failed_request=None,
-                )
+            if op.kind == "create_product" and not replanned and plan.product is not None:
+                salt = None
+                if isinstance(err, StripeReplayedFailureError):
+                    salt = err.original_request or "unknown"
+                replayed = salt is not None
+                exists = err.code == "resource_already_exists"
+                if replayed or exists or err.error_type == "idempotency_error":
+                    # Read again and sync what is there. Someone (a lost response, another
+                    # operator) may have created it first, or with other details (an
+                    # idempotency_error). A failure Stripe saved under the create's key can only
+                    # replay now: adopt the product if it exists after all, else create it under
+                    # the key salted with the failed request's id (every planner sees that one).
+                    again = plan_one(gateway, plan.product, plan.variants)
+                    return _apply(
+                        again,
+                        gateway,
+                        cancel=None,
+                        on_write=on_write,
+                        replanned=True,
+                        failed_request=salt,
+                    )
             if on_write is not None:
                 on_write(WriteRecord(op, target, err.request_id, error=str(err)))
             if op.kind in PRODUCT_LEVEL or not op.variant_id or op.kind == "set_default_price":
