@@ -7,23 +7,14 @@ until `account()`, `status()`, `plan()` or `sync()` is called.
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Collection, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
 from core import paths
-from core.catalog.errors import CatalogError
-from core.catalog.status import (
-    Evaluation,
-    convert_records,
-    evaluate,
-)
 from core.catalog.store import CatalogStore, WriteBack
 from core.engine.client import reset_stripe_client
-from core.engine.fetch import fetch_remote
 from core.engine.gateway import StripeGateway
 from core.engine.types import (
     AccountInfo,
@@ -40,6 +31,7 @@ from core.keys import check_key_mode
 from core.models import StripeSyncResult
 from core.rows import JournalEntry, Mode, ProductRow
 from core.settings import Settings, load_settings
+from core.workspace_reads import CatalogRead, read_catalog, row_key
 from core.workspace_writes import ProductWriter, RunContext, refused
 
 # A well-formed test key for the in-process sandbox (it accepts any sk_test_ key).
@@ -167,56 +159,23 @@ class Workspace:
         with self._gateway.cancellable(cancel):
             yield
 
-    def _evaluate(
+    def _read(
         self,
         ids: Sequence[str] | None,
         remote: RemoteCatalog | None = None,
         *,
         release: Collection[str] = (),
-    ) -> tuple[Evaluation, RemoteCatalog]:
-        account = self.account()
-        records = self.catalog.list_records(ids)
-        with _collections_paused(), ThreadPoolExecutor(1, "stripe-read") as reader:
-            # The bulk read mostly waits on the rate limit: read and convert the local side
-            # meanwhile (on this thread, which owns the database connection).
-            reading = reader.submit(fetch_remote, self._gateway) if remote is None else None
-            converted = convert_records(records, self.settings.currency)
-            links = self.catalog.links(account.id, self.mode)
-            snapshots = self.catalog.snapshots(account.id, self.mode)
-            last_errors = self.catalog.last_errors(account.id, self.mode)
-            holds = self.catalog.holds(account.id, self.mode)
-            if reading is not None:
-                remote = reading.result()
-            assert remote is not None
-            missing: list[str] = []
-            if ids is not None:
-                found = {r.id for r in records}
-                missing = [i for i in dict.fromkeys(ids) if i not in found]
-            evaluation = evaluate(
-                records,
-                remote,
-                links=links,
-                snapshots=snapshots,
-                last_errors=last_errors,
-                currency=self.settings.currency,
-                include_orphans=ids is None,
-                orphan_ids=missing,
-                converted=converted,
-                holds=holds,
-                released=release,
-                mode=self.mode,
-            )
-        shown = {row.product_id for row in evaluation.rows} | {
-            row.stripe_product_id for row in evaluation.rows if row.stripe_product_id
-        }
-        unknown = [i for i in missing if i not in shown]
-        if unknown:
-            raise CatalogError(
-                f"No product {unknown[0]!r} in the catalog {self.catalog.display_url} "
-                f"(nor one the tool made in Stripe, {self.mode} mode).",
-                hint="Check the id (the status command lists them all); nothing was done.",
-            )
-        return evaluation, remote
+    ) -> CatalogRead:
+        return read_catalog(
+            self.catalog,
+            self._gateway,
+            account=self.account(),
+            mode=self.mode,
+            currency=self.settings.currency,
+            ids=ids,
+            remote=remote,
+            release=release,
+        )
 
     def status(
         self,
@@ -233,7 +192,7 @@ class Workspace:
         """
         release = list(ids) if release_holds and ids is not None else ()
         with self._gateway.cancellable(cancel):
-            return self._evaluate(ids, release=release)[0].rows
+            return self._read(ids, release=release).evaluation.rows
 
     def plan(
         self, ids: Sequence[str] | None = None, *, cancel: CancelToken | None = None
@@ -245,8 +204,8 @@ class Workspace:
         ids (sync all), held products stay archived. `cancel`: as for `status`.
         """
         with self._gateway.cancellable(cancel):
-            evaluation, _ = self._evaluate(ids, release=list(ids) if ids is not None else ())
-        return list(evaluation.plans.values())
+            read = self._read(ids, release=list(ids) if ids is not None else ())
+        return list(read.evaluation.plans.values())
 
     def journal(self, product_id: str | None = None, limit: int = 50) -> list[JournalEntry]:
         """The newest journal entries of this mode, newest first."""
@@ -341,6 +300,11 @@ class Workspace:
         except CancelledError:
             # Cancelled while a Stripe call waited to be retried (the read, or a product's write).
             raise SyncCancelledError(results, max(total, len(results))) from None
+        except SyncAdminError as err:
+            # A run-level error (bad key, Stripe unreachable) keeps what was finished before it.
+            if err.results is None:
+                err.results = list(results)
+            raise
 
     def _write_all(
         self,
@@ -354,63 +318,54 @@ class Workspace:
         cancel: CancelToken | None,
     ) -> list[StripeSyncResult]:
         mark = self.catalog.journal_mark()
-        evaluation, remote = self._evaluate(ids, remote, release=release)
+        read = self._read(ids, remote, release=release)
+        evaluation = read.evaluation
         account = self.account()
-        links = self.catalog.links(account.id, self.mode)
-        snapshots = self.catalog.snapshots(account.id, self.mode)
-        own = self.settings.owns_catalog_columns(account.id, self.mode)
         if ids is None:  # every catalog product, and held orphans still to archive
             ids = [r.product_id for r in evaluation.rows if r.has_local or r.held]
-        order = ids
         known = evaluation.plans.keys() | evaluation.invalid.keys() | evaluation.not_ready.keys()
-        order = [i for i in dict.fromkeys(order) if i in known]
+        order = [i for i in dict.fromkeys(ids) if i in known]
         total = len(order)
         ctx = RunContext(
-            remote,
+            read.remote,
             account,
-            links,
-            snapshots,
-            own,
+            read.links,
+            read.snapshots,
+            self.settings.owns_catalog_columns(account.id, self.mode),
             mark,
             manages_description=self.catalog.has_column("products", "description"),
         )
         writer = ProductWriter(self.catalog, self._gateway, self.mode, ctx)
         if progress:
             progress(ProgressEvent(0, total, None, "starting"))
-        try:
-            for done, pid in enumerate(order, start=1):
-                if cancel is not None and cancel.cancelled:
-                    raise SyncCancelledError(results, total)
-                releasing = pid in evaluation.releasing
-                if pid in evaluation.plans:
-                    mine = approved.get(pid) if approved is not None else None
-                    if strict and mine is None and evaluation.plans[pid].operations:
-                        result = refused(evaluation.plans[pid])
-                    else:
-                        result = writer.sync_one(evaluation, pid, mine, cancel, releasing)
+        for done, pid in enumerate(order, start=1):
+            if cancel is not None and cancel.cancelled:
+                raise SyncCancelledError(results, total)
+            releasing = pid in evaluation.releasing
+            if pid in evaluation.plans:
+                mine = approved.get(pid) if approved is not None else None
+                if strict and mine is None and evaluation.plans[pid].operations:
+                    result = refused(evaluation.plans[pid])
                 else:
-                    if pid in evaluation.invalid:
-                        result = StripeSyncResult(
-                            product_id=pid, action="failed", error=evaluation.invalid[pid]
-                        )
-                    else:
-                        result = StripeSyncResult(
-                            product_id=pid,
-                            action="skipped",
-                            changes=[f"not ready: {evaluation.not_ready[pid]}"],
-                        )
-                    if releasing:
-                        self.catalog.write_back(
-                            WriteBack(account.id, self.mode, pid, release_hold=True)
-                        )
-                results.append(result)
-                if progress:
-                    progress(ProgressEvent(done, total, pid, result.action))
-        except SyncAdminError as err:
-            # A run-level error (bad key, Stripe unreachable) keeps what was finished before it.
-            if err.results is None:
-                err.results = list(results)
-            raise
+                    result = writer.sync_one(evaluation, pid, mine, cancel, releasing)
+            else:
+                if pid in evaluation.invalid:
+                    result = StripeSyncResult(
+                        product_id=pid, action="failed", error=evaluation.invalid[pid]
+                    )
+                else:
+                    result = StripeSyncResult(
+                        product_id=pid,
+                        action="skipped",
+                        changes=[f"not ready: {evaluation.not_ready[pid]}"],
+                    )
+                if releasing:
+                    self.catalog.write_back(
+                        WriteBack(account.id, self.mode, pid, release_hold=True)
+                    )
+            results.append(result)
+            if progress:
+                progress(ProgressEvent(done, total, pid, result.action))
         return results
 
     def archive(
@@ -433,11 +388,12 @@ class Workspace:
         if not wanted:
             return []
         with self._gateway.cancellable(cancel):
-            account = self.account()
-            evaluation, remote = self._evaluate(wanted)
-        keys = [_row_key(evaluation, pid) for pid in wanted]
-        self.catalog.add_holds(account.id, self.mode, keys, reason="archived by the operator")
-        return self._run(keys, remote=remote, progress=progress, cancel=cancel)
+            read = self._read(wanted)
+        keys = [row_key(read.evaluation, pid) for pid in wanted]
+        self.catalog.add_holds(
+            self.account().id, self.mode, keys, reason="archived by the operator"
+        )
+        return self._run(keys, remote=read.remote, progress=progress, cancel=cancel)
 
     # ----------------------------------------------------------------------------- client
     def reset_client(self) -> AccountInfo:
@@ -469,31 +425,3 @@ class Workspace:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
-
-
-@contextmanager
-def _collections_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a status is built (restored after, if it was on).
-
-    Building 10,000 rows makes a few hundred thousand long-lived objects; as the heap grows, Python
-    walks all of it again every time it grew by a quarter: 0.3-0.5 s of a 10,000-product status
-    (benchmarks/catalog_bench.py). Nothing built here is cyclic garbage.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _row_key(evaluation: Evaluation, given: str) -> str:
-    """The id a product is held under: its catalog id (given directly or as its Stripe id)."""
-    for row in evaluation.rows:
-        if row.product_id == given:
-            return given
-    for row in evaluation.rows:
-        if row.stripe_product_id == given:
-            return row.product_id
-    return given
