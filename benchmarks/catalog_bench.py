@@ -133,8 +133,8 @@ def serve(state: Path) -> tuple[subprocess.Popen[str], str]:
 
 def naive_plans(ws: Any) -> list[Any]:
     """The baseline: read each product on its own (a retrieve and a price list), then plan it."""
-    from core.catalog.convert import NotReady, to_sync_input
     from core.engine.fetch import plan_one
+    from core.reconcile.convert import NotReady, to_sync_input
 
     account = ws.account()
     links = ws.catalog.links(account.id, ws.mode)

@@ -31,7 +31,7 @@ from PySide6.QtCore import QElapsedTimer, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QTableView  # noqa: E402
 
 from core.engine.types import FieldDiff  # noqa: E402
-from core.rows import ProductRow  # noqa: E402
+from core.reconcile.rows import ProductRow  # noqa: E402
 from gui.models.product_filter import ProductFilterProxy  # noqa: E402
 from gui.models.product_table import Column, ProductTableModel  # noqa: E402
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from core.models import ProductSyncInput, StripeSyncResult, SyncSummary, VariantSyncInput
+from core.domain.models import ProductSyncInput, StripeSyncResult, SyncSummary, VariantSyncInput
 
 if TYPE_CHECKING:
     from core.engine.client import reset_stripe_client

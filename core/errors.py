@@ -2,7 +2,7 @@
 
 A product-level Stripe error does not raise: it comes back in `StripeSyncResult.error`. These are for
 the cases that make going on pointless (a bad key, a missing permission, Stripe unreachable) or for
-bad configuration. Messages never contain an API key (see `core.keys.mask_key`).
+bad configuration. Messages never contain an API key (see `core.keys.shape.mask_key`).
 """
 
 from __future__ import annotations

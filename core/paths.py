@@ -43,7 +43,7 @@ def sandbox_state_file() -> Path:
 
 
 def sandbox_lock_file() -> Path:
-    """Held by the process serving the in-process sandbox (one at a time: core.instance_lock)."""
+    """Held by the process serving the in-process sandbox (one at a time: core.runtime.instance_lock)."""
     return data_dir() / "sandbox.lock"
 
 

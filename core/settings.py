@@ -10,14 +10,16 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from core.domain.models import iso_currency
 from core.errors import ConfigurationError
-from core.models import iso_currency
 from core.paths import settings_file
-from core.rows import Mode
+
+# The three places a key talks to: the built-in sandbox, Stripe test mode, Stripe live mode.
+Mode = Literal["sandbox", "test", "live"]
 
 _COLUMNS_RE = re.compile(r"\A(acct_[A-Za-z0-9_]+):(sandbox|test|live)\Z")
 

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QStyle, QWidget
 
-from core.engine.types import Operation, ProductPlan
-from core.rows import Mode, ProductRow
+from core.workspace import Mode, Operation, ProductPlan, ProductRow
 
 MODE_LABELS: dict[Mode, str] = {"sandbox": "Sandbox", "test": "Test", "live": "Live"}
 

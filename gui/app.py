@@ -17,7 +17,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from core.errors import ConfigurationError
-from core.rows import Mode
+from core.workspace import Mode
 from gui.main_window import MainWindow, OpenKeys
 from gui.session import OpenWorkspace, ReadKey, Session, WorkspaceLike
 from gui.settings_store import MODES, SettingsStore
@@ -60,7 +60,7 @@ def make_key_reader(store: Any | None) -> ReadKey:
     def read_key(mode: Mode) -> str | None:
         if mode == "sandbox" or store is None:
             return None
-        from core.secrets import KeyringLockedError
+        from core.keys.store import KeyringLockedError
 
         try:
             return store.get(mode)  # type: ignore[no-any-return]
@@ -88,7 +88,7 @@ def make_session(opener: OpenWorkspace, store: Any | None) -> Session:
 
 def _secret_store() -> Any | None:
     try:
-        from core.secrets import SecretStore
+        from core.keys.store import SecretStore
     except ImportError:  # the keys feature is not in this build
         return None
     return SecretStore()  # cheap: it looks at the keyring only when first asked
@@ -137,7 +137,7 @@ def _parse(argv: Sequence[str]) -> argparse.Namespace:
 def setup_app_logging() -> Path | None:
     """The application log main() writes (rotated, keys masked); its path, if there is one."""
     try:
-        from core.applog import setup_logging
+        from core.runtime.applog import setup_logging
     except ImportError:
         logging.basicConfig(level=logging.INFO)
         return None

@@ -7,8 +7,7 @@ from html import escape
 
 from PySide6.QtWidgets import QLabel, QWidget
 
-from core.engine.types import AccountInfo
-from core.rows import Mode
+from core.workspace import AccountInfo, Mode
 from gui.actions import MODE_LABELS
 from gui.widgets.mode_banner import ModeBanner
 from gui.widgets.status_panel import describe_error

@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.engine.types import ProductPlan
-from core.rows import Mode, ProductRow
+from core.workspace import Mode, ProductPlan, ProductRow
 from gui.actions import MODE_LABELS, ActionState, WindowActions, archive_plans, has_changes
 from gui.connection_view import ConnectionView
 from gui.dialogs.plan_dialog import PlanDialog

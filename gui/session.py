@@ -16,10 +16,15 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from core.engine.types import AccountInfo, ProductPlan, ProgressEvent
 from core.errors import CancelledError, StripeUnavailableError, SyncAdminError
-from core.models import StripeSyncResult
-from core.rows import Mode, ProductRow
+from core.workspace import (
+    AccountInfo,
+    Mode,
+    ProductPlan,
+    ProductRow,
+    ProgressEvent,
+    StripeSyncResult,
+)
 from gui.session_types import (
     Detail,
     IsSessionKey,

@@ -7,9 +7,16 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from core.engine.types import AccountInfo, CancelToken, ProductPlan, ProgressCallback
-from core.models import StripeSyncResult
-from core.rows import JournalEntry, Mode, ProductRow
+from core.workspace import (
+    AccountInfo,
+    CancelToken,
+    JournalEntry,
+    Mode,
+    ProductPlan,
+    ProductRow,
+    ProgressCallback,
+    StripeSyncResult,
+)
 
 
 class WorkspaceLike(Protocol):

@@ -12,7 +12,7 @@ from typing import get_args
 import platformdirs
 from PySide6.QtCore import QByteArray, QSettings
 
-from core.rows import Mode
+from core.workspace import Mode
 
 APP_DIR = "stripe-sync-admin"
 MODES: tuple[str, ...] = get_args(Mode)

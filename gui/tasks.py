@@ -15,8 +15,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from core.engine.types import CancelToken, ProgressEvent
 from core.errors import CancelledError
+from core.workspace import CancelToken, ProgressEvent
 
 log = logging.getLogger(__name__)
 

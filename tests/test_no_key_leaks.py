@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from core.applog import setup_logging, teardown_logging
 from core.errors import StripeAuthError
-from core.keys import mask_key
-from core.rows import Mode
-from core.secrets import SecretStore
+from core.keys.shape import mask_key
+from core.keys.store import SecretStore
+from core.runtime.applog import setup_logging, teardown_logging
+from core.settings import Mode
 from gui.session import WorkspaceLike
 from tests.keyring_fakes import MemoryKeyring
 

@@ -11,7 +11,7 @@ from typing import IO, Any
 from core.catalog.cells import plain
 from core.catalog.errors import CatalogError
 from core.catalog.store import CatalogStore
-from core.rows import ProductRow
+from core.reconcile.rows import ProductRow
 
 
 def _kind(path: Path) -> str:

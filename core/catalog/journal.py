@@ -7,11 +7,31 @@ from datetime import datetime
 from typing import Any, cast
 
 import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy.engine import Connection
 
 from core.catalog.per_account import of_account
 from core.catalog.snapshots import as_utc
-from core.rows import JournalEntry, Mode
+from core.settings import Mode
+
+
+class JournalEntry(BaseModel):
+    """One write the tool made to Stripe, as the journal keeps it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    at: datetime
+    mode: Mode
+    account_id: str
+    product_id: str
+    operation: str  # Operation.kind
+    summary: str
+    stripe_object_id: str | None = None
+    request_id: str | None = None
+    before: dict[str, object] | None = None
+    after: dict[str, object] | None = None
+    error: str | None = None
+
 
 # The operation recorded when a product's sync failed before (or without) a failing write.
 SYNC_FAILED = "sync_failed"
@@ -80,7 +100,7 @@ def read_entries(
 
 
 def to_entry(row: Any) -> JournalEntry:
-    """A journal row as core.rows.JournalEntry."""
+    """A journal row as JournalEntry."""
     at = as_utc(row["at"])
     assert at is not None
     return JournalEntry(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -30,44 +29,14 @@ from core.catalog.db import (
 )
 from core.catalog.errors import CatalogError
 from core.catalog.holds import HOLD, RELEASE, Hold, delete_hold, load_holds, save_hold
-from core.catalog.journal import JournalRecord, add_records, last_errors, read_entries
+from core.catalog.journal import JournalEntry, JournalRecord, add_records, last_errors, read_entries
 from core.catalog.links import PRICE, PRODUCT, VARIANT_PRICE, LinkMap, load_links, save_link
 from core.catalog.locks import product_lock
 from core.catalog.opening import Fill, prepare, refuse_missing_sqlite_file, sample_filler
+from core.catalog.records import CatalogRecord, WriteBack
 from core.catalog.snapshots import Snapshot, load_snapshots, save_snapshot
-from core.rows import JournalEntry
 
 _CHUNK = 500
-
-
-@dataclass(frozen=True)
-class CatalogRecord:
-    """One product row (as a plain dict of its columns) and its variant rows."""
-
-    product: dict[str, Any]
-    variants: tuple[dict[str, Any], ...] = ()
-
-    @property
-    def id(self) -> str:
-        """The product's local id."""
-        return str(self.product["id"])
-
-
-@dataclass
-class WriteBack:
-    """What one product's sync writes back locally, in one transaction."""
-
-    account_id: str
-    mode: str
-    product_id: str
-    stripe_product_id: str | None = None
-    stripe_price_id: str | None = None
-    variant_prices: dict[str, str] = field(default_factory=dict)
-    snapshot: dict[str, str] | None = None  # None: the sync failed, keep the old snapshot
-    journal: list[JournalRecord] = field(default_factory=list)
-    own_catalog_columns: bool = False  # also write the catalog's own stripe_* columns
-    release_hold: bool = False  # synced explicitly: the operator's archive hold ends
-    at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 class CatalogStore:

@@ -20,7 +20,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 
 from core.catalog.cells import INT32_MAX
-from core.models import CURRENCY_RULE, MAX_UNIT_AMOUNT, SellStatus, iso_currency
+from core.domain.models import CURRENCY_RULE, MAX_UNIT_AMOUNT, SellStatus, iso_currency
 
 
 def _not_bool(value: Any) -> Any:

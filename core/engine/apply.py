@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.domain.models import StripeSyncResult, VariantError, VariantPrice
 from core.engine.errors import StripeReplayedFailureError, StripeRequestError
 from core.engine.fetch import plan_one
 from core.engine.gateway import StripeGateway, Written
@@ -25,7 +26,6 @@ from core.engine.idempotency import derive_key, digest, product_create_key
 from core.engine.plan import NEW_DEFAULT_PRICE, NEW_PRODUCT, PRODUCT_UNIT, new_price_ref
 from core.engine.price_create import create_price_once
 from core.engine.types import CancelToken, Operation, ProductPlan, WriteCallback, WriteRecord
-from core.models import StripeSyncResult, VariantError, VariantPrice
 
 PRODUCT_LEVEL = frozenset(
     {"create_product", "update_product", "archive_product", "unarchive_product"}

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from core.domain.models import STRIPE_ID_RE, ProductSyncInput, VariantSyncInput
 from core.engine.gateway import StripeGateway
 from core.engine.plan import input_problems, plan_product
 from core.engine.types import ProductPlan, RemoteCatalog, RemotePrice, RemoteProduct
-from core.models import STRIPE_ID_RE, ProductSyncInput, VariantSyncInput
 
 
 def _group(products: list[RemoteProduct], prices: list[RemotePrice]) -> dict[str, RemoteProduct]:

@@ -40,7 +40,7 @@ from core.engine.throttle import (
 )
 from core.engine.types import AccountInfo, CancelToken, RemotePrice, RemoteProduct
 from core.errors import StripePermissionError
-from core.keys import mask_key, parse_key
+from core.keys.shape import mask_key, parse_key
 
 # No usage data leaves the machine (the SDK would otherwise report request timings to Stripe).
 stripe.enable_telemetry = False

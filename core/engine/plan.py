@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from core.engine.money import format_money
+from core.domain.models import STRIPE_ID_RE, ProductSyncInput, SyncAction, VariantSyncInput
+from core.domain.money import format_money
 from core.engine.types import (
     MANAGED_BY_VALUE,
     META_LOCAL_ID,
@@ -31,7 +32,6 @@ from core.engine.types import (
     RemoteProduct,
     is_managed,
 )
-from core.models import STRIPE_ID_RE, ProductSyncInput, SyncAction, VariantSyncInput
 
 PRODUCT_UNIT = ""  # unit key of a simple product's own price
 NEW_PRODUCT = "@product"

@@ -13,6 +13,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from core.domain.models import (
+    ProductSyncInput,
+    StripeSyncResult,
+    VariantSyncInput,
+    describe_validation_error,
+    validate_sync_input,
+)
 from core.engine.apply import apply_plan, result_from_plan
 from core.engine.client import get_gateway
 from core.engine.client import reset_stripe_client as reset_stripe_client
@@ -27,13 +34,6 @@ from core.engine.types import (
     WriteCallback,
 )
 from core.errors import CancelledError, SyncAdminError
-from core.models import (
-    ProductSyncInput,
-    StripeSyncResult,
-    VariantSyncInput,
-    describe_validation_error,
-    validate_sync_input,
-)
 
 ProductLike = ProductSyncInput | Mapping[str, Any]
 VariantLike = VariantSyncInput | Mapping[str, Any]
@@ -46,7 +46,7 @@ def to_inputs(
 
     A product dict may carry its variants under `variants` (as the seed's bulk example passes
     `product.variants`); explicit `variants` win. Every rule, the cross-field ones included, is
-    `core.models.validate_sync_input`'s.
+    `core.domain.models.validate_sync_input`'s.
     """
     if not isinstance(product, ProductSyncInput):
         data = dict(product)

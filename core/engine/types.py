@@ -14,8 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.domain.models import ProductSyncInput, StripeSyncResult, SyncAction, VariantSyncInput
 from core.errors import CancelledError
-from core.models import ProductSyncInput, StripeSyncResult, SyncAction, VariantSyncInput
 
 # Metadata keys the tool owns on Stripe objects. Other keys (added by hand in Stripe) are left alone.
 META_LOCAL_ID = "local_id"
@@ -129,17 +129,6 @@ class RemoteCatalog:
             if product.local_id:
                 out.setdefault(product.local_id, []).append(product.id)
         return out
-
-
-ProductState = Literal[
-    "in_sync",  # Stripe matches the catalog
-    "differs",  # exists in Stripe, some owned field differs
-    "missing",  # no Stripe product yet
-    "archived",  # archived in Stripe and meant to be (internal / not live)
-    "orphaned",  # tagged by the tool in Stripe, no local row
-    "not_ready",  # local row cannot be synced yet (no price, dev status < 5, invalid)
-    "failed",  # the last sync of this product failed
-]
 
 
 class FieldDiff(BaseModel):

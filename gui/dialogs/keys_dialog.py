@@ -10,9 +10,7 @@ its client for that mode.
 from __future__ import annotations
 
 import logging
-import os
 import re
-import uuid
 from collections.abc import Callable
 from html import escape
 
@@ -30,11 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.applog import redact_keys
-from core.engine.types import AccountInfo
 from core.errors import ConfigurationError, SyncAdminError
-from core.keys import KeyMode, check_key_mode
-from core.secrets import ENV_VAR, MODES, KeyStoreError, SecretStore
+from core.keys.shape import KeyMode, check_key_mode
+from core.keys.store import ENV_VAR, MODES, KeyStoreError, SecretStore
+from core.runtime.applog import redact_keys
+from core.workspace import AccountInfo, verify_key_with_stripe
 from gui.tasks import Task, TaskRunner
 
 log = logging.getLogger(__name__)
@@ -48,38 +46,6 @@ _BANNER_STYLE = (
     "QLabel { background: #fff4ce; color: #3d2e00; border: 1px solid #e0b000; "
     "border-radius: 4px; padding: 8px; }"
 )
-
-
-def verify_key_with_stripe(mode: KeyMode, key: str, *, api_base: str | None = None) -> AccountInfo:
-    """Ask Stripe whose key this is and whether it may read and write products and prices.
-
-    Raises StripeAuthError (refused key), StripePermissionError naming the missing permission, or
-    StripeUnavailableError. The write checks target an id that cannot exist, so nothing is written.
-    """
-    from core.engine.errors import StripeRequestError
-    from core.engine.gateway import StripeGateway
-    from core.errors import StripePermissionError
-
-    base = api_base or os.environ.get("STRIPE_API_BASE", "").strip() or None
-    gateway = StripeGateway.create(key, api_base=base, retry_budget_s=10.0)
-    try:
-        account = gateway.account()
-    except StripePermissionError:
-        # A restricted key may not read the account; products and prices are what the tool needs.
-        account = AccountInfo(id="", name="", livemode=mode == "live")
-    probe = f"ssa_permission_probe_{uuid.uuid4().hex[:16]}"
-    checks: list[Callable[[], object]] = [
-        lambda: gateway.retrieve_product(probe),
-        lambda: gateway.list_prices(product=probe),
-        lambda: gateway.update_product(probe, {}, idempotency_key=f"{probe}-product"),
-        lambda: gateway.update_price(probe, {}, idempotency_key=f"{probe}-price"),
-    ]
-    for check in checks:
-        try:
-            check()
-        except StripeRequestError:
-            pass  # e.g. 404 for the made-up id: the permission itself is there
-    return account
 
 
 def ask_confirmation(parent: QWidget, title: str, text: str) -> bool:

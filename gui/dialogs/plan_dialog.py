@@ -24,8 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.engine.types import AccountInfo, ProductPlan
-from core.rows import Mode
+from core.workspace import AccountInfo, Mode, ProductPlan
 from gui.theme import LIVE_RED
 
 WRAP_CHARS = 100  # about the operations column's width in the dialog's default size

@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
-from core.rows import ProductRow
+from core.workspace import ProductRow
 from gui.models.product_table import SORT_ROLE, ProductTableModel
 
 # State filter: key -> label, in the order the filter bar offers them.

@@ -19,8 +19,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QPalette
 
-from core.engine.money import format_money
-from core.rows import ProductRow
+from core.workspace import ProductRow, format_money
 from gui.theme import STATE_LABELS, DiffColors
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the ProductRow

@@ -9,7 +9,7 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from core.rows import JournalEntry, Mode, ProductRow
+from core.workspace import JournalEntry, Mode, ProductRow
 from gui.models.product_table import money, stripe_currency
 from gui.session import Detail
 from gui.theme import STATE_LABELS, DiffColors

@@ -7,7 +7,7 @@ from collections import Counter
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
-from core.rows import ProductRow
+from core.workspace import ProductRow
 from gui.models.product_filter import STATE_FILTERS, matches_state
 
 

@@ -7,8 +7,7 @@ from html import escape
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QWidget
 
-from core.engine.types import AccountInfo
-from core.rows import Mode
+from core.workspace import AccountInfo, Mode
 from gui.theme import LIVE_RED, is_dark
 
 SESSION_KEY_NOTE = (

@@ -7,9 +7,8 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from core.engine.types import ProgressEvent
 from core.errors import SyncAdminError
-from core.models import StripeSyncResult, SyncSummary
+from core.workspace import ProgressEvent, StripeSyncResult, SyncSummary
 
 ERROR_RED = "#d32f2f"
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from pytestqt.qtbot import QtBot
 
-from core.rows import Mode
+from core.settings import Mode
 from gui.main_window import MainWindow
 from gui.session import Session, WorkspaceLike
 from gui.settings_store import SettingsStore

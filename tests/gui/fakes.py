@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from core.catalog.journal import JournalEntry
+from core.domain.models import StripeSyncResult
 from core.engine.types import (
     AccountInfo,
     CancelToken,
@@ -25,8 +27,8 @@ from core.engine.types import (
     SyncCancelledError,
 )
 from core.errors import StripeAuthError, SyncAdminError
-from core.models import StripeSyncResult
-from core.rows import JournalEntry, Mode, ProductRow
+from core.reconcile.rows import ProductRow
+from core.settings import Mode
 
 
 def make_row(product_id: str, **fields: Any) -> ProductRow:

@@ -6,7 +6,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from core.applog import teardown_logging
+from core.runtime.applog import teardown_logging
 from gui.app import main
 from gui.main_window import MainWindow
 from gui.settings_store import SettingsStore, settings_path

@@ -20,9 +20,9 @@ from pytestqt.qtbot import QtBot
 
 from core.engine.types import AccountInfo
 from core.errors import StripeAuthError, StripePermissionError
-from core.keys import KeyMode
+from core.keys.shape import KeyMode
+from core.keys.store import MODES, SecretStore
 from core.sandbox import SandboxServer
-from core.secrets import MODES, SecretStore
 from gui.dialogs.keys_dialog import KeysDialog, verify_key_with_stripe
 from tests.fake_keys import fake_key
 from tests.keyring_fakes import LockedKeyring, MemoryKeyring

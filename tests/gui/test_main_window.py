@@ -9,7 +9,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from core.rows import ProductRow
+from core.reconcile.rows import ProductRow
 from gui.dialogs.plan_dialog import PlanDialog
 from gui.main_window import MainWindow
 from gui.models.product_table import ROW_ROLE
@@ -110,7 +110,7 @@ def test_detail_pane_shows_fields_side_by_side_and_journal(
 def test_detail_pane_links_products_and_variant_prices_to_the_dashboard(
     make_window: WindowFactory, fake_ws: FakeWorkspace, qtbot: QtBot
 ) -> None:
-    from core.rows import VariantRow
+    from core.reconcile.rows import VariantRow
     from tests.gui.fakes import make_row
 
     window = make_window(keys={"test": TEST_KEY})
@@ -397,7 +397,7 @@ def test_keys_action_opens_the_dialog_and_a_changed_key_resets_the_client(
 def test_the_app_opens_the_real_keys_dialog(qtbot: QtBot) -> None:
     import keyring.backends.null
 
-    from core.secrets import SecretStore
+    from core.keys.store import SecretStore
     from gui.app import _keys_opener
     from gui.dialogs.keys_dialog import KeysDialog
 

@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor, QPalette
 from pytestqt.modeltest import ModelTester
 
 from core.engine.types import FieldDiff
-from core.rows import VariantRow
+from core.reconcile.rows import VariantRow
 from gui.models.product_filter import ProductFilterProxy
 from gui.models.product_table import DIFFERS_ROLE, ROW_ROLE, SORT_ROLE, Column, ProductTableModel
 from gui.theme import DiffColors

@@ -8,7 +8,7 @@ import threading
 from pytestqt.qtbot import QtBot
 
 from core.errors import ConfigurationError, StripePermissionError, StripeUnavailableError
-from core.rows import Mode
+from core.settings import Mode
 from gui.main_window import MainWindow
 from gui.session import WorkspaceLike
 from tests.gui.conftest import WindowFactory

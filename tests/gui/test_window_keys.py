@@ -10,9 +10,9 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from core.engine.types import AccountInfo
-from core.keys import KeyMode
-from core.rows import Mode
-from core.secrets import SecretStore
+from core.keys.shape import KeyMode
+from core.keys.store import SecretStore
+from core.settings import Mode
 from gui.app import build_window
 from gui.dialogs import keys_dialog
 from gui.dialogs.keys_dialog import KeysDialog

@@ -9,10 +9,10 @@ import pytest
 import sqlalchemy as sa
 
 from core.catalog import CatalogError, CatalogStore, SchemaVersionError
-from core.catalog.convert import NotReady, ReadyProduct, to_sync_input
 from core.catalog.migrate import CURRENT_VERSION
 from core.catalog.sample import sample_catalog_path
 from core.paths import default_catalog_path
+from core.reconcile.convert import NotReady, ReadyProduct, to_sync_input
 from tests.raw_sql import query_value, run_sql
 
 

@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
+from core.domain.models import ProductSyncInput, StripeSyncResult, VariantSyncInput
 from core.engine.apply import apply_plan
 from core.engine.fetch import plan_one
 from core.engine.gateway import StripeGateway
 from core.engine.types import ProductPlan, WriteRecord
-from core.models import ProductSyncInput, StripeSyncResult, VariantSyncInput
 from core.sandbox import SandboxServer
 from tests.core.engine import stripe_view as view
 from tests.core.engine.conftest import FAST_RETRY, TEST_KEY

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from core import sync_product_to_stripe
+from core.domain.models import ProductSyncInput
 from core.engine import client
 from core.engine.apply import apply_plan
 from core.engine.fetch import plan_one
@@ -17,7 +18,6 @@ from core.errors import (
     StripePermissionError,
     StripeUnavailableError,
 )
-from core.models import ProductSyncInput
 from core.sandbox import SandboxServer
 from tests.core.engine import stripe_view as view
 from tests.core.engine.conftest import FAST_RETRY, TEST_KEY

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.engine.money import format_money
+from core.domain.money import format_money
 
 
 @pytest.mark.parametrize(

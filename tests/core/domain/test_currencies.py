@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from core import ProductSyncInput
-from core.currencies import STRIPE_CURRENCIES, decimals
+from core.domain.currencies import STRIPE_CURRENCIES, decimals
 
 SEED = {"id": "p", "name": "Panel", "price_usd": 12000, "sell_status": "available"}
 

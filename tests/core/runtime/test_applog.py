@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from core.applog import KeyRedactingFilter, redact_keys, setup_logging, teardown_logging
+from core.runtime.applog import KeyRedactingFilter, redact_keys, setup_logging, teardown_logging
 from tests.fake_keys import fake_key
 
 SECRET = "sk_test_FakeAbCdEfGhIjKlMnOpQrStUvWx4242"
@@ -84,7 +84,7 @@ def test_the_level_is_honoured() -> None:
 
 def test_keys_are_masked_in_messages_arguments_and_exceptions() -> None:
     path = setup_logging()
-    log = logging.getLogger("core.secrets")
+    log = logging.getLogger("core.keys.store")
 
     log.info("saved key %s for test mode", SECRET)
     log.info(f"inline {RESTRICTED} and key={SECRET}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from core.catalog import CatalogStore
-from core.catalog.convert import Invalid, NotReady, ReadyProduct, to_sync_input
+from core.reconcile.convert import Invalid, NotReady, ReadyProduct, to_sync_input
 from tests.raw_sql import run_sql
 
 STATUSES = "available, for-sale, pre-order, pre-sale, sold-out, internal"

@@ -20,7 +20,7 @@ from keyring.backends import SecretService
 from keyring.backends.chainer import ChainerBackend
 
 from core.errors import ConfigurationError, KeyModeMismatchError
-from core.secrets import (
+from core.keys.store import (
     KeyringLockedError,
     KeyringUnavailableError,
     KeyringWriteError,

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from core.catalog.errors import CatalogError
 from core.catalog.links import LinkMap
 from core.catalog.snapshots import Snapshot
-from core.catalog.status import Evaluation, convert_records, evaluate
 from core.catalog.store import CatalogStore
 from core.engine.fetch import fetch_remote
 from core.engine.gateway import StripeGateway
 from core.engine.types import AccountInfo, RemoteCatalog
-from core.rows import Mode
+from core.reconcile.evaluate import Evaluation, convert_records, evaluate
+from core.settings import Mode
 
 
 @dataclass(frozen=True)

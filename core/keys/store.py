@@ -25,7 +25,7 @@ import keyring
 import keyring.errors
 
 from core.errors import ConfigurationError
-from core.keys import KeyMode, check_key_mode, mask_key, parse_key
+from core.keys.shape import KeyMode, check_key_mode, mask_key, parse_key
 
 SERVICE_NAME = "stripe-sync-admin"
 ENV_VAR = "STRIPE_SECRET_KEY"

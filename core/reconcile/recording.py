@@ -8,11 +8,11 @@ from typing import Any
 
 from core.catalog.journal import SYNC_FAILED, JournalRecord
 from core.catalog.links import LinkMap
+from core.catalog.records import WriteBack
 from core.catalog.snapshots import Snapshot
-from core.catalog.store import WriteBack
-from core.engine.money import format_money
+from core.domain.models import StripeSyncResult
+from core.domain.money import format_money
 from core.engine.types import ProductPlan, RemoteCatalog, WriteRecord
-from core.models import StripeSyncResult
 
 
 def _json_safe(value: dict[str, Any]) -> dict[str, Any]:

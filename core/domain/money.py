@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.currencies import decimals as currency_decimals
+from core.domain.currencies import decimals as currency_decimals
 
 SYMBOLS = {
     "usd": "$",

@@ -19,9 +19,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from core.catalog.cells import INT32_MAX
-from core.catalog.store import CatalogRecord
-from core.engine.types import RemoteProduct
-from core.models import (
+from core.catalog.records import CatalogRecord
+from core.domain.models import (
     MAX_UNIT_AMOUNT,
     SELL_STATUSES,
     ProductSyncInput,
@@ -29,6 +28,7 @@ from core.models import (
     describe_validation_error,
     iso_currency,
 )
+from core.engine.types import RemoteProduct
 
 READY_DEV_STATUS = 5
 PRICE_RULE = "must be a whole number of cents ≥ 0"

@@ -21,6 +21,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
+from core.domain.models import StripeSyncResult, SyncSummary
 from core.engine.types import ProgressEvent, SyncCancelledError
 from core.errors import (
     ConfigurationError,
@@ -28,9 +29,9 @@ from core.errors import (
     StripePermissionError,
     SyncAdminError,
 )
-from core.keys import mask_key
-from core.models import StripeSyncResult, SyncSummary
-from core.rows import Mode, ProductRow
+from core.keys.shape import mask_key
+from core.reconcile.rows import ProductRow
+from core.settings import Mode
 
 PROG = "stripe-sync-admin"
 _KEY_RE = re.compile(r"\b(?:sk|rk|pk)_(?:test|live)_[A-Za-z0-9]+")
@@ -260,7 +261,7 @@ def _done(data: Any, text: str, ns: argparse.Namespace) -> None:
 
 
 def _money(cents: int | None, currency: str) -> str:
-    from core.engine.money import format_money
+    from core.domain.money import format_money
 
     return format_money(cents, currency) if cents is not None else "-"
 
@@ -383,7 +384,3 @@ def _progress_bar() -> Callable[[ProgressEvent], None] | None:
         sys.stderr.flush()
 
     return show
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

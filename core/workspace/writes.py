@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.catalog.convert import with_unmanaged_fields
 from core.catalog.journal import JournalRecord
 from core.catalog.links import LinkMap
-from core.catalog.recording import build_write_back, journal_record, needs_write
+from core.catalog.records import WriteBack
 from core.catalog.snapshots import Snapshot
-from core.catalog.status import Evaluation, hold_archive_plan, releasing_plan
-from core.catalog.store import CatalogStore, WriteBack
+from core.catalog.store import CatalogStore
+from core.domain.models import StripeSyncResult
 from core.engine.apply import apply_plan
 from core.engine.fetch import find_one
 from core.engine.gateway import StripeGateway
@@ -30,7 +29,9 @@ from core.engine.types import (
     WriteRecord,
 )
 from core.errors import SyncAdminError
-from core.models import StripeSyncResult
+from core.reconcile.convert import with_unmanaged_fields
+from core.reconcile.evaluate import Evaluation, hold_archive_plan, releasing_plan
+from core.reconcile.recording import build_write_back, journal_record, needs_write
 
 
 @dataclass

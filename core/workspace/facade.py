@@ -13,7 +13,10 @@ from contextlib import contextmanager
 from typing import Any
 
 from core import paths
-from core.catalog.store import CatalogStore, WriteBack
+from core.catalog.journal import JournalEntry
+from core.catalog.records import WriteBack
+from core.catalog.store import CatalogStore
+from core.domain.models import StripeSyncResult
 from core.engine.client import reset_stripe_client
 from core.engine.gateway import StripeGateway
 from core.engine.types import (
@@ -26,13 +29,12 @@ from core.engine.types import (
     SyncCancelledError,
 )
 from core.errors import CancelledError, ConfigurationError, SyncAdminError
-from core.instance_lock import InstanceLock
-from core.keys import check_key_mode
-from core.models import StripeSyncResult
-from core.rows import JournalEntry, Mode, ProductRow
-from core.settings import Settings, load_settings
-from core.workspace_reads import CatalogRead, read_catalog, row_key
-from core.workspace_writes import ProductWriter, RunContext, refused
+from core.keys.shape import check_key_mode
+from core.reconcile.rows import ProductRow
+from core.runtime.instance_lock import InstanceLock
+from core.settings import Mode, Settings, load_settings
+from core.workspace.reads import CatalogRead, read_catalog, row_key
+from core.workspace.writes import ProductWriter, RunContext, refused
 
 # A well-formed test key for the in-process sandbox (it accepts any sk_test_ key).
 SANDBOX_KEY = "sk_test_sandboxLocal0000"

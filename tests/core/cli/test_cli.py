@@ -230,7 +230,7 @@ def test_real_subprocess_plan_in_sandbox_mode(tmp_path: Path) -> None:
         text=True,
         env=env,
         timeout=120,
-        cwd=Path(__file__).resolve().parents[2],
+        cwd=Path(__file__).resolve().parents[3],
     )
     assert proc.returncode == 0, proc.stderr
     plan = json.loads(proc.stdout)
@@ -375,7 +375,7 @@ def test_a_second_process_in_sandbox_mode_is_refused_with_its_pid(
         stdout=subprocess.PIPE,
         text=True,
         env=dict(os.environ),
-        cwd=Path(__file__).resolve().parents[2],
+        cwd=Path(__file__).resolve().parents[3],
     ) as holder:
         assert holder.stdin is not None and holder.stdout is not None
         try:

@@ -12,10 +12,19 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from core.engine.types import FieldDiff, ProductPlan, ProductState
+from core.engine.types import FieldDiff, ProductPlan
+
+ProductState = Literal[
+    "in_sync",  # Stripe matches the catalog
+    "differs",  # exists in Stripe, some owned field differs
+    "missing",  # no Stripe product yet
+    "archived",  # archived in Stripe and meant to be (internal / not live)
+    "orphaned",  # tagged by the tool in Stripe, no local row
+    "not_ready",  # local row cannot be synced yet (no price, dev status < 5, invalid)
+    "failed",  # the last sync of this product failed
+]
 
 StripeStatus = Literal["active", "archived", "missing"]
-Mode = Literal["sandbox", "test", "live"]
 
 
 class VariantRow(BaseModel):
@@ -78,21 +87,3 @@ class ProductRow(BaseModel):
     def differing_fields(self) -> set[str]:
         """The names of the fields that differ (for highlighting)."""
         return {d.field for d in self.differences}
-
-
-class JournalEntry(BaseModel):
-    """One write the tool made to Stripe, as the journal keeps it."""
-
-    model_config = ConfigDict(frozen=True)
-
-    at: datetime
-    mode: Mode
-    account_id: str
-    product_id: str
-    operation: str  # Operation.kind
-    summary: str
-    stripe_object_id: str | None = None
-    request_id: str | None = None
-    before: dict[str, object] | None = None
-    after: dict[str, object] | None = None
-    error: str | None = None

@@ -22,7 +22,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails
 
-from core.currencies import is_supported
+from core.domain.currencies import is_supported
 
 SellStatus = Literal["available", "for-sale", "pre-order", "pre-sale", "sold-out", "internal"]
 SELL_STATUSES: tuple[str, ...] = (

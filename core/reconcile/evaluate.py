@@ -10,19 +10,10 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.catalog.convert import (
-    Converted,
-    Invalid,
-    NotReady,
-    ReadyProduct,
-    to_sync_input,
-    whole_number,
-    with_unmanaged_fields,
-)
 from core.catalog.holds import Hold, hold_note
 from core.catalog.links import LinkMap
+from core.catalog.records import CatalogRecord
 from core.catalog.snapshots import Snapshot
-from core.catalog.store import CatalogRecord
 from core.engine.plan import plan_product
 from core.engine.types import (
     MANAGED_BY_VALUE,
@@ -31,11 +22,19 @@ from core.engine.types import (
     FieldDiff,
     Operation,
     ProductPlan,
-    ProductState,
     RemoteCatalog,
     RemoteProduct,
 )
-from core.rows import ProductRow, StripeStatus, VariantRow
+from core.reconcile.convert import (
+    Converted,
+    Invalid,
+    NotReady,
+    ReadyProduct,
+    to_sync_input,
+    whole_number,
+    with_unmanaged_fields,
+)
+from core.reconcile.rows import ProductRow, ProductState, StripeStatus, VariantRow
 
 RELEASES_HOLD = "releases the operator's archive hold"
 

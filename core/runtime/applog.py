@@ -15,7 +15,7 @@ from pathlib import Path
 
 import platformdirs
 
-from core.keys import mask_key
+from core.keys.shape import mask_key
 
 APP_NAME = "stripe-sync-admin"
 LOG_FILE_NAME = "stripe-sync-admin.log"

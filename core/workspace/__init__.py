@@ -1,0 +1,48 @@
+"""The one façade the window and the command line call, and the plain result types they use.
+
+`Workspace` opens a catalog in a mode and offers status, plan, sync, archive, the journal and a client
+reset; `verify_key_with_stripe` checks a key before it is saved. Everything else here is plain, frozen
+data handed back by those calls. Callers import from this package only, never from `core.catalog`,
+`core.engine` or `core.reconcile` (enforced for `gui/` by its ruff.toml).
+"""
+
+from core.catalog.journal import JournalEntry
+from core.domain.models import StripeSyncResult, SyncSummary
+from core.domain.money import format_money
+from core.engine.types import (
+    AccountInfo,
+    CancelToken,
+    FieldDiff,
+    Operation,
+    ProductPlan,
+    ProgressCallback,
+    ProgressEvent,
+    SyncCancelledError,
+)
+from core.reconcile.rows import ProductRow, ProductState, VariantRow
+from core.settings import Mode
+from core.workspace.facade import MODES, SANDBOX_KEY, Workspace
+from core.workspace.keycheck import verify_key_with_stripe
+
+__all__ = [
+    "MODES",
+    "SANDBOX_KEY",
+    "AccountInfo",
+    "CancelToken",
+    "FieldDiff",
+    "JournalEntry",
+    "Mode",
+    "Operation",
+    "ProductPlan",
+    "ProductRow",
+    "ProductState",
+    "ProgressCallback",
+    "ProgressEvent",
+    "StripeSyncResult",
+    "SyncCancelledError",
+    "SyncSummary",
+    "VariantRow",
+    "Workspace",
+    "format_money",
+    "verify_key_with_stripe",
+]

@@ -1,0 +1,41 @@
+"""Checking a key before it is saved: whose account it is and whether it may do the tool's work."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable
+
+from core.engine.errors import StripeRequestError
+from core.engine.gateway import StripeGateway
+from core.engine.types import AccountInfo
+from core.errors import StripePermissionError
+from core.keys.shape import KeyMode
+
+
+def verify_key_with_stripe(mode: KeyMode, key: str, *, api_base: str | None = None) -> AccountInfo:
+    """Ask Stripe whose key this is and whether it may read and write products and prices.
+
+    Raises StripeAuthError (refused key), StripePermissionError naming the missing permission, or
+    StripeUnavailableError. The write checks target an id that cannot exist, so nothing is written.
+    """
+    base = api_base or os.environ.get("STRIPE_API_BASE", "").strip() or None
+    gateway = StripeGateway.create(key, api_base=base, retry_budget_s=10.0)
+    try:
+        account = gateway.account()
+    except StripePermissionError:
+        # A restricted key may not read the account; products and prices are what the tool needs.
+        account = AccountInfo(id="", name="", livemode=mode == "live")
+    probe = f"ssa_permission_probe_{uuid.uuid4().hex[:16]}"
+    checks: list[Callable[[], object]] = [
+        lambda: gateway.retrieve_product(probe),
+        lambda: gateway.list_prices(product=probe),
+        lambda: gateway.update_product(probe, {}, idempotency_key=f"{probe}-product"),
+        lambda: gateway.update_price(probe, {}, idempotency_key=f"{probe}-price"),
+    ]
+    for check in checks:
+        try:
+            check()
+        except StripeRequestError:
+            pass  # e.g. 404 for the made-up id: the permission itself is there
+    return account
