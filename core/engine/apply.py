@@ -21,11 +21,12 @@ from typing import Any
 from core.domain.models import StripeSyncResult, VariantError, VariantPrice
 from core.engine.errors import StripeReplayedFailureError, StripeRequestError
 from core.engine.fetch import plan_one
-from core.engine.gateway import StripeGateway, Written
+from core.engine.gateway import StripeGateway
 from core.engine.idempotency import derive_key, digest, product_create_key
-from core.engine.plan import NEW_DEFAULT_PRICE, NEW_PRODUCT, PRODUCT_UNIT, new_price_ref
 from core.engine.price_create import create_price_once
+from core.engine.transport import Written
 from core.engine.types import CancelToken, Operation, ProductPlan, WriteCallback, WriteRecord
+from core.engine.units import NEW_DEFAULT_PRICE, NEW_PRODUCT, PRODUCT_UNIT, new_price_ref
 
 PRODUCT_LEVEL = frozenset(
     {"create_product", "update_product", "archive_product", "unarchive_product"}

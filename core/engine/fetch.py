@@ -12,8 +12,9 @@ from collections.abc import Sequence
 
 from core.domain.models import STRIPE_ID_RE, ProductSyncInput, VariantSyncInput
 from core.engine.gateway import StripeGateway
-from core.engine.plan import input_problems, plan_product
+from core.engine.plan import plan_product
 from core.engine.types import ProductPlan, RemoteCatalog, RemotePrice, RemoteProduct
+from core.engine.units import input_problems
 
 
 def _group(products: list[RemoteProduct], prices: list[RemotePrice]) -> dict[str, RemoteProduct]:
@@ -55,7 +56,7 @@ def find_one(
     catalog = RemoteCatalog()
     if found is not None:
         prices = tuple(gateway.list_prices(product=found.id, active=True))
-        catalog.products[found.id] = found.model_copy(update={"prices": prices})
+        catalog.add(found.model_copy(update={"prices": prices}))
     catalog.read_calls = gateway.stats.reads - before
     return catalog
 

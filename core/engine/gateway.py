@@ -16,31 +16,21 @@ raises the same exceptions, so throttling, retries and error mapping are those o
 
 from __future__ import annotations
 
-import hashlib
-import threading
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import stripe
 
 from core.engine.convert import remote_price, remote_product
-from core.engine.errors import StripeReplayedFailureError, StripeRequestError
-from core.engine.failures import classify, gave_up
+from core.engine.errors import StripeRequestError
 from core.engine.throttle import (
-    HEADROOM,
-    LIVE_RATE_LIMIT,
-    TEST_RATE_LIMIT,
     RetryPolicy,
-    TokenBucket,
-    wait_unless_cancelled,
 )
-from core.engine.types import AccountInfo, CancelToken, RemotePrice, RemoteProduct
+from core.engine.transport import Transport, Written, as_dict
+from core.engine.types import AccountInfo, RemotePrice, RemoteProduct
 from core.errors import StripePermissionError
-from core.keys.shape import mask_key, parse_key
+from core.keys.shape import parse_key
 
 # No usage data leaves the machine (the SDK would otherwise report request timings to Stripe).
 stripe.enable_telemetry = False
@@ -49,47 +39,7 @@ T = TypeVar("T")
 PAGE_SIZE = 100
 
 
-@dataclass
-class CallStats:
-    """HTTP requests this gateway sent (retries included), split into reads and writes."""
-
-    reads: int = 0
-    writes: int = 0
-
-    @property
-    def total(self) -> int:
-        """All requests sent."""
-        return self.reads + self.writes
-
-
-@dataclass(frozen=True)
-class Written:
-    """The object a write returned, with Stripe's request id (for the journal)."""
-
-    obj: Any  # RemoteProduct or RemotePrice
-    request_id: str | None
-    # Stripe answered with a create's saved result (Idempotent-Replayed): the object may have
-    # changed since (see core.engine.price_create).
-    replayed: bool = False
-
-
-def _as_dict(obj: Any) -> dict[str, Any]:
-    result: dict[str, Any] = obj.to_dict()
-    return result
-
-
-def _header(obj: Any, name: str) -> str | None:
-    response = getattr(obj, "last_response", None)
-    if response is None:
-        return None
-    headers = response.headers
-    for key in (name, name.lower()):
-        if key in headers:
-            return str(headers[key])
-    return None
-
-
-class StripeGateway:
+class StripeGateway(Transport):
     """A throttled, retrying Stripe client for one key (one account, one mode)."""
 
     def __init__(
@@ -102,27 +52,12 @@ class StripeGateway:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._client = client
-        self._v1: Any = client.v1
-        self._masked_key = mask_key(api_key)
-        self._fingerprint = hashlib.sha256(api_key.encode("utf-8")).hexdigest()[:16]
-        self.livemode = "_live_" in api_key
-        limit = rate_limit
-        if limit is None:
-            limit = (LIVE_RATE_LIMIT if self.livemode else TEST_RATE_LIMIT) * HEADROOM
-        self.rate_limit = limit
-        self.retry = retry or RetryPolicy()
-        self._bucket = TokenBucket(limit, sleep=sleep, clock=clock)
-        self._sleep = sleep
-        self._clock = clock
-        self._lock = threading.Lock()
+        super().__init__(
+            client, api_key=api_key, rate_limit=rate_limit, retry=retry, sleep=sleep, clock=clock
+        )
         self._account: AccountInfo | None = None
         self._account_key: str | None = None
         self._known_products: dict[str, str] = {}
-        self.stats = CallStats()
-        # The running operation's cancel token (see `cancellable`): one Stripe task runs at a
-        # time, and the threads it starts (the bulk read) share it, so a plain attribute will do.
-        self.cancel_token: CancelToken | None = None
 
     @classmethod
     def create(
@@ -155,87 +90,6 @@ class StripeGateway:
         policy = retry or RetryPolicy(budget_s=retry_budget_s)
         return cls(client, api_key=api_key, rate_limit=rate_limit, retry=policy)
 
-    # -- cancellation ---------------------------------------------------------------------------
-
-    @contextmanager
-    def cancellable(self, token: CancelToken | None) -> Iterator[None]:
-        """Within the block, retry backoff and throttle waits end early when `token` is cancelled.
-
-        A cancelled wait raises `CancelledError`, so a run cancelled during a storm of 429s or
-        5xx answers stops within moments instead of after the retry budget (30 s by default).
-        `None` keeps whatever token is already in force (blocks nest).
-        """
-        previous = self.cancel_token
-        if token is not None:
-            self.cancel_token = token
-        try:
-            yield
-        finally:
-            self.cancel_token = previous
-
-    def _wait(self, seconds: float) -> None:
-        wait_unless_cancelled(seconds, self.cancel_token, self._sleep)
-
-    # -- the retry loop -------------------------------------------------------------------------
-
-    def _call(self, fn: Callable[[], T], *, write: bool, what: str, permission: str) -> T:
-        started = self._clock()
-        attempt = 0
-        while True:
-            self._bucket.acquire(self._wait)
-            with self._lock:
-                if write:
-                    self.stats.writes += 1
-                else:
-                    self.stats.reads += 1
-            try:
-                return fn()
-            except stripe.StripeError as err:
-                attempt += 1
-                delay = 0.0
-                failure = classify(
-                    err, write=write, what=what, permission=permission, key=self._masked_key
-                )
-                if failure is None:
-                    delay = self.retry.delay(attempt)
-                    elapsed = self._clock() - started
-                    if elapsed + delay > self.retry.budget_s:
-                        failure = gave_up(err, what, attempt, elapsed)
-            # Raised here, outside the `except`, so the SDK's error (whose message or request may
-            # hold the raw key, e.g. an invalid header) is not kept as the __context__.
-            if failure is not None:
-                raise failure
-            self._wait(delay)
-
-    def _read(self, fn: Callable[[], T], what: str, permission: str) -> T:
-        return self._call(fn, write=False, what=what, permission=permission)
-
-    def _write(
-        self,
-        fn: Callable[[str], Any],
-        key: str,
-        *,
-        what: str,
-        permission: str,
-        update: bool,
-    ) -> tuple[dict[str, Any], str | None, bool]:
-        try:
-            obj = self._call(lambda: fn(key), write=True, what=what, permission=permission)
-        except StripeReplayedFailureError:
-            if not update:
-                raise  # a create: the caller re-reads Stripe before trying another key
-            # An update sets values, so sending it again under a fresh key is harmless.
-            fresh = f"{key}-again-{uuid.uuid4().hex[:12]}"
-            obj = self._call(lambda: fn(fresh), write=True, what=what, permission=permission)
-        replayed = _header(obj, "Idempotent-Replayed") == "true"
-        if update and replayed:
-            # A replayed answer to an update may be an older write's (see core.engine.idempotency):
-            # setting the same values again is harmless, so send it once more under a fresh key.
-            fresh = f"{key}-again-{uuid.uuid4().hex[:12]}"
-            obj = self._call(lambda: fn(fresh), write=True, what=what, permission=permission)
-            replayed = _header(obj, "Idempotent-Replayed") == "true"
-        return _as_dict(obj), _header(obj, "Request-Id"), replayed
-
     # -- identity -------------------------------------------------------------------------------
 
     def account(self) -> AccountInfo:
@@ -246,7 +100,7 @@ class StripeGateway:
                 "read the account",
                 "rak_account_read",
             )
-            data = _as_dict(obj)
+            data = as_dict(obj)
             settings = data.get("settings") or {}
             dashboard = settings.get("dashboard") or {}
             profile = data.get("business_profile") or {}
@@ -293,7 +147,7 @@ class StripeGateway:
             if err.http_status == 404:
                 return None
             raise
-        return remote_product(_as_dict(obj))
+        return remote_product(as_dict(obj))
 
     def retrieve_price(self, price_id: str) -> RemotePrice | None:
         """One price by id as it is now, or None when Stripe has no such price."""
@@ -305,7 +159,7 @@ class StripeGateway:
             if err.http_status == 404:
                 return None
             raise
-        return remote_price(_as_dict(obj))
+        return remote_price(as_dict(obj))
 
     def _list_page(self, path: str, params: dict[str, Any]) -> dict[str, Any]:
         # Plain JSON, not StripeObjects: building those took ~88 % of a 10,000-product read.

@@ -19,9 +19,7 @@ from core.domain.models import STRIPE_ID_RE, ProductSyncInput, SyncAction, Varia
 from core.domain.money import format_money
 from core.engine.types import (
     MANAGED_BY_VALUE,
-    META_LOCAL_ID,
     META_MANAGED_BY,
-    META_SELL_STATUS,
     META_VARIANT_ID,
     FieldDiff,
     Operation,
@@ -32,89 +30,16 @@ from core.engine.types import (
     RemoteProduct,
     is_managed,
 )
-
-PRODUCT_UNIT = ""  # unit key of a simple product's own price
-NEW_PRODUCT = "@product"
-NEW_DEFAULT_PRICE = "@default_price"
-
-
-def new_price_ref(unit: str) -> str:
-    """Placeholder for the id of the price this plan creates for `unit`."""
-    return f"@price:{unit}"
-
-
-@dataclass(frozen=True)
-class Unit:
-    """One sellable unit: the product itself (key "") or one variant, with its desired price."""
-
-    key: str
-    label: str
-    amount: int
-    currency: str
-    nickname: str | None
-    metadata: dict[str, str]
-
-    @property
-    def field(self) -> str:
-        """The FieldDiff name of this unit's price."""
-        return "price" if self.key == PRODUCT_UNIT else f"variant:{self.key}.price"
-
-    def money(self) -> str:
-        """The desired price for display."""
-        return format_money(self.amount, self.currency)
-
-
-def price_nickname(product: ProductSyncInput, variant: VariantSyncInput) -> str:
-    """A variant price's readable nickname, e.g. `Material-8x8-V LED Panel — color BLACK`."""
-    return f"{product.name} — {variant.label()}"
-
-
-def owned_metadata(product: ProductSyncInput) -> dict[str, str]:
-    """The metadata keys the tool owns on a Stripe product, with their wanted values."""
-    return {
-        META_LOCAL_ID: product.id,
-        META_SELL_STATUS: product.sell_status,
-        META_MANAGED_BY: MANAGED_BY_VALUE,
-    }
-
-
-def input_problems(product: ProductSyncInput, variants: Sequence[VariantSyncInput]) -> list[str]:
-    """What is wrong with a product and its variants taken together (fields are checked already)."""
-    problems: list[str] = []
-    seen: set[str] = set()
-    for variant in variants:
-        if variant.id in seen:
-            problems.append(f"variants: id {variant.id!r} is used twice")
-        seen.add(variant.id)
-        amount = variant.unit_amount(product.price_cents)
-        if amount < 0:
-            problems.append(
-                f"variants[{variant.id}].price_modifier: the price would be negative "
-                f"({format_money(amount, product.currency)})"
-            )
-    return problems
-
-
-def desired_units(product: ProductSyncInput, variants: Sequence[VariantSyncInput]) -> list[Unit]:
-    """The sellable units of a product; the first one's price is the product's default price."""
-    if not variants:
-        meta = {META_LOCAL_ID: product.id, META_MANAGED_BY: MANAGED_BY_VALUE}
-        return [Unit(PRODUCT_UNIT, "", product.price_cents, product.currency, None, meta)]
-    return [
-        Unit(
-            key=v.id,
-            label=v.label(),
-            amount=v.unit_amount(product.price_cents),
-            currency=product.currency,
-            nickname=price_nickname(product, v),
-            metadata={
-                META_VARIANT_ID: v.id,
-                META_LOCAL_ID: product.id,
-                META_MANAGED_BY: MANAGED_BY_VALUE,
-            },
-        )
-        for v in variants
-    ]
+from core.engine.units import (
+    NEW_DEFAULT_PRICE,
+    NEW_PRODUCT,
+    PRODUCT_UNIT,
+    Unit,
+    desired_units,
+    input_problems,
+    new_price_ref,
+    owned_metadata,
+)
 
 
 def _for(unit: Unit) -> str:

@@ -28,8 +28,9 @@ from __future__ import annotations
 from typing import Any
 
 from core.engine.errors import StripeReplayedFailureError, StripeRequestError
-from core.engine.gateway import StripeGateway, Written
+from core.engine.gateway import StripeGateway
 from core.engine.idempotency import digest, price_create_key
+from core.engine.transport import Written
 from core.engine.types import META_VARIANT_ID, RemotePrice
 
 # Each step is one repeat of the same price within 24 hours; far more than any real catalog needs.

@@ -105,10 +105,39 @@ def is_managed(price: RemotePrice) -> bool:
 
 @dataclass
 class RemoteCatalog:
-    """The Stripe side of a catalog, read in bulk (list calls, not one call per product)."""
+    """The Stripe side of a catalog, read in bulk (list calls, not one call per product).
+
+    Finding a local product's Stripe product is O(1): by link and by id through `products`, by
+    `metadata.local_id` through an index built once (on first use) and kept up to date by `add`.
+    Add products with `add`, not by writing into `products`, so the index stays true.
+    """
 
     products: dict[str, RemoteProduct] = field(default_factory=dict)
     read_calls: int = 0
+    _tagged: dict[str, list[RemoteProduct]] | None = field(default=None, repr=False, compare=False)
+    _prices: dict[str, RemotePrice] | None = field(default=None, repr=False, compare=False)
+
+    def add(self, product: RemoteProduct) -> None:
+        """Add (or replace) one product, keeping the local_id index true."""
+        old = self.products.get(product.id)
+        self.products[product.id] = product
+        if self._prices is not None:
+            self._prices.update((price.id, price) for price in product.prices)
+        if self._tagged is None:
+            return
+        if old is not None and old.local_id:
+            self._tagged[old.local_id] = [p for p in self._tagged[old.local_id] if p.id != old.id]
+        if product.local_id:
+            self._tagged.setdefault(product.local_id, []).append(product)
+
+    def _index(self) -> dict[str, list[RemoteProduct]]:
+        if self._tagged is None:
+            tagged: dict[str, list[RemoteProduct]] = {}
+            for product in self.products.values():
+                if product.local_id:
+                    tagged.setdefault(product.local_id, []).append(product)
+            self._tagged = tagged
+        return self._tagged
 
     def find(self, local_id: str, linked_id: str | None = None) -> RemoteProduct | None:
         """Find a local product's Stripe product (design.md §1): link, then id, then local_id tag."""
@@ -116,19 +145,23 @@ class RemoteCatalog:
             return self.products[linked_id]
         if local_id in self.products:
             return self.products[local_id]
-        tagged = [p for p in self.products.values() if p.local_id == local_id]
+        tagged = self._index().get(local_id)
         if not tagged:
             return None
         # Prefer an active product, then the oldest: the one most likely referenced by Checkout.
-        return sorted(tagged, key=lambda p: (not p.active, p.created, p.id))[0]
+        return min(tagged, key=lambda p: (not p.active, p.created, p.id))
+
+    def find_price(self, price_id: str) -> RemotePrice | None:
+        """A price read with any product, by its id (an index built once, on first use)."""
+        if self._prices is None:
+            self._prices = {
+                price.id: price for product in self.products.values() for price in product.prices
+            }
+        return self._prices.get(price_id)
 
     def tagged_local_ids(self) -> dict[str, list[str]]:
         """local_id → Stripe product ids carrying that tag (more than one id = a duplicate)."""
-        out: dict[str, list[str]] = {}
-        for product in self.products.values():
-            if product.local_id:
-                out.setdefault(product.local_id, []).append(product.id)
-        return out
+        return {key: [p.id for p in found] for key, found in self._index().items() if found}
 
 
 class FieldDiff(BaseModel):

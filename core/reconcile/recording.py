@@ -31,11 +31,10 @@ def _before(record: WriteRecord, remote: RemoteCatalog) -> dict[str, Any] | None
     if product is not None:
         data = product.model_dump(exclude={"prices"})
         return _json_safe({k: data.get(k) for k in keys})
-    for candidate in remote.products.values():
-        for price in candidate.prices:
-            if price.id == target:
-                pdata = price.model_dump()
-                return _json_safe({k: pdata.get(k) for k in keys})
+    price = remote.find_price(target)
+    if price is not None:
+        pdata = price.model_dump()
+        return _json_safe({k: pdata.get(k) for k in keys})
     return None
 
 
