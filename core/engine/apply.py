@@ -187,7 +187,7 @@ def _apply(
                     # idempotency_error). A failure Stripe saved under the create's key can only
                     # replay now: adopt the product if it exists after all, else create it under
                     # the key salted with the failed request's id (every planner sees that one).
-                    again = plan_one(gateway, plan.product, plan.variants)
+                    again = plan_one(gateway, plan.product, plan.variants, unmanaged=plan.unmanaged)
                     return _apply(
                         again,
                         gateway,

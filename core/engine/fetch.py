@@ -8,7 +8,7 @@ correct either way and cost at most one page more than one unfiltered list would
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from core.domain.models import STRIPE_ID_RE, ProductSyncInput, VariantSyncInput
 from core.engine.gateway import StripeGateway
@@ -67,10 +67,11 @@ def plan_one(
     variants: Sequence[VariantSyncInput],
     *,
     linked_id: str | None = None,
+    unmanaged: Collection[str] = (),
 ) -> ProductPlan:
     """Read what one product's sync needs (usually two calls) and plan it."""
     problems = input_problems(product, variants)
     if problems:  # nothing to read for input that cannot be synced
-        return plan_product(product, variants, RemoteCatalog())
+        return plan_product(product, variants, RemoteCatalog(), unmanaged=unmanaged)
     catalog = find_one(gateway, product.id, linked_id=linked_id)
-    return plan_product(product, variants, catalog, linked_id=linked_id)
+    return plan_product(product, variants, catalog, linked_id=linked_id, unmanaged=unmanaged)

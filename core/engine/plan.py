@@ -12,7 +12,7 @@ Operations that depend on an object created earlier in the same plan refer to it
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from core.domain.models import STRIPE_ID_RE, ProductSyncInput, SyncAction, VariantSyncInput
@@ -67,7 +67,10 @@ def _price_version(price: RemotePrice, product: RemoteProduct) -> str:
 
 
 def _plan_create(
-    product: ProductSyncInput, variants: Sequence[VariantSyncInput], units: list[Unit]
+    product: ProductSyncInput,
+    variants: Sequence[VariantSyncInput],
+    units: list[Unit],
+    unmanaged: frozenset[str],
 ) -> ProductPlan:
     if not product.wants_active:
         # Not for sale and not in Stripe: nothing to create (an internal product stays local).
@@ -77,7 +80,7 @@ def _plan_create(
     custom_id = STRIPE_ID_RE.match(product.id) is not None
     if custom_id:
         params["id"] = product.id
-    if product.description:
+    if product.description and "description" not in unmanaged:
         params["description"] = product.description
     params["default_price_data"] = {
         "currency": first.currency,
@@ -119,11 +122,13 @@ def _plan_create(
         )
     diffs = [FieldDiff(field="name", local=product.name, stripe=None)]
     diffs += [FieldDiff(field=u.field, local=u.money(), stripe=None) for u in units]
-    return _made(product, variants, action="created", operations=ops, differences=diffs)
+    return _made(
+        product, variants, action="created", operations=ops, differences=diffs, unmanaged=unmanaged
+    )
 
 
 def _product_update(
-    product: ProductSyncInput, existing: RemoteProduct
+    product: ProductSyncInput, existing: RemoteProduct, unmanaged: frozenset[str]
 ) -> tuple[Operation | None, list[FieldDiff]]:
     diffs: list[FieldDiff] = []
     params: dict[str, object] = {}
@@ -132,7 +137,9 @@ def _product_update(
         diffs.append(FieldDiff(field="name", local=product.name, stripe=existing.name))
         params["name"] = product.name
         words.append(f"name “{existing.name}” → “{product.name}”")
-    if (product.description or None) != (existing.description or None):
+    if "description" not in unmanaged and (product.description or None) != (
+        existing.description or None
+    ):
         diffs.append(
             FieldDiff(field="description", local=product.description, stripe=existing.description)
         )
@@ -320,16 +327,24 @@ def plan_product(
     remote: RemoteCatalog,
     *,
     linked_id: str | None = None,
+    unmanaged: Collection[str] = (),
 ) -> ProductPlan:
-    """Plan the Stripe writes that bring `remote` in step with `product` and its `variants`."""
+    """Plan the Stripe writes that bring `remote` in step with `product` and its `variants`.
+
+    `unmanaged`: product fields the catalog does not hold (e.g. "description" when the shop's
+    table has no such column): never compared, sent or cleared, whatever Stripe has.
+    """
+    left_alone = frozenset(unmanaged)
     problems = input_problems(product, variants)
     if problems:
-        return _made(product, variants, action="failed", error="; ".join(problems))
+        return _made(
+            product, variants, action="failed", error="; ".join(problems), unmanaged=left_alone
+        )
     units = desired_units(product, variants)
     existing = remote.find(product.id, linked_id)
     if existing is None:
-        return _plan_create(product, variants, units)
-    op, diffs = _product_update(product, existing)
+        return _plan_create(product, variants, units, left_alone)
+    op, diffs = _product_update(product, existing, left_alone)
     ops = [op] if op is not None else []
     current: dict[str, str] = {}
     if product.wants_active:
@@ -355,6 +370,7 @@ def plan_product(
         operations=ops,
         differences=diffs,
         current_prices=current,
+        unmanaged=left_alone,
     )
 
 

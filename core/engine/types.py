@@ -220,6 +220,8 @@ class ProductPlan(BaseModel):
     product: ProductSyncInput | None = None
     variants: tuple[VariantSyncInput, ...] = ()
     current_prices: dict[str, str] = Field(default_factory=dict)
+    # Product fields the catalog does not hold: left as Stripe has them (see plan_product).
+    unmanaged: frozenset[str] = frozenset()
 
     @property
     def writes(self) -> int:

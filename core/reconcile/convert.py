@@ -28,7 +28,6 @@ from core.domain.models import (
     describe_validation_error,
     iso_currency,
 )
-from core.engine.types import RemoteProduct
 
 READY_DEV_STATUS = 5
 PRICE_RULE = "must be a whole number of cents ≥ 0"
@@ -40,12 +39,17 @@ class ReadyProduct:
     """A row the engine can sync.
 
     `manages_description`: False when the shop's table has no `description` column; the tool
-    then leaves Stripe's description as it is (see `with_unmanaged_fields`).
+    then leaves Stripe's description as it is (`unmanaged`, passed to the planner).
     """
 
     product: ProductSyncInput
     variants: tuple[VariantSyncInput, ...] = ()
     manages_description: bool = True
+
+    @property
+    def unmanaged(self) -> frozenset[str]:
+        """Product fields the shop's table does not hold: the tool leaves them as Stripe has them."""
+        return frozenset() if self.manages_description else frozenset({"description"})
 
 
 @dataclass(frozen=True)
@@ -224,18 +228,3 @@ def to_sync_input(record: CatalogRecord, *, currency: str = "usd") -> Converted:
     return ReadyProduct(
         product=product, variants=tuple(variants), manages_description="description" in row
     )
-
-
-def with_unmanaged_fields(ready: ReadyProduct, existing: RemoteProduct | None) -> ReadyProduct:
-    """The input with fields the shop's table lacks taken from Stripe, so they are left alone.
-
-    A shop without a `description` column does not mean "no description": the tool stops
-    managing it (nothing to compare, nothing written) instead of clearing it in Stripe.
-    """
-    if ready.manages_description:
-        return ready
-    description = existing.description if existing is not None else None
-    if (description or None) == ready.product.description:
-        return ready
-    product = ready.product.model_copy(update={"description": description or None})
-    return ReadyProduct(product=product, variants=ready.variants, manages_description=False)

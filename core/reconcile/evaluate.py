@@ -32,7 +32,6 @@ from core.reconcile.convert import (
     ReadyProduct,
     to_sync_input,
     whole_number,
-    with_unmanaged_fields,
 )
 from core.reconcile.rows import ProductRow, ProductState, StripeStatus, VariantRow
 
@@ -113,10 +112,11 @@ def evaluate(
                 row = _held(row, mode, out.plans.get(record.id))
             out.rows.append(row)
             continue
-        ready = with_unmanaged_fields(ready, existing)
         if held:
             ready = _not_for_sale(ready)
-        plan = plan_product(ready.product, ready.variants, remote, linked_id=linked)
+        plan = plan_product(
+            ready.product, ready.variants, remote, linked_id=linked, unmanaged=ready.unmanaged
+        )
         if releasing:
             plan = releasing_plan(plan)
         out.plans[record.id] = plan

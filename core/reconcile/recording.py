@@ -58,7 +58,7 @@ def journal_record(
     )
 
 
-def snapshot_fields(plan: ProductPlan, *, manages_description: bool = True) -> dict[str, str]:
+def snapshot_fields(plan: ProductPlan) -> dict[str, str]:
     """The owned fields the sync brought Stripe to (what the tool last wrote)."""
     product = plan.product
     if product is None:
@@ -76,8 +76,8 @@ def snapshot_fields(plan: ProductPlan, *, manages_description: bool = True) -> d
             fields[f"variant:{variant.id}.price"] = format_money(amount, product.currency)
     else:
         fields["price"] = format_money(product.price_cents, product.currency)
-    if not manages_description:
-        del fields["description"]  # the shop's table has no such column: not the tool's
+    for name in plan.unmanaged:
+        fields.pop(name, None)  # the shop's table has no such column: not the tool's
     return fields
 
 
@@ -90,7 +90,6 @@ def build_write_back(
     mode: str,
     own_columns: bool,
     release_hold: bool = False,
-    manages_description: bool = True,
 ) -> WriteBack:
     """The local record of one product's sync (links, snapshot, journal, a released hold).
 
@@ -117,9 +116,7 @@ def build_write_back(
         stripe_product_id=result.stripe_product_id,
         stripe_price_id=result.stripe_price_id,
         variant_prices={vp.variant_id: vp.stripe_price_id for vp in result.variant_prices},
-        snapshot=None
-        if failed or plan is None or plan.product is None
-        else snapshot_fields(plan, manages_description=manages_description),
+        snapshot=None if failed or plan is None or plan.product is None else snapshot_fields(plan),
         journal=records,
         own_catalog_columns=own_columns,
         release_hold=release_hold,

@@ -335,7 +335,6 @@ class Workspace:
             read.snapshots,
             self.settings.owns_catalog_columns(account.id, self.mode),
             mark,
-            manages_description=self.catalog.has_column("products", "description"),
         )
         writer = ProductWriter(self.catalog, self._gateway, self.mode, ctx)
         if progress:

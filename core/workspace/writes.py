@@ -29,7 +29,6 @@ from core.engine.types import (
     WriteRecord,
 )
 from core.errors import SyncAdminError
-from core.reconcile.convert import with_unmanaged_fields
 from core.reconcile.evaluate import Evaluation, hold_archive_plan, releasing_plan
 from core.reconcile.recording import build_write_back, journal_record, needs_write
 
@@ -44,7 +43,6 @@ class RunContext:
     snapshots: dict[str, Snapshot]
     own: bool
     mark: int
-    manages_description: bool = True  # the shop's table has a description column
 
 
 class ProductWriter:
@@ -104,8 +102,9 @@ class ProductWriter:
                 product_id=pid, action="skipped", stripe_product_id=old.stripe_product_id
             )
         catalog = find_one(self.gateway, pid, linked_id=linked)
-        ready = with_unmanaged_fields(ready, catalog.find(pid, linked))
-        plan = plan_product(ready.product, ready.variants, catalog, linked_id=linked)
+        plan = plan_product(
+            ready.product, ready.variants, catalog, linked_id=linked, unmanaged=ready.unmanaged
+        )
         return releasing_plan(plan) if releasing else plan
 
     def _apply_one(
@@ -132,7 +131,6 @@ class ProductWriter:
                 mode=self.mode,
                 own_columns=ctx.own,
                 release_hold=releasing,
-                manages_description=ctx.manages_description,
             )
 
         try:
