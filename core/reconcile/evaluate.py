@@ -10,7 +10,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.catalog.holds import Hold, hold_note
+from core.catalog.holds import Hold
 from core.catalog.links import LinkMap
 from core.catalog.records import CatalogRecord
 from core.catalog.snapshots import Snapshot
@@ -33,10 +33,8 @@ from core.reconcile.convert import (
     to_sync_input,
     whole_number,
 )
+from core.reconcile.holds import hold_archive_plan, held_row, not_for_sale, releasing_plan
 from core.reconcile.rows import ProductRow, ProductState, StripeStatus, VariantRow
-
-RELEASES_HOLD = "releases the operator's archive hold"
-
 
 @dataclass
 class Evaluation:
@@ -94,7 +92,9 @@ def evaluate(
         if ready is None:
             ready = to_sync_input(record, currency=currency)
         snapshot = snapshots.get(record.id)
-        held = record.id in holds and record.id not in released
+        # A hold means "keep Stripe's product archived here": with no Stripe product in this
+        # account and mode (a hold recorded before that was refused) there is nothing to hold.
+        held = record.id in holds and record.id not in released and existing is not None
         releasing = record.id in holds and record.id in released
         if held:
             out.held.add(record.id)
@@ -109,11 +109,11 @@ def evaluate(
                 out.not_ready[record.id] = ready.reason
             row = _unready_row(record, existing, ready, snapshot, currency)
             if held:
-                row = _held(row, mode, out.plans.get(record.id))
+                row = held_row(row, holds[record.id], mode, out.plans.get(record.id))
             out.rows.append(row)
             continue
         if held:
-            ready = _not_for_sale(ready)
+            ready = not_for_sale(ready)
         plan = plan_product(
             ready.product, ready.variants, remote, linked_id=linked, unmanaged=ready.unmanaged
         )
@@ -122,7 +122,7 @@ def evaluate(
         out.plans[record.id] = plan
         out.ready[record.id] = ready
         row = _ready_row(record, ready, existing, plan, snapshot, last_errors.get(record.id))
-        out.rows.append(_held(row, mode, plan) if held else row)
+        out.rows.append(held_row(row, holds[record.id], mode, plan) if held else row)
     if include_orphans or orphan_ids:
         local_ids = {r.id for r in records}
         wanted = set(orphan_ids or ())
@@ -138,7 +138,7 @@ def evaluate(
                     out.held.add(key)
                     if product.active:
                         out.plans[key] = hold_archive_plan(key, product)
-                    row = _held(row, mode, out.plans.get(key))
+                    row = held_row(row, holds[key], mode, out.plans.get(key))
                 out.rows.append(row)
     return out
 
@@ -146,63 +146,6 @@ def evaluate(
 def orphan_key(product: RemoteProduct) -> str:
     """The id an orphaned Stripe product is known by (its row's product_id, its hold's key)."""
     return product.local_id or product.id
-
-
-def hold_archive_plan(product_id: str, existing: RemoteProduct) -> ProductPlan:
-    """Archive a Stripe product the operator holds archived (no catalog row to plan from)."""
-    return ProductPlan(
-        product_id=product_id,
-        action="archived",
-        stripe_product_id=existing.id,
-        operations=[
-            Operation(
-                kind="archive_product",
-                product_id=product_id,
-                target_id=existing.id,
-                params={"active": False},
-                version=str(existing.updated),
-                summary="archive the product (the operator's archive); its prices stay as they are",
-            )
-        ],
-        differences=[FieldDiff(field="active", local="archived", stripe="active")],
-    )
-
-
-def _not_for_sale(ready: ReadyProduct) -> ReadyProduct:
-    """The input as the hold has it: not for sale (archived), everything else as the shop's."""
-    product = ready.product.model_copy(update={"is_live": False})
-    return ReadyProduct(product, ready.variants, ready.manages_description)
-
-
-def releasing_plan(plan: ProductPlan) -> ProductPlan:
-    """Say in the plan that syncing it releases the operator's archive hold."""
-    ops = list(plan.operations)
-    if not ops:
-        return plan
-    at = next((i for i, op in enumerate(ops) if op.kind == "unarchive_product"), 0)
-    op = ops[at]
-    if op.kind == "unarchive_product":
-        summary = op.summary.replace("unarchive the product", f"unarchive ({RELEASES_HOLD})", 1)
-        if summary == op.summary:
-            summary = f"{op.summary} ({RELEASES_HOLD})"
-    else:
-        summary = f"{op.summary} ({RELEASES_HOLD})"
-    ops[at] = op.model_copy(update={"summary": summary})
-    return plan.model_copy(update={"operations": ops})
-
-
-def _held(row: ProductRow, mode: str, plan: ProductPlan | None) -> ProductRow:
-    """A held product's row: archived (or about to be), with the hold's note."""
-    update: dict[str, Any] = {"held": True, "note": hold_note(mode)}
-    pending = plan is not None and bool(plan.operations)
-    if row.state in ("orphaned", "not_ready", "in_sync") and not pending:
-        update["state"] = "archived"
-    elif row.state in ("orphaned", "not_ready") and pending:
-        update["state"] = "differs"
-        if plan is not None:
-            update["plan"] = plan
-            update["differences"] = list(plan.differences)
-    return row.model_copy(update=update)
 
 
 def _managed(product: RemoteProduct) -> bool:

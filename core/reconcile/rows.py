@@ -19,6 +19,7 @@ ProductState = Literal[
     "differs",  # exists in Stripe, some owned field differs
     "missing",  # no Stripe product yet
     "archived",  # archived in Stripe and meant to be (internal / not live)
+    "held",  # kept archived in this account and mode by the operator (catalog unchanged)
     "orphaned",  # tagged by the tool in Stripe, no local row
     "not_ready",  # local row cannot be synced yet (no price, dev status < 5, invalid)
     "failed",  # the last sync of this product failed

@@ -14,7 +14,6 @@ from typing import Any
 
 from core import paths
 from core.catalog.journal import JournalEntry
-from core.catalog.records import WriteBack
 from core.catalog.store import CatalogStore
 from core.domain.models import StripeSyncResult
 from core.engine.client import reset_stripe_client
@@ -24,21 +23,20 @@ from core.engine.types import (
     CancelToken,
     ProductPlan,
     ProgressCallback,
-    ProgressEvent,
     RemoteCatalog,
-    SyncCancelledError,
 )
-from core.errors import CancelledError, ConfigurationError, SyncAdminError
+from core.errors import ConfigurationError
 from core.keys.shape import check_key_mode
 from core.reconcile.rows import ProductRow
 from core.runtime.instance_lock import InstanceLock
 from core.settings import Mode, Settings, load_settings
 from core.workspace.reads import CatalogRead, read_catalog, row_key
-from core.workspace.writes import ProductWriter, RunContext, refused
+from core.workspace.runs import SyncRun
 
 # A well-formed test key for the in-process sandbox (it accepts any sk_test_ key).
 SANDBOX_KEY = "sk_test_sandboxLocal0000"
 MODES: tuple[Mode, ...] = ("sandbox", "test", "live")
+NOTHING_TO_ARCHIVE = "not in Stripe in this mode: nothing to archive"
 
 
 class Workspace:
@@ -287,87 +285,28 @@ class Workspace:
         strict: bool = False,
         release: Collection[str] = (),
         remote: RemoteCatalog | None = None,
+        prefix: Sequence[StripeSyncResult] = (),
         progress: ProgressCallback | None,
         cancel: CancelToken | None,
     ) -> list[StripeSyncResult]:
-        results: list[StripeSyncResult] = []
-        total = len(ids) if ids is not None else 0
-        try:
-            with self._gateway.cancellable(cancel):
-                return self._write_all(
-                    ids, results, approved, strict, release, remote, progress, cancel
-                )
-        except SyncCancelledError:
-            raise
-        except CancelledError:
-            # Cancelled while a Stripe call waited to be retried (the read, or a product's write).
-            raise SyncCancelledError(results, max(total, len(results))) from None
-        except SyncAdminError as err:
-            # A run-level error (bad key, Stripe unreachable) keeps what was finished before it.
-            if err.results is None:
-                err.results = list(results)
-            raise
-
-    def _write_all(
-        self,
-        ids: list[str] | None,
-        results: list[StripeSyncResult],
-        approved: dict[str, ProductPlan] | None,
-        strict: bool,
-        release: Collection[str],
-        remote: RemoteCatalog | None,
-        progress: ProgressCallback | None,
-        cancel: CancelToken | None,
-    ) -> list[StripeSyncResult]:
-        mark = self.catalog.journal_mark()
-        read = self._read(ids, remote, release=release)
-        evaluation = read.evaluation
-        account = self.account()
-        if ids is None:  # every catalog product, and held orphans still to archive
-            ids = [r.product_id for r in evaluation.rows if r.has_local or r.held]
-        known = evaluation.plans.keys() | evaluation.invalid.keys() | evaluation.not_ready.keys()
-        order = [i for i in dict.fromkeys(ids) if i in known]
-        total = len(order)
-        ctx = RunContext(
-            read.remote,
-            account,
-            read.links,
-            read.snapshots,
-            self.settings.owns_catalog_columns(account.id, self.mode),
-            mark,
+        run = SyncRun(
+            self.catalog,
+            self._gateway,
+            self.mode,
+            self.settings,
+            read=lambda wanted, known, freed: self._read(wanted, known, release=freed),
+            account=self.account,
         )
-        writer = ProductWriter(self.catalog, self._gateway, self.mode, ctx)
-        if progress:
-            progress(ProgressEvent(0, total, None, "starting"))
-        for done, pid in enumerate(order, start=1):
-            if cancel is not None and cancel.cancelled:
-                raise SyncCancelledError(results, total)
-            releasing = pid in evaluation.releasing
-            if pid in evaluation.plans:
-                mine = approved.get(pid) if approved is not None else None
-                if strict and mine is None and evaluation.plans[pid].operations:
-                    result = refused(evaluation.plans[pid])
-                else:
-                    result = writer.sync_one(evaluation, pid, mine, cancel, releasing)
-            else:
-                if pid in evaluation.invalid:
-                    result = StripeSyncResult(
-                        product_id=pid, action="failed", error=evaluation.invalid[pid]
-                    )
-                else:
-                    result = StripeSyncResult(
-                        product_id=pid,
-                        action="skipped",
-                        changes=[f"not ready: {evaluation.not_ready[pid]}"],
-                    )
-                if releasing:
-                    self.catalog.write_back(
-                        WriteBack(account.id, self.mode, pid, release_hold=True)
-                    )
-            results.append(result)
-            if progress:
-                progress(ProgressEvent(done, total, pid, result.action))
-        return results
+        return run.run(
+            ids,
+            approved=approved,
+            strict=strict,
+            release=release,
+            remote=remote,
+            prefix=prefix,
+            progress=progress,
+            cancel=cancel,
+        )
 
     def archive(
         self,
@@ -383,18 +322,32 @@ class Workspace:
         done. Then the operator's archive hold is recorded (journaled) and the products are
         archived in Stripe. The shop's catalog is not changed: other modes and accounts are not
         affected, "sync all" keeps the products archived here, and syncing one explicitly (by id,
-        or a plan from `plan(ids)`) releases its hold.
+        or a plan from `plan(ids)`) releases its hold. A product with no Stripe product in this
+        account and mode gets no hold and nothing is written: its result is `skipped`, saying
+        "not in Stripe in this mode: nothing to archive".
         """
         wanted = list(dict.fromkeys(ids))
         if not wanted:
             return []
         with self._gateway.cancellable(cancel):
             read = self._read(wanted)
-        keys = [row_key(read.evaluation, pid) for pid in wanted]
+        rows = {row.product_id: row for row in read.evaluation.rows}
+        keys: list[str] = []
+        absent: list[StripeSyncResult] = []
+        for key in dict.fromkeys(row_key(read.evaluation, pid) for pid in wanted):
+            row = rows.get(key)
+            if row is not None and row.stripe_product_id is None:
+                absent.append(
+                    StripeSyncResult(product_id=key, action="skipped", changes=[NOTHING_TO_ARCHIVE])
+                )
+            else:
+                keys.append(key)
+        if not keys:
+            return absent
         self.catalog.add_holds(
             self.account().id, self.mode, keys, reason="archived by the operator"
         )
-        return self._run(keys, remote=read.remote, progress=progress, cancel=cancel)
+        return self._run(keys, remote=read.remote, prefix=absent, progress=progress, cancel=cancel)
 
     # ----------------------------------------------------------------------------- client
     def reset_client(self) -> AccountInfo:

@@ -29,7 +29,8 @@ from core.engine.types import (
     WriteRecord,
 )
 from core.errors import SyncAdminError
-from core.reconcile.evaluate import Evaluation, hold_archive_plan, releasing_plan
+from core.reconcile.evaluate import Evaluation
+from core.reconcile.holds import hold_archive_plan, releasing_plan
 from core.reconcile.recording import build_write_back, journal_record, needs_write
 
 

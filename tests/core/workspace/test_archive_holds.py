@@ -6,6 +6,7 @@ test mode archived the product at the next live sync), before checking the other
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -17,7 +18,11 @@ from core.settings import Settings, save_settings
 from tests.core.catalog.shop import LAMP, SHADE, make_shop, open_ws
 from tests.raw_sql import query_value, run_sql
 
-HELD_NOTE = "archived by the operator in test; sync it explicitly to put it back on sale"
+HELD_NOTE = re.compile(
+    r"archived by the operator in test mode on \d{4}-\d\d-\d\d \d\d:\d\d UTC; the catalog is "
+    r"unchanged\. Sync this product by name \(Sync selected, or `stripe-sync-admin sync (\w+)`\) "
+    r"to release the hold"
+)
 
 
 @pytest.fixture
@@ -43,9 +48,10 @@ def test_archive_in_test_mode_leaves_the_catalog_and_live_mode_alone(
         test.sync()
         (result,) = test.archive(["shade"])
         assert (result.action, result.error) == ("archived", None)
-        assert _states(test)["shade"] == ("archived", "archived", True)
+        assert _states(test)["shade"] == ("held", "archived", True)
         (row,) = [r for r in test.status() if r.product_id == "shade"]
-        assert row.note == HELD_NOTE
+        match = HELD_NOTE.fullmatch(row.note or "")
+        assert match is not None and match.group(1) == "shade", row.note
     # The shop's catalog is the shop's: its sell status and live-owned columns are untouched.
     assert query_value(db_url, "SELECT sell_status FROM products WHERE id = 'shade'") == "for-sale"
     sandbox.clear_log()
@@ -110,15 +116,20 @@ def test_archive_an_orphan_and_a_product_never_synced(db_url: str, sandbox: Sand
         ws.sync(["shade"])
         run_sql(db_url, "DELETE FROM products WHERE id = 'shade'")
         assert _states(ws)["shade"] == ("orphaned", "active", False)
-        results = {r.product_id: r.action for r in ws.archive(["shade", "lamp"])}
-        assert results == {"shade": "archived", "lamp": "skipped"}
+        results = {r.product_id: r for r in ws.archive(["shade", "lamp"])}
+        assert results["shade"].action == "archived"
+        assert (results["lamp"].action, results["lamp"].changes) == (
+            "skipped",
+            ["not in Stripe in this mode: nothing to archive"],
+        )
         states = _states(ws)
-        assert states["shade"] == ("archived", "archived", True)
-        # Never in Stripe: held, so "sync all" does not create it.
-        assert states["lamp"] == ("archived", "missing", True)
+        assert states["shade"] == ("held", "archived", True)
+        # Never in Stripe: nothing to archive, no hold, its status stays what it was.
+        assert states["lamp"] == ("missing", "missing", False)
+        assert "archive_hold" not in [e.operation for e in ws.journal("lamp")]
         sandbox.clear_log()
         ws.sync()
-        assert sandbox.writes() == []
+        assert [w.path for w in sandbox.writes()] == ["/v1/products"]  # lamp is created
 
 
 def test_a_held_product_whose_archive_failed_is_archived_by_the_next_sync_all(
@@ -135,10 +146,12 @@ def test_a_held_product_whose_archive_failed_is_archived_by_the_next_sync_all(
         (failed,) = ws.archive(["lamp"], progress=refuse_first_write)
         assert failed.action == "failed"
         (row,) = ws.status()
-        assert (row.state, row.held, row.note) == ("failed", True, HELD_NOTE)
+        # The failed archive stays visible as a failure; the note says it is held.
+        assert (row.state, row.held) == ("failed", True)
+        assert HELD_NOTE.fullmatch(row.note or "")
         (retry,) = ws.sync()
         assert retry.action == "archived"
-        assert _states(ws)["lamp"] == ("archived", "archived", True)
+        assert _states(ws)["lamp"] == ("held", "archived", True)
 
 
 def test_sync_all_retries_the_archive_of_a_held_orphan(db_url: str, sandbox: SandboxServer) -> None:
@@ -153,7 +166,48 @@ def test_sync_all_retries_the_archive_of_a_held_orphan(db_url: str, sandbox: San
 
         (failed,) = ws.archive(["shade"], progress=refuse_first_write)
         assert failed.action == "failed"
-        assert _states(ws)["shade"] == ("differs", "active", True)
+        assert _states(ws)["shade"] == ("held", "active", True)
         results = {r.product_id: r.action for r in ws.sync()}
         assert results == {"lamp": "skipped", "shade": "archived"}
-        assert _states(ws)["shade"] == ("archived", "archived", True)
+        assert _states(ws)["shade"] == ("held", "archived", True)
+
+
+def test_a_hold_recorded_on_a_product_not_in_stripe_is_ignored_then_released(
+    db_url: str, sandbox: SandboxServer
+) -> None:
+    """A hold recorded by an older version on a product Stripe never held (the stuck hold)."""
+    make_shop(db_url, [LAMP])
+    with open_ws(db_url, sandbox) as ws:
+        ws.catalog.add_holds(ws.account().id, ws.mode, ["lamp"], reason="archived by the operator")
+        assert _states(ws)["lamp"] == ("missing", "missing", False)
+        (result,) = ws.sync(["lamp"])
+        assert result.action == "created"
+        assert ws.catalog.holds(ws.account().id, ws.mode) == {}
+        assert [e.operation for e in reversed(ws.journal("lamp"))][-2:] == [
+            "release_hold",
+            "create_product",
+        ]
+
+
+def test_status_json_of_a_held_product_says_held_with_its_note(
+    db_url: str,
+    sandbox: SandboxServer,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import json
+
+    from core.cli import main
+    from tests.core.catalog.shop import TEST_KEY
+
+    monkeypatch.setenv("STRIPE_API_BASE", sandbox.url)
+    monkeypatch.setenv("STRIPE_SECRET_KEY", TEST_KEY)
+    make_shop(db_url, [LAMP])
+    with open_ws(db_url, sandbox) as ws:
+        ws.sync()
+        ws.archive(["lamp"])
+    code = main(["status", "--json", "--db", db_url, "--mode", "test"])
+    (item,) = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert item["state"] == "held"
+    assert HELD_NOTE.fullmatch(item["note"])
