@@ -7,6 +7,9 @@ refuses what Stripe refuses, with Stripe's status, error type, code and message:
 
     with SandboxServer(port=0) as server:
         client = stripe.StripeClient("sk_test_12345678", base_addresses={"api": server.url})
+
+`server.apply_preset("handmade")` fills test mode with a Stripe catalog made by hand for the
+sample catalog (`core.sandbox.presets`); the CLI's `--preset handmade` does the same.
 """
 
 from __future__ import annotations

@@ -27,6 +27,15 @@ class Call:
     params: dict[str, Any]
     object_id: str = ""
     now: float = field(default_factory=time.time)
+    # Ids to give new objects, in order, instead of random ones: how a preset gets fixed price ids
+    # that the API itself does not let a caller choose (facts §4.4). Empty for HTTP requests.
+    fixed_ids: list[str] = field(default_factory=list)
+
+    def new_id(self, prefix: str) -> str:
+        """The id of a new object: the next fixed id if any, else a random Stripe-style one."""
+        if self.fixed_ids:
+            return self.fixed_ids.pop(0)
+        return random_id(prefix)
 
     @property
     def data(self) -> ModeData:

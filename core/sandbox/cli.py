@@ -9,6 +9,7 @@ import threading
 from collections.abc import Sequence
 from types import FrameType
 
+from core.sandbox.presets import PRESETS
 from core.sandbox.server import SandboxServer
 
 DEFAULT_PORT = 12111
@@ -34,6 +35,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds before a write shows up in search (default 5)",
     )
     parser.add_argument("--state", metavar="FILE", help="JSON file that keeps data across restarts")
+    parser.add_argument(
+        "--preset",
+        choices=sorted(PRESETS),
+        help="fill test mode with a ready-made Stripe catalog first (handmade: made by hand in "
+        "the Dashboard for the sample catalog); objects already there are left alone",
+    )
     return parser
 
 
@@ -49,6 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         search_lag=args.search_lag,
         state_file=args.state,
     )
+    created = server.apply_preset(args.preset) if args.preset else []
     try:
         server.start()
     except OSError as error:
@@ -66,6 +74,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"Stripe sandbox serving on {server.url} - any sk_test_ key works "
             "(e.g. sk_test_sandbox123); Ctrl+C stops it.\n"
         )
+        if args.preset:
+            sys.stdout.write(
+                f"Preset {args.preset}: {len(created)} objects created in test mode.\n"
+            )
         sys.stdout.flush()
         while not stop.wait(0.5):
             pass

@@ -20,11 +20,10 @@ from core.sandbox.errors import (
 )
 from core.sandbox.forms import decode
 from core.sandbox.idempotency import fingerprint
+from core.sandbox.versions import API_VERSION, check_version
 
 if TYPE_CHECKING:
     from core.sandbox.server import SandboxServer
-
-API_VERSION = "2026-10-28.endive"
 
 
 class Outcome:
@@ -38,6 +37,7 @@ class Outcome:
         self.replayed = False
         self.applied = False
         self.drop = False
+        self.version = API_VERSION  # the `Stripe-Version` the answer carries
 
 
 class SandboxHandler(BaseHTTPRequestHandler):
@@ -116,9 +116,11 @@ class SandboxHandler(BaseHTTPRequestHandler):
     ) -> Outcome:
         sandbox = self.sandbox
         livemode: bool | None = None
+        version: str | None = None
         try:
             caller = authenticate(self.headers.get("Authorization"), sandbox.revoked_keys)
             livemode = caller.livemode
+            version = check_version(self.headers.get("Stripe-Version"))
             failure = sandbox.faults.take_failure()
             if failure is not None:
                 raise injected_error(failure.status, failure.code)
@@ -142,6 +144,8 @@ class SandboxHandler(BaseHTTPRequestHandler):
             outcome = Outcome(error.status, error.body())
             outcome.headers.update(error.headers)
         outcome.livemode = livemode
+        if version is not None:
+            outcome.version = version
         return outcome
 
     def _execute(
@@ -189,7 +193,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(payload)))
         self.send_header("Request-Id", request_id)
-        self.send_header("Stripe-Version", self.headers.get("Stripe-Version") or API_VERSION)
+        self.send_header("Stripe-Version", outcome.version)
         if idem_key:
             self.send_header("Idempotency-Key", idem_key)
         for name, value in outcome.headers.items():

@@ -1,21 +1,23 @@
-"""`/v1/prices`: create, retrieve, update, list, search; no delete (facts §4)."""
+"""`/v1/prices`: create, retrieve, update, list, search; no delete (facts §4).
+
+The create-time fields are checked in `price_fields` (amounts, recurring, currency options) and
+`tiers` (tiered prices, quantity transforms); see docs/stripe-facts.md §1.
+"""
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable
 from typing import Any
 
-from core.sandbox import listing, shapes
-from core.sandbox.call import Call, random_id
+from core.sandbox import listing, price_fields, product_fields
+from core.sandbox.call import Call
 from core.sandbox.errors import StripeApiError, invalid, missing_parameter, resource_missing
-from core.sandbox.fields import UNIT_AMOUNT_MAX, check_currency, check_unit_amount, merge_metadata
+from core.sandbox.fields import check_currency, merge_metadata
 from core.sandbox.forms import (
     as_bool,
     as_enum,
     as_expand,
     as_hash,
-    as_int,
     as_list,
     as_str,
     check_known,
@@ -25,27 +27,25 @@ from core.sandbox.store import Obj
 from core.sandbox.timefilter import created_filter
 
 CREATE_PARAMS = {
-    "active", "currency", "currency_options", "custom_unit_amount", "expand", "lookup_key",
-    "metadata", "nickname", "product", "recurring", "tax_behavior", "transfer_lookup_key",
-    "unit_amount", "unit_amount_decimal",
+    "active", "billing_scheme", "currency", "currency_options", "custom_unit_amount", "expand",
+    "lookup_key", "metadata", "nickname", "product", "product_data", "recurring", "tax_behavior",
+    "tiers", "tiers_mode", "transfer_lookup_key", "transform_quantity", "unit_amount",
+    "unit_amount_decimal",
 }  # fmt: skip
-# Everything else (unit_amount, currency, product, ...) is immutable (facts §4.1).
+# Everything else (unit_amount, currency, product, tiers, ...) is immutable (facts §4.1).
 UPDATE_PARAMS = {
     "active", "currency_options", "expand", "lookup_key", "metadata", "nickname", "tax_behavior",
     "transfer_lookup_key",
 }  # fmt: skip
-DEFAULT_PRICE_DATA_PARAMS = {
-    "currency", "currency_options", "custom_unit_amount", "metadata", "recurring", "tax_behavior",
-    "unit_amount", "unit_amount_decimal",
-}  # fmt: skip
-# `currency_options` is only shown when asked for (facts §4.8).
-EXPAND = ["product", "currency_options"]
+# `currency_options` and `tiers` are only shown when asked for (facts §4.8; stripe-facts §1.8).
+EXPAND = ["product", "currency_options", "tiers"]
 LIST_PARAMS = {
     "active", "created", "currency", "ending_before", "expand", "limit", "lookup_keys", "product",
-    "starting_after", "type",
+    "recurring", "starting_after", "type",
 }  # fmt: skip
-TAX_BEHAVIORS = ["exclusive", "inclusive", "unspecified"]
-_DECIMAL_RE = re.compile(r"\A[0-9]+(\.[0-9]{1,12})?\Z")
+TAX_FIXED_MESSAGE = (
+    "You cannot change `tax_behavior` once it has been set to inclusive or exclusive."
+)
 
 
 PRICES = listing.Resource(
@@ -55,125 +55,22 @@ PRICES = listing.Resource(
     linked=lambda data: data.products,
     expandable="product",
     search_fields=PRICE_FIELDS,
-    hidden=("currency_options",),
+    hidden=("currency_options", "tiers"),
 )
-
-
-def _amounts(params: dict[str, Any], prefix: str = "") -> tuple[int | None, str | None]:
-    """`unit_amount` or `unit_amount_decimal` (exactly one) → (unit_amount, unit_amount_decimal)."""
-    has_int, has_dec = "unit_amount" in params, "unit_amount_decimal" in params
-    if has_int and has_dec:
-        raise invalid(
-            "You may only specify one of these parameters: unit_amount, unit_amount_decimal.",
-            param=prefix + "unit_amount",
-            code="parameters_exclusive",
-        )
-    if has_int:
-        amount = check_unit_amount(params["unit_amount"], prefix + "unit_amount")
-        return amount, str(amount)
-    if has_dec:
-        text = as_str(params["unit_amount_decimal"], prefix + "unit_amount_decimal")
-        try:
-            value = Decimal(text) if _DECIMAL_RE.match(text) else None
-        except InvalidOperation:
-            value = None
-        if value is None:
-            raise invalid(f"Invalid decimal: {text}", param=prefix + "unit_amount_decimal")
-        if value > UNIT_AMOUNT_MAX:
-            raise invalid(
-                f"This value must be less than or equal to {UNIT_AMOUNT_MAX}.",
-                param=prefix + "unit_amount_decimal",
-            )
-        integral = value == value.to_integral_value()
-        return (int(value) if integral else None), (str(int(value)) if integral else text)
-    if "custom_unit_amount" in params:
-        return None, None  # the customer chooses the amount
-    raise missing_parameter(prefix + "unit_amount")
-
-
-def _recurring(value: Any, prefix: str) -> Obj:
-    recurring = as_hash(value, prefix + "recurring")
-    check_known(recurring, {"interval", "interval_count", "usage_type"}, prefix + "recurring")
-    if "interval" not in recurring:
-        raise missing_parameter(prefix + "recurring[interval]")
-    interval = as_enum(
-        recurring["interval"], prefix + "recurring[interval]", ["day", "week", "month", "year"]
-    )
-    count = as_int(recurring.get("interval_count", "1"), prefix + "recurring[interval_count]")
-    if count < 1:
-        raise invalid(
-            "This value must be greater than or equal to 1.",
-            param=prefix + "recurring[interval_count]",
-        )
-    usage = as_enum(
-        recurring.get("usage_type", "licensed"),
-        prefix + "recurring[usage_type]",
-        ["licensed", "metered"],
-    )
-    return {
-        "interval": interval,
-        "interval_count": count,
-        "meter": None,
-        "trial_period_days": None,
-        "usage_type": usage,
-    }
-
-
-def _new_fields(params: dict[str, Any], prefix: str = "") -> Obj:
-    """Validate the create-time fields shared by POST /v1/prices and `default_price_data`."""
-    if "currency" not in params:
-        raise missing_parameter(prefix + "currency")
-    currency = check_currency(params["currency"], prefix + "currency")
-    unit_amount, unit_amount_decimal = _amounts(params, prefix)
-    recurring = _recurring(params["recurring"], prefix) if "recurring" in params else None
-    tax = params.get("tax_behavior", "unspecified")
-    custom = (
-        shapes.custom_unit_amount(params["custom_unit_amount"], prefix + "custom_unit_amount")
-        if "custom_unit_amount" in params
-        else None
-    )
-    options = (
-        shapes.currency_options(params["currency_options"], prefix)
-        if "currency_options" in params
-        else {}
-    )
-    return {
-        "custom_unit_amount": custom,
-        "currency_options": options,
-        "currency": currency,
-        "unit_amount": unit_amount,
-        "unit_amount_decimal": unit_amount_decimal,
-        "recurring": recurring,
-        "type": "recurring" if recurring else "one_time",
-        "tax_behavior": as_enum(tax, prefix + "tax_behavior", TAX_BEHAVIORS),
-        "metadata": merge_metadata({}, params.get("metadata", {})),
-    }
-
-
-def check_default_price_data(value: Any) -> Obj:
-    """Validate a product's `default_price_data` before anything is written (facts §2.7)."""
-    data = as_hash(value, "default_price_data")
-    check_known(data, DEFAULT_PRICE_DATA_PARAMS, "default_price_data")
-    return _new_fields(data, "default_price_data[")
 
 
 def _build(call: Call, product_id: str, fields: Obj) -> Obj:
     seq, created = call.store.next_created()
     price: Obj = {
-        "id": random_id("price_"),
+        "id": call.new_id("price_"),
         "object": "price",
         "active": True,
-        "billing_scheme": "per_unit",
+        "billing_scheme": fields["billing_scheme"],
         "created": created,
         "currency": fields["currency"],
         "currency_options": {
             **fields["currency_options"],
-            fields["currency"]: {
-                "custom_unit_amount": fields["custom_unit_amount"],
-                "tax_behavior": fields["tax_behavior"],
-                "unit_amount": fields["unit_amount"],
-                "unit_amount_decimal": fields["unit_amount_decimal"],
-            },
+            fields["currency"]: price_fields.top_option(fields),
         },
         "custom_unit_amount": fields["custom_unit_amount"],
         "livemode": call.livemode,
@@ -183,8 +80,9 @@ def _build(call: Call, product_id: str, fields: Obj) -> Obj:
         "product": product_id,
         "recurring": fields["recurring"],
         "tax_behavior": fields["tax_behavior"],
-        "tiers_mode": None,
-        "transform_quantity": None,
+        "tiers": fields["tiers"],
+        "tiers_mode": fields["tiers_mode"],
+        "transform_quantity": fields["transform_quantity"],
         "type": fields["type"],
         "unit_amount": fields["unit_amount"],
         "unit_amount_decimal": fields["unit_amount_decimal"],
@@ -242,26 +140,47 @@ def _lookup_key_param(params: dict[str, Any]) -> tuple[str | None, bool]:
     return key, transfer
 
 
-def create(call: Call) -> Obj:
-    """POST /v1/prices: the product must exist; `id` is not accepted (facts §4.4)."""
-    params = call.params
-    check_known(params, CREATE_PARAMS)
-    expand = as_expand(params, EXPAND)
+def _new_product(call: Call, params: dict[str, Any]) -> tuple[Obj, int] | None:
+    """The product `product_data` describes (checked, not stored), or None when `product` names
+    an existing one (docs/stripe-facts.md §1.13)."""
+    if "product" in params and "product_data" in params:
+        raise invalid(
+            "You may only specify one of these parameters: product, product_data.",
+            param="product",
+            code="parameters_exclusive",
+        )
+    if "product_data" in params:
+        data = as_hash(params["product_data"], "product_data")
+        check_known(data, product_fields.PRODUCT_DATA_PARAMS, "product_data")
+        return product_fields.build(call, data, "product_data")
     if "product" not in params:
         raise missing_parameter("product")
     product_id = as_str(params["product"], "product")
-    fields = _new_fields(params)
+    if call.data.products.get(product_id) is None:
+        raise resource_missing("product", product_id, param="product", status=400)
+    return None
+
+
+def create(call: Call) -> Obj:
+    """POST /v1/prices: an existing `product` or a new one from `product_data`; `id` is not
+    accepted (facts §4.4)."""
+    params = call.params
+    check_known(params, CREATE_PARAMS)
+    expand = as_expand(params, EXPAND)
+    fields = price_fields.new_fields(params)
     active = as_bool(params["active"], "active") if "active" in params else True
     nickname = (
         as_str(params["nickname"], "nickname", max_length=5000) if "nickname" in params else ""
     )
     key, transfer = _lookup_key_param(params) if "lookup_key" in params else (None, False)
-    if call.data.products.get(product_id) is None:
-        raise resource_missing("product", product_id, param="product", status=400)
+    new_product = _new_product(call, params)
+    product_id = new_product[0]["id"] if new_product else str(params["product"])
     price = _build(call, product_id, fields)
     price["active"] = active
     price["nickname"] = nickname or None
     strip_from = _claim_lookup_key(call, price, key, transfer)
+    if new_product is not None:
+        product_fields.insert(call, *new_product)
     _set_lookup_key(call, price, key, strip_from)
     _insert(call, price)
     return PRICES.render(call, price, expand)
@@ -277,6 +196,34 @@ def retrieve(call: Call) -> Obj:
     return PRICES.render(call, _get(call), as_expand(call.params, EXPAND))
 
 
+def _check_tax_change(old: str, new: str, param: str) -> None:
+    """`tax_behavior` moves from `unspecified` once, then never changes (facts §4.2)."""
+    if old in ("inclusive", "exclusive") and new != old:
+        raise invalid(TAX_FIXED_MESSAGE, param=param)
+
+
+def _updated_options(price: Obj, value: Any) -> dict[str, Obj]:
+    """Apply `currency_options` on update: entries are added or replaced (an entry given without
+    `tax_behavior` keeps its own), `""` removes all but the price's own currency (facts §4.8)."""
+    top = price["currency"]
+    current: dict[str, Obj] = dict(price.get("currency_options") or {})
+    if value == "":
+        return {top: current[top]}
+    raw = as_hash(value, "currency_options")
+    tiered = price["billing_scheme"] == "tiered"
+    new = price_fields.currency_options(raw, "", top, tiered)
+    for code, entry in new.items():
+        old = current.get(code)
+        if old is None:
+            continue
+        given = raw.get(code.upper(), raw.get(code))
+        if isinstance(given, dict) and "tax_behavior" not in given:
+            entry["tax_behavior"] = old["tax_behavior"]
+        param = f"currency_options[{code}][tax_behavior]"
+        _check_tax_change(old["tax_behavior"], entry["tax_behavior"], param)
+    return {**current, **new}
+
+
 def update(call: Call) -> Obj:
     """POST /v1/prices/{id}: only the fields Stripe lets change (facts §4.1, §4.2, §4.6)."""
     params = call.params
@@ -290,18 +237,14 @@ def update(call: Call) -> Obj:
     if "metadata" in params:
         price["metadata"] = merge_metadata(price["metadata"], params["metadata"])
     if "currency_options" in params:
-        price["currency_options"] = {
-            **price.get("currency_options", {}),
-            **shapes.currency_options(params["currency_options"]),
-        }
+        price["currency_options"] = _updated_options(price, params["currency_options"])
     if "tax_behavior" in params:
-        tax = as_enum(params["tax_behavior"], "tax_behavior", TAX_BEHAVIORS)
-        if price["tax_behavior"] in ("inclusive", "exclusive") and tax != price["tax_behavior"]:
-            raise invalid(
-                "You cannot change `tax_behavior` once it has been set to inclusive or exclusive.",
-                param="tax_behavior",
-            )
+        tax = as_enum(params["tax_behavior"], "tax_behavior", price_fields.TAX_BEHAVIORS)
+        _check_tax_change(price["tax_behavior"], tax, "tax_behavior")
         price["tax_behavior"] = tax
+        options = dict(price["currency_options"])
+        options[price["currency"]] = {**options[price["currency"]], "tax_behavior": tax}
+        price["currency_options"] = options
     key, transfer = _lookup_key_param(params) if "lookup_key" in params else (None, False)
     if "transfer_lookup_key" in params and "lookup_key" not in params:
         as_bool(params["transfer_lookup_key"], "transfer_lookup_key")
@@ -320,6 +263,32 @@ def update(call: Call) -> Obj:
     return PRICES.render(call, price, expand)
 
 
+def _recurring_filter(params: dict[str, Any]) -> Callable[[Obj], bool]:
+    """The `recurring[interval|meter|usage_type]` list filter: only recurring prices with these
+    values (docs/stripe-facts.md §1.14)."""
+    if "recurring" not in params:
+        return lambda _price: True
+    data = as_hash(params["recurring"], "recurring")
+    check_known(data, {"interval", "meter", "usage_type"}, "recurring")
+    wanted: dict[str, str] = {}
+    if "interval" in data:
+        wanted["interval"] = as_enum(
+            data["interval"], "recurring[interval]", price_fields.INTERVALS
+        )
+    if "usage_type" in data:
+        wanted["usage_type"] = as_enum(
+            data["usage_type"], "recurring[usage_type]", ["licensed", "metered"]
+        )
+    if "meter" in data:
+        wanted["meter"] = as_str(data["meter"], "recurring[meter]")
+
+    def check(price: Obj) -> bool:
+        recurring = price["recurring"]
+        return recurring is not None and all(recurring[k] == v for k, v in wanted.items())
+
+    return check
+
+
 def list_prices(call: Call) -> Obj:
     """GET /v1/prices: both active and archived unless `active` is given (facts §4.10)."""
     params = call.params
@@ -335,10 +304,12 @@ def list_prices(call: Call) -> Obj:
         if len(keys) > 10:
             raise invalid("You can pass at most 10 lookup_keys.", param="lookup_keys")
     created_ok = created_filter(params)
+    recurring_ok = _recurring_filter(params)
 
     def matches(price: Obj) -> bool:
         return (
-            (active is None or price["active"] == active)
+            recurring_ok(price)
+            and (active is None or price["active"] == active)
             and (currency is None or price["currency"] == currency)
             and (product is None or price["product"] == product)
             and (kind is None or price["type"] == kind)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.sandbox import listing, prices, shapes
-from core.sandbox.call import Call, random_id
-from core.sandbox.errors import StripeApiError, empty_parameter, missing_parameter, resource_missing
-from core.sandbox.fields import check_custom_id, merge_metadata
+from core.sandbox import listing, price_fields, prices, product_fields
+from core.sandbox.call import Call
+from core.sandbox.errors import StripeApiError, resource_missing
 from core.sandbox.forms import as_bool, as_enum, as_expand, as_list, as_str, check_known
 from core.sandbox.search import PRODUCT_FIELDS
 from core.sandbox.store import Obj
@@ -27,16 +26,6 @@ LIST_PARAMS = {
     "active", "created", "ending_before", "expand", "ids", "limit", "shippable",
     "starting_after", "type", "url",
 }  # fmt: skip
-# Optional strings and their length limits; "" unsets them on update (facts §2.2).
-_OPTIONAL_STRINGS = {
-    "description": 40000,
-    "statement_descriptor": 22,
-    "tax_code": 5000,
-    "unit_label": 12,
-    "url": 5000,
-}
-
-
 PRODUCTS = listing.Resource(
     kind="product",
     plural="products",
@@ -47,86 +36,20 @@ PRODUCTS = listing.Resource(
 )
 
 
-def _apply_common(product: Obj, params: dict[str, Any]) -> None:
-    """Set the fields create and update share (values already known to be there)."""
-    for name, limit in _OPTIONAL_STRINGS.items():
-        if name in params:
-            value = as_str(params[name], name, max_length=limit)
-            product[name] = value or None
-    if "active" in params:
-        product["active"] = as_bool(params["active"], "active")
-    if "shippable" in params:
-        product["shippable"] = (
-            None if params["shippable"] == "" else as_bool(params["shippable"], "shippable")
-        )
-    if "images" in params:
-        images = [as_str(i, "images") for i in as_list(params["images"], "images")]
-        if len(images) > 8:
-            raise StripeApiError(
-                400, "You can only specify up to 8 images.", param="images", validation=True
-            )
-        product["images"] = images
-    if "marketing_features" in params:
-        product["marketing_features"] = shapes.marketing_features(params["marketing_features"])
-    if "package_dimensions" in params:
-        product["package_dimensions"] = shapes.package_dimensions(params["package_dimensions"])
-    if "tax_details" in params:
-        product["tax_details"] = shapes.tax_details(params["tax_details"])
-    if "metadata" in params:
-        product["metadata"] = merge_metadata(product["metadata"], params["metadata"])
-
-
-def _name(params: dict[str, Any]) -> str:
-    name = as_str(params["name"], "name", max_length=5000)
-    if not name:
-        raise empty_parameter("name")
-    return name
-
-
 def create(call: Call) -> Obj:
-    """POST /v1/products."""
+    """POST /v1/products (facts §2.1, §2.3–§2.5, §2.7; docs/stripe-facts.md §2)."""
     params = call.params
     check_known(params, CREATE_PARAMS)
     expand = as_expand(params, ["default_price"])
-    if "name" not in params:
-        raise missing_parameter("name")
-    product_id = check_custom_id(params["id"]) if "id" in params else random_id("prod_")
-    seq, created = call.store.next_created()
-    product: Obj = {
-        "id": product_id,
-        "object": "product",
-        "active": True,
-        "created": created,
-        "default_price": None,
-        "description": None,
-        "images": [],
-        "livemode": call.livemode,
-        "marketing_features": [],
-        "metadata": {},
-        "name": _name(params),
-        "package_dimensions": None,
-        "shippable": None,
-        "statement_descriptor": None,
-        "tax_code": None,
-        "tax_details": None,
-        "type": as_enum(params.get("type", "service"), "type", ["good", "service"]),
-        "unit_label": None,
-        "updated": created,
-        "url": None,
-    }
-    _apply_common(product, params)
+    product, seq = product_fields.build(call, params)
     price_data = None
     if "default_price_data" in params:
-        price_data = prices.check_default_price_data(params["default_price_data"])
-    if call.data.products.get(product_id) is not None:
-        raise StripeApiError(
-            400, "Product already exists.", code="resource_already_exists", param="id"
-        )
-    call.data.products.insert(product, seq, call.now, call.lag)
+        price_data = price_fields.check_default_price_data(params["default_price_data"])
+    product_fields.insert(call, product, seq)
     if price_data is not None:
-        price = prices.create_for_product(call, product_id, price_data)
+        price = prices.create_for_product(call, product["id"], price_data)
         product["default_price"] = price["id"]
-        call.data.products.record_write(product_id, call.now, call.lag)
+        call.data.products.record_write(product["id"], call.now, call.lag)
     return PRODUCTS.render(call, product, expand)
 
 
@@ -149,8 +72,8 @@ def update(call: Call) -> Obj:
     current = _get(call)
     product = dict(current)
     if "name" in params:
-        product["name"] = _name(params)
-    _apply_common(product, params)
+        product["name"] = product_fields.name(params)
+    product_fields.apply_common(product, params, creating=False)
     if "default_price" in params:
         product["default_price"] = _check_default_price(call, params["default_price"])
     product["updated"] = max(int(call.now), product["created"])

@@ -10,6 +10,7 @@ from http.server import ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
+from core.sandbox import presets
 from core.sandbox.account import ACCOUNT_ID, ACCOUNT_NAME
 from core.sandbox.handler import SandboxHandler
 from core.sandbox.limits import Faults, RateLimiter
@@ -179,6 +180,15 @@ class SandboxServer:
         """Seconds before a write becomes visible to search."""
         with self.store.lock:
             self.store.search_lag = float(seconds)
+
+    def apply_preset(self, name: str) -> list[str]:
+        """Fill test mode with a ready-made Stripe catalog, e.g. "handmade" (a catalog made by hand
+        in the Dashboard for the sample catalog); see `core.sandbox.presets.apply_preset`.
+
+        Safe while serving and safe to repeat (fixed ids; objects already there are left alone);
+        saved to the state file. Returns the ids created; `ValueError` for an unknown name.
+        """
+        return presets.apply_preset(self.store, name)
 
     # -- request log -----------------------------------------------------------------------
     def log_request(self, **fields: Any) -> None:

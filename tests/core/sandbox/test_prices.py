@@ -254,7 +254,7 @@ def test_retrieve_expands_product(stripe_client: stripe.StripeClient, product_id
     expanded = stripe_client.v1.prices.retrieve(price.id, params={"expand": ["product"]})
     assert isinstance(expanded.product, stripe.Product) and expanded.product.id == product_id
     with pytest.raises(stripe.InvalidRequestError) as caught:
-        stripe_client.v1.prices.retrieve(price.id, params={"expand": ["tiers"]})
+        stripe_client.v1.prices.retrieve(price.id, params={"expand": ["nickname"]})
     assert caught.value.param == "expand"
 
 
