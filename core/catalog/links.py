@@ -7,6 +7,7 @@ other links, and the last write of a given link wins atomically.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -31,6 +32,13 @@ class LinkMap:
     def linked_product(self, product_id: str) -> str | None:
         """The Stripe product id linked to a local product, if any."""
         return self.products.get(product_id)
+
+    def unit_prices(self, product_id: str, variant_ids: Sequence[str]) -> dict[str, str]:
+        """The linked price of each unit: "" → the product's own (no variants), else variant id."""
+        if not variant_ids:
+            price = self.prices.get(product_id)
+            return {"": price} if price else {}
+        return {vid: self.variant_prices[vid] for vid in variant_ids if vid in self.variant_prices}
 
 
 def load_links(conn: Connection, table: sa.Table, account_id: str, mode: str) -> LinkMap:

@@ -23,6 +23,10 @@ def remote_price(data: dict[str, Any]) -> RemotePrice:
         lookup_key=data.get("lookup_key"),
         livemode=bool(data.get("livemode", False)),
         created=int(data.get("created") or 0),
+        type=str(data.get("type") or "one_time"),
+        billing_scheme=str(data.get("billing_scheme") or "per_unit"),
+        recurring_interval=(data.get("recurring") or {}).get("interval"),
+        custom_amount=bool(data.get("custom_unit_amount")),
     )
 
 

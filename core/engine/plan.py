@@ -12,7 +12,7 @@ Operations that depend on an object created earlier in the same plan refer to it
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from core.domain.models import STRIPE_ID_RE, ProductSyncInput, SyncAction, VariantSyncInput
@@ -215,9 +215,16 @@ def _archive_op(
 
 
 def _plan_unit(
-    product: ProductSyncInput, existing: RemoteProduct, unit: Unit, out: _PricePlan, first: bool
+    product: ProductSyncInput,
+    existing: RemoteProduct,
+    unit: Unit,
+    out: _PricePlan,
+    first: bool,
+    linked: str | None,
 ) -> None:
-    current = existing.active_price_for_variant(unit.key or None)
+    current = existing.active_price_for_variant(unit.key or None, linked)
+    # The tool's own price, or one linked to this unit (adopted): replaced when the amount changes.
+    owned = current is not None and (is_managed(current) or current.id == linked)
     ref = new_price_ref(unit.key)
     if current is None or (current.unit_amount, current.currency) != (unit.amount, unit.currency):
         params = _price_params(unit, existing.id)
@@ -236,13 +243,14 @@ def _plan_unit(
             )
         )
         out.diffs.append(FieldDiff(field=unit.field, local=unit.money(), stripe=_money(current)))
-        if current is not None and is_managed(current):  # one made by hand stays as it is
+        if current is not None and owned:  # one made by hand and not linked stays as it is
             out.archives.append(_archive_op(product, existing, current, unit.key, "old price"))
         chosen = ref
     else:
         chosen = current.id
         out.current[unit.key] = current.id
-        if unit.nickname and current.nickname != unit.nickname:
+        # A hand-made price the unit adopted keeps its own nickname (no write just to rename it).
+        if unit.nickname and current.nickname != unit.nickname and is_managed(current):
             out.diffs.append(
                 FieldDiff(
                     field=f"variant:{unit.key}.nickname",
@@ -283,11 +291,14 @@ def _unit_of(price: RemotePrice, key: str) -> bool:
 
 
 def _plan_prices(
-    product: ProductSyncInput, existing: RemoteProduct, units: list[Unit]
+    product: ProductSyncInput,
+    existing: RemoteProduct,
+    units: list[Unit],
+    linked: Mapping[str, str],
 ) -> tuple[list[Operation], list[FieldDiff], dict[str, str]]:
     out = _PricePlan()
     for index, unit in enumerate(units):
-        _plan_unit(product, existing, unit, out, first=index == 0)
+        _plan_unit(product, existing, unit, out, first=index == 0, linked=linked.get(unit.key))
     keys = {u.key for u in units}
     simple = units[0].key == PRODUCT_UNIT
     for price in existing.prices:
@@ -328,12 +339,16 @@ def plan_product(
     *,
     linked_id: str | None = None,
     unmanaged: Collection[str] = (),
+    linked_prices: Mapping[str, str] | None = None,
 ) -> ProductPlan:
     """Plan the Stripe writes that bring `remote` in step with `product` and its `variants`.
 
     `unmanaged`: product fields the catalog does not hold (e.g. "description" when the shop's
     table has no such column): never compared, sent or cleared, whatever Stripe has.
+    `linked_prices`: unit key ("" for the product's own price, else the variant id) → the Stripe
+    price linked to it (adopted, or written before); such a price sells the unit even untagged.
     """
+    linked = linked_prices or {}
     left_alone = frozenset(unmanaged)
     problems = input_problems(product, variants)
     if problems:
@@ -348,13 +363,13 @@ def plan_product(
     ops = [op] if op is not None else []
     current: dict[str, str] = {}
     if product.wants_active:
-        price_ops, price_diffs, current = _plan_prices(product, existing, units)
+        price_ops, price_diffs, current = _plan_prices(product, existing, units, linked)
         ops += price_ops
         diffs += price_diffs
     else:
         # An archived product's prices may stay active (facts §2.6): they are not compared.
         for unit in units:
-            price = existing.active_price_for_variant(unit.key or None)
+            price = existing.active_price_for_variant(unit.key or None, linked.get(unit.key))
             if price is not None:
                 current[unit.key] = price.id
     action: SyncAction = "skipped"

@@ -40,6 +40,25 @@ class RemotePrice(BaseModel):
     lookup_key: str | None = None
     livemode: bool = False
     created: int = 0
+    type: str = "one_time"  # or "recurring"
+    billing_scheme: str = "per_unit"  # or "tiered"
+    recurring_interval: str | None = None  # "month", … for a recurring price
+    custom_amount: bool = False  # the customer chooses the amount (custom_unit_amount)
+
+    @property
+    def kind_refusal(self) -> str | None:
+        """Why the catalog cannot hold this price as a product's or variant's price (None: it can).
+
+        The catalog holds one fixed amount per unit, paid once: a subscription, a tiered price or
+        one whose amount the customer chooses has no place there.
+        """
+        if self.type == "recurring":
+            return f"a subscription price (every {self.recurring_interval or 'period'})"
+        if self.billing_scheme == "tiered":
+            return "a tiered price"
+        if self.custom_amount or self.unit_amount is None:
+            return "a price whose amount the customer chooses"
+        return None
 
 
 class RemoteProduct(BaseModel):
@@ -70,15 +89,24 @@ class RemoteProduct(BaseModel):
                 return price
         return None
 
-    def active_price_for_variant(self, variant_id: str | None) -> RemotePrice | None:
+    def active_price_for_variant(
+        self, variant_id: str | None, linked: str | None = None
+    ) -> RemotePrice | None:
         """The active price that sells `variant_id` (None: the product's own price).
 
-        A variant's price is the one tagged with its `variant_id`. The product's own price is one
-        the tool manages (`managed_by`/`local_id` tags) when there is one, even when a price made
-        by hand is the default (design §3: the tool touches what it owns); an untagged price is
-        adopted only when no managed one exists. Among several, the default, then the newest.
+        `linked`: the price this unit is linked to (adopted, or written before), when it is still
+        an active price of this product. Else a variant's price is the one tagged with its
+        `variant_id`. The product's own price is one the tool manages (`managed_by`/`local_id`
+        tags) when there is one, even when a price made by hand is the default (design §3: the
+        tool touches what it owns); an untagged one-time price is adopted only when no managed one
+        exists (subscriptions, tiered and customer-chosen prices never are). Among several, the
+        default, then the newest.
         """
-        candidates = [p for p in self.prices if p.active]
+        if linked:
+            for price in self.prices:
+                if price.id == linked and price.active and price.kind_refusal is None:
+                    return price
+        candidates = [p for p in self.prices if p.active and p.kind_refusal is None]
         if variant_id is None:
             own = [p for p in candidates if META_VARIANT_ID not in p.metadata]
             managed = [p for p in own if is_managed(p)]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from core.catalog.holds import Hold
 from core.catalog.links import LinkMap
@@ -18,23 +17,20 @@ from core.engine.plan import plan_product
 from core.engine.types import (
     MANAGED_BY_VALUE,
     META_MANAGED_BY,
-    META_SELL_STATUS,
-    FieldDiff,
-    Operation,
     ProductPlan,
     RemoteCatalog,
     RemoteProduct,
 )
+from core.reconcile.build_rows import orphan_row, ready_row, unready_row
 from core.reconcile.convert import (
     Converted,
     Invalid,
-    NotReady,
     ReadyProduct,
     to_sync_input,
-    whole_number,
 )
-from core.reconcile.holds import hold_archive_plan, held_row, not_for_sale, releasing_plan
-from core.reconcile.rows import ProductRow, ProductState, StripeStatus, VariantRow
+from core.reconcile.holds import held_row, hold_archive_plan, not_for_sale, releasing_plan
+from core.reconcile.rows import ProductRow
+
 
 @dataclass
 class Evaluation:
@@ -92,6 +88,7 @@ def evaluate(
         if ready is None:
             ready = to_sync_input(record, currency=currency)
         snapshot = snapshots.get(record.id)
+        unit_prices = links.unit_prices(record.id, [str(v["id"]) for v in record.variants])
         # A hold means "keep Stripe's product archived here": with no Stripe product in this
         # account and mode (a hold recorded before that was refused) there is nothing to hold.
         held = record.id in holds and record.id not in released and existing is not None
@@ -107,7 +104,7 @@ def evaluate(
                 out.invalid[record.id] = ready.error
             else:
                 out.not_ready[record.id] = ready.reason
-            row = _unready_row(record, existing, ready, snapshot, currency)
+            row = unready_row(record, existing, ready, snapshot, currency, unit_prices)
             if held:
                 row = held_row(row, holds[record.id], mode, out.plans.get(record.id))
             out.rows.append(row)
@@ -115,13 +112,20 @@ def evaluate(
         if held:
             ready = not_for_sale(ready)
         plan = plan_product(
-            ready.product, ready.variants, remote, linked_id=linked, unmanaged=ready.unmanaged
+            ready.product,
+            ready.variants,
+            remote,
+            linked_id=linked,
+            unmanaged=ready.unmanaged,
+            linked_prices=unit_prices,
         )
         if releasing:
             plan = releasing_plan(plan)
         out.plans[record.id] = plan
         out.ready[record.id] = ready
-        row = _ready_row(record, ready, existing, plan, snapshot, last_errors.get(record.id))
+        row = ready_row(
+            record, ready, existing, plan, snapshot, last_errors.get(record.id), unit_prices
+        )
         out.rows.append(held_row(row, holds[record.id], mode, plan) if held else row)
     if include_orphans or orphan_ids:
         local_ids = {r.id for r in records}
@@ -133,7 +137,7 @@ def evaluate(
                 continue  # a twin of a local product: shown through that product's row
             if include_orphans or product.id in wanted or product.local_id in wanted:
                 key = orphan_key(product)
-                row = _orphan_row(product)
+                row = orphan_row(product)
                 if key in holds and key not in released:
                     out.held.add(key)
                     if product.active:
@@ -150,144 +154,3 @@ def orphan_key(product: RemoteProduct) -> str:
 
 def _managed(product: RemoteProduct) -> bool:
     return bool(product.local_id) or product.metadata.get(META_MANAGED_BY) == MANAGED_BY_VALUE
-
-
-def _stripe_side(product: RemoteProduct | None) -> dict[str, object]:
-    if product is None:
-        return {"stripe_status": "missing"}
-    price = product.active_price_for_variant(None) or product.default_price_object()
-    status: StripeStatus = "active" if product.active else "archived"
-    return {
-        "stripe_product_id": product.id,
-        "stripe_status": status,
-        "stripe_name": product.name,
-        "stripe_description": product.description,
-        "stripe_price_cents": price.unit_amount if price else None,
-        "stripe_price_id": price.id if price else None,
-        "stripe_sell_status": product.metadata.get(META_SELL_STATUS),
-    }
-
-
-def _text(value: Any) -> str | None:
-    return value if value is None or isinstance(value, str) else str(value)
-
-
-def _cents(value: Any) -> int | None:
-    number = whole_number(value)
-    return number if number is not None and number >= 0 else None
-
-
-def _local_side(record: CatalogRecord, currency: str) -> dict[str, object]:
-    """The catalog's values for display; a value the row cannot hold (SQLite keeps anything)
-    shows as empty, the row's error says what is wrong."""
-    p = record.product
-    dev = whole_number(p.get("dev_status"))
-    return {
-        "product_id": record.id,
-        "name": _text(p.get("name")) or record.id,
-        "local_price_cents": _cents(p.get("base_price_cents")),
-        "currency": _text(p.get("currency")) or currency,
-        "sell_status": _text(p.get("sell_status")),
-        "dev_status": dev,
-        "description": _text(p.get("description")),
-    }
-
-
-def _snapshot_side(snapshot: Snapshot | None) -> dict[str, object]:
-    if snapshot is None:
-        return {}
-    return {"last_synced_at": snapshot.synced_at, "last_written": snapshot.fields}
-
-
-def _variant_rows(
-    record: CatalogRecord, existing: RemoteProduct | None, currency: str
-) -> list[VariantRow]:
-    base = _cents(record.product.get("base_price_cents"))
-    rows = []
-    for v in record.variants:
-        vid = str(v["id"])
-        modifier = whole_number(v.get("price_modifier") or 0)
-        local = None if base is None or modifier is None else base + modifier
-        price = existing.active_price_for_variant(vid) if existing else None
-        label = f"{v.get('variant_type') or 'variant'} {v.get('variant_value') or vid}"
-        rows.append(
-            VariantRow(
-                variant_id=vid,
-                label=label,
-                local_price_cents=local,
-                stripe_price_cents=price.unit_amount if price else None,
-                stripe_price_id=price.id if price else None,
-                currency=currency,
-            )
-        )
-    return rows
-
-
-def _unready_row(
-    record: CatalogRecord,
-    existing: RemoteProduct | None,
-    converted: NotReady | Invalid,
-    snapshot: Snapshot | None,
-    currency: str,
-) -> ProductRow:
-    local = _local_side(record, currency)
-    invalid = isinstance(converted, Invalid)
-    return ProductRow(
-        state="failed" if invalid else "not_ready",
-        not_ready_reason=None if isinstance(converted, Invalid) else converted.reason,
-        error=converted.error if isinstance(converted, Invalid) else None,
-        variants=_variant_rows(record, existing, str(local["currency"])),
-        **local,
-        **_stripe_side(existing),
-        **_snapshot_side(snapshot),
-    )
-
-
-def _ready_row(
-    record: CatalogRecord,
-    converted: ReadyProduct,
-    existing: RemoteProduct | None,
-    plan: ProductPlan,
-    snapshot: Snapshot | None,
-    last_error: str | None,
-) -> ProductRow:
-    state: ProductState
-    error: str | None = None
-    if plan.error or plan.action == "failed":
-        state, error = "failed", plan.error
-    elif last_error and plan.operations:
-        state, error = "failed", last_error
-    elif plan.action == "created":
-        state = "missing"
-    elif plan.operations:
-        state = "differs"
-    elif not converted.product.wants_active:
-        state = "archived"
-    else:
-        state = "in_sync"
-    note = None
-    if state == "archived" and existing is None:
-        why = "internal" if converted.product.sell_status == "internal" else "not live"
-        note = f"{why}: not for sale, nothing in Stripe"
-    local = _local_side(record, converted.product.currency)
-    return ProductRow(
-        state=state,
-        note=note,
-        differences=list(plan.differences),
-        plan=plan,
-        error=error,
-        variants=_variant_rows(record, existing, converted.product.currency),
-        **local,
-        **_stripe_side(existing),
-        **_snapshot_side(snapshot),
-    )
-
-
-def _orphan_row(product: RemoteProduct) -> ProductRow:
-    return ProductRow(
-        product_id=product.local_id or product.id,
-        name=product.name,
-        state="orphaned",
-        has_local=False,
-        **_stripe_side(product),
-    )

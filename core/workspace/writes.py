@@ -93,7 +93,8 @@ class ProductWriter:
     ) -> ProductPlan:
         """`pid`'s plan made again from Stripe's state now (about two reads)."""
         ctx = self.ctx
-        linked = self.catalog.links(ctx.account.id, self.mode).linked_product(pid)
+        links = self.catalog.links(ctx.account.id, self.mode)
+        linked = links.linked_product(pid)
         ready = evaluation.ready.get(pid)
         if ready is None:  # a held product archived without a catalog row to plan from
             fresh = self.gateway.retrieve_product(old.stripe_product_id or pid)
@@ -104,7 +105,12 @@ class ProductWriter:
             )
         catalog = find_one(self.gateway, pid, linked_id=linked)
         plan = plan_product(
-            ready.product, ready.variants, catalog, linked_id=linked, unmanaged=ready.unmanaged
+            ready.product,
+            ready.variants,
+            catalog,
+            linked_id=linked,
+            unmanaged=ready.unmanaged,
+            linked_prices=links.unit_prices(pid, [v.id for v in ready.variants]),
         )
         return releasing_plan(plan) if releasing else plan
 

@@ -1,0 +1,163 @@
+"""Building one table row from both sides: the catalog's values, Stripe's, and the snapshot's.
+
+Used by `core.reconcile.evaluate`; each function turns read data into `core.reconcile.rows` values
+(display-ready, frozen). A value the shop's row cannot hold (SQLite keeps anything) shows empty; the
+row's error says what is wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from core.catalog.records import CatalogRecord
+from core.catalog.snapshots import Snapshot
+from core.engine.types import META_SELL_STATUS, ProductPlan, RemoteProduct
+from core.reconcile.convert import Invalid, NotReady, ReadyProduct, whole_number
+from core.reconcile.rows import ProductRow, ProductState, StripeStatus, VariantRow
+
+
+def stripe_side(product: RemoteProduct | None, linked: str | None = None) -> dict[str, object]:
+    if product is None:
+        return {"stripe_status": "missing"}
+    price = product.active_price_for_variant(None, linked) or product.default_price_object()
+    status: StripeStatus = "active" if product.active else "archived"
+    return {
+        "stripe_product_id": product.id,
+        "stripe_status": status,
+        "stripe_name": product.name,
+        "stripe_description": product.description,
+        "stripe_price_cents": price.unit_amount if price else None,
+        "stripe_price_id": price.id if price else None,
+        "stripe_sell_status": product.metadata.get(META_SELL_STATUS),
+    }
+
+
+def text(value: Any) -> str | None:
+    return value if value is None or isinstance(value, str) else str(value)
+
+
+def cents(value: Any) -> int | None:
+    number = whole_number(value)
+    return number if number is not None and number >= 0 else None
+
+
+def local_side(record: CatalogRecord, currency: str) -> dict[str, object]:
+    """The catalog's values for display; a value the row cannot hold (SQLite keeps anything)
+    shows as empty, the row's error says what is wrong."""
+    p = record.product
+    dev = whole_number(p.get("dev_status"))
+    return {
+        "product_id": record.id,
+        "name": text(p.get("name")) or record.id,
+        "local_price_cents": cents(p.get("base_price_cents")),
+        "currency": text(p.get("currency")) or currency,
+        "sell_status": text(p.get("sell_status")),
+        "dev_status": dev,
+        "description": text(p.get("description")),
+    }
+
+
+def snapshot_side(snapshot: Snapshot | None) -> dict[str, object]:
+    if snapshot is None:
+        return {}
+    return {"last_synced_at": snapshot.synced_at, "last_written": snapshot.fields}
+
+
+def variant_rows(
+    record: CatalogRecord,
+    existing: RemoteProduct | None,
+    currency: str,
+    unit_prices: Mapping[str, str],
+) -> list[VariantRow]:
+    base = cents(record.product.get("base_price_cents"))
+    rows = []
+    for v in record.variants:
+        vid = str(v["id"])
+        modifier = whole_number(v.get("price_modifier") or 0)
+        local = None if base is None or modifier is None else base + modifier
+        price = existing.active_price_for_variant(vid, unit_prices.get(vid)) if existing else None
+        label = f"{v.get('variant_type') or 'variant'} {v.get('variant_value') or vid}"
+        rows.append(
+            VariantRow(
+                variant_id=vid,
+                label=label,
+                local_price_cents=local,
+                stripe_price_cents=price.unit_amount if price else None,
+                stripe_price_id=price.id if price else None,
+                currency=currency,
+            )
+        )
+    return rows
+
+
+def unready_row(
+    record: CatalogRecord,
+    existing: RemoteProduct | None,
+    converted: NotReady | Invalid,
+    snapshot: Snapshot | None,
+    currency: str,
+    unit_prices: Mapping[str, str],
+) -> ProductRow:
+    local = local_side(record, currency)
+    invalid = isinstance(converted, Invalid)
+    return ProductRow(
+        state="failed" if invalid else "not_ready",
+        not_ready_reason=None if isinstance(converted, Invalid) else converted.reason,
+        error=converted.error if isinstance(converted, Invalid) else None,
+        variants=variant_rows(record, existing, str(local["currency"]), unit_prices),
+        **local,
+        **stripe_side(existing, unit_prices.get("")),
+        **snapshot_side(snapshot),
+    )
+
+
+def ready_row(
+    record: CatalogRecord,
+    converted: ReadyProduct,
+    existing: RemoteProduct | None,
+    plan: ProductPlan,
+    snapshot: Snapshot | None,
+    last_error: str | None,
+    unit_prices: Mapping[str, str],
+) -> ProductRow:
+    state: ProductState
+    error: str | None = None
+    if plan.error or plan.action == "failed":
+        state, error = "failed", plan.error
+    elif last_error and plan.operations:
+        state, error = "failed", last_error
+    elif plan.action == "created":
+        state = "missing"
+    elif plan.operations:
+        state = "differs"
+    elif not converted.product.wants_active:
+        state = "archived"
+    else:
+        state = "in_sync"
+    note = None
+    if state == "archived" and existing is None:
+        why = "internal" if converted.product.sell_status == "internal" else "not live"
+        note = f"{why}: not for sale, nothing in Stripe"
+    local = local_side(record, converted.product.currency)
+    return ProductRow(
+        state=state,
+        note=note,
+        differences=list(plan.differences),
+        plan=plan,
+        error=error,
+        variants=variant_rows(record, existing, converted.product.currency, unit_prices),
+        **local,
+        **stripe_side(existing, unit_prices.get("")),
+        **snapshot_side(snapshot),
+    )
+
+
+def orphan_row(product: RemoteProduct) -> ProductRow:
+    return ProductRow(
+        product_id=product.local_id or product.id,
+        name=product.name,
+        state="orphaned",
+        has_local=False,
+        **stripe_side(product),
+    )
