@@ -8,6 +8,7 @@ The first problem raises ImportFileError naming the file, the row (and id) and t
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,8 +19,10 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ValidationError
 
 from core.catalog.cells import CellError, to_column
+from core.catalog.csv_safety import unescape_cell
 from core.catalog.errors import ImportFileError
 from core.catalog.validate import ProductIn, VariantIn, plain_errors
+from core.domain.text import control_characters
 
 # Columns the tool manages itself: accepted in a file (an export re-imports) but not written.
 MANAGED = ("updated_at", "last_synced_at")
@@ -60,7 +63,9 @@ def _read(path: Path, name: str) -> tuple[list[Any], list[Any]]:
     if suffix not in (".json", ".csv"):
         raise ImportFileError(name, "unknown file type; use a .json or .csv file")
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        # The text exactly as stored, without newline translation: a CR inside a quoted CSV cell
+        # is data (the csv module finds the line ends itself).
+        text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError as err:
         raise ImportFileError(name, "no such file") from err
     except IsADirectoryError as err:
@@ -104,10 +109,15 @@ def _read_json(text: str, name: str) -> tuple[list[Any], list[Any]]:
 
 
 def _read_csv(text: str, name: str) -> list[Any]:
-    reader = csv.DictReader(text.splitlines())
+    """The rows as dicts of text, each cell as export wrote it before (core.catalog.csv_safety).
+
+    Read with the csv module's own line handling (newline=""), so a quoted cell keeps its CR,
+    LF, U+2028 … exactly instead of being cut into lines first.
+    """
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     if not reader.fieldnames:
         raise ImportFileError(name, "is empty (expected a header row with column names)")
-    header = [h.strip() for h in reader.fieldnames]
+    header = [unescape_cell(h).strip() for h in reader.fieldnames]
     if len(header) == 1 and ";" in header[0]:
         raise ImportFileError(
             name, "the file uses ';' as separator; save it as comma-separated CSV"
@@ -123,17 +133,25 @@ def _read_csv(text: str, name: str) -> list[Any]:
                 name,
                 f"has {len(header) + len(raw[None])} values but the header has {len(header)}",
                 row=number,
-                record_id=(raw.get("id") or None),
+                record_id=_shown_id(unescape_cell(raw.get("id") or "")),
             )
         if any(v is None for v in raw.values()):
             raise ImportFileError(
                 name,
                 f"has fewer values than the header's {len(header)} columns",
                 row=number,
-                record_id=(raw.get("id") or None),
+                record_id=_shown_id(unescape_cell(raw.get("id") or "")),
             )
-        rows.append(raw)
+        rows.append({key: unescape_cell(value) for key, value in raw.items()})
     return rows
+
+
+def _shown_id(value: Any) -> str | None:
+    """A row's id for an error message: None when it is not usable text, or when it holds control
+    characters (never repeated in a message; the error then names the field id instead)."""
+    if not isinstance(value, str) or not value:
+        return None
+    return None if control_characters(value) else value
 
 
 def _nul_field(raw: dict[str, Any]) -> str | None:
@@ -160,14 +178,14 @@ def _validate(
     for number, raw in enumerate(rows, start=1):
         if not isinstance(raw, dict):
             raise ImportFileError(name, "must be an object", row=number, section=label)
-        rid = raw.get("id") if isinstance(raw.get("id"), str) and raw.get("id") else None
+        rid = _shown_id(raw.get("id"))
         bad = _nul_field(raw)
         if bad is not None:
             raise ImportFileError(
                 name,
                 "must not contain NUL characters (\\0)",
                 row=number,
-                record_id=None if rid and "\x00" in rid else rid,
+                record_id=rid,
                 field=bad,
                 section=label,
             )

@@ -14,6 +14,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -21,6 +22,7 @@ from pydantic_core import ErrorDetails
 
 from core.catalog.cells import INT32_MAX
 from core.domain.models import CURRENCY_RULE, MAX_UNIT_AMOUNT, SellStatus, iso_currency
+from core.domain.text import field_text_problem
 
 
 def _not_bool(value: Any) -> Any:
@@ -35,18 +37,36 @@ WholeNumber = Annotated[int, BeforeValidator(_not_bool)]
 
 
 def _strip_blank(data: Any) -> Any:
-    """Blank CSV cells mean 'no value'."""
+    """Spaces around text are dropped (a hand-typed CSV's padding) and blank cells mean 'no value'.
+
+    Only U+0020 spaces: a tab, CR, LF … is kept exactly as the file gives it, so a value
+    round-trips (an exported tab + `=1+1` comes back with its tab) and the text rules see it.
+    """
     if isinstance(data, dict):
-        return {k: (None if isinstance(v, str) and not v.strip() else v) for k, v in data.items()}
+        out = {}
+        for key, value in data.items():
+            if isinstance(value, str):
+                value = value.strip(" ") or None
+            out[key] = value
+        return out
     return data
 
 
 class _RowIn(BaseModel):
-    """A row as a file gives it: unknown columns refused, text stripped, an id of 1–200 chars."""
+    """A row as a file gives it: unknown columns refused, spaces around text dropped, an id of
+    1–200 chars, no control characters in ids, names and descriptions (core.domain.text)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid")
 
     id: str = Field(min_length=1, max_length=200)
+
+    @field_validator("*")
+    @classmethod
+    def _text_rules(cls, value: Any, info: ValidationInfo) -> Any:
+        problem = field_text_problem(info.field_name or "", value)
+        if problem:
+            raise ValueError(problem)
+        return value
 
 
 class ProductIn(_RowIn):

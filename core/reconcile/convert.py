@@ -28,6 +28,7 @@ from core.domain.models import (
     describe_validation_error,
     iso_currency,
 )
+from core.domain.text import field_text_problem, terminal_safe
 
 READY_DEV_STATUS = 5
 PRICE_RULE = "must be a whole number of cents ≥ 0"
@@ -101,11 +102,22 @@ def _text(row: dict[str, Any], column: str, problems: list[str], *, limit: int) 
         return None
     if len(value) > limit:
         problems.append(f"{column}: must be at most {limit:,} characters long")
+    _text_rule(column, value, problems)
     return value
+
+
+def _text_rule(label: str, value: Any, problems: list[str], *, column: str | None = None) -> bool:
+    """The catalog's text rule for the field (no control characters: core.domain.text, the same
+    rule import applies); whether the value holds."""
+    problem = field_text_problem(column or label, value)
+    if problem:
+        problems.append(f"{label}: {problem}")
+    return problem is None
 
 
 def _product_problems(row: dict[str, Any], currency: str, problems: list[str]) -> dict[str, Any]:
     """Check a product row's fields; returns the values to build the input from."""
+    _text_rule("id", row.get("id"), problems)
     before = len(problems)
     name = _text(row, "name", problems, limit=250)
     if len(problems) == before and (name is None or not name.strip()):
@@ -151,8 +163,9 @@ def _product_problems(row: dict[str, Any], currency: str, problems: list[str]) -
 
 def _variant(row: dict[str, Any], base: int | None, problems: list[str]) -> VariantSyncInput | None:
     vid = str(row["id"])
-    where = f"variants[{vid}]"
+    where = f"variants[{terminal_safe(vid)}]"  # an id with control characters is shown escaped
     start = len(problems)
+    _text_rule(f"{where}.id", vid, problems, column="id")
     raw_modifier = row.get("price_modifier")
     modifier = whole_number(raw_modifier) if raw_modifier is not None else 0
     if modifier is None or abs(modifier) > MAX_UNIT_AMOUNT:
@@ -177,8 +190,12 @@ def _variant(row: dict[str, Any], base: int | None, problems: list[str]) -> Vari
     value = row.get("variant_value")
     if not isinstance(kind, str) or len(kind) > 40:
         problems.append(f"{where}.variant_type: must be text of at most 40 characters")
+    else:
+        _text_rule(f"{where}.variant_type", kind, problems, column="variant_type")
     if value is not None and (not isinstance(value, str) or len(value) > 200):
         problems.append(f"{where}.variant_value: must be text of at most 200 characters")
+    else:
+        _text_rule(f"{where}.variant_value", value, problems, column="variant_value")
     limited, ok = _flag(row.get("is_limited_edition"))
     if not ok:
         problems.append(f"{where}.is_limited_edition: must be true or false")
