@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
 from core.catalog.cells import plain
+from core.catalog.csv_safety import escape_cell, number_cell
 from core.catalog.errors import CatalogError
 from core.catalog.store import CatalogStore
-from core.reconcile.rows import ProductRow
 
 
 def _kind(path: Path) -> str:
@@ -45,13 +46,21 @@ def _json_text(data: Any) -> str:
 
 
 def _cell(value: Any) -> str:
+    """One CSV cell, never a live spreadsheet formula (core.catalog.csv_safety): text starting
+    with = + - @ tab or CR gets a leading ', numbers stay numbers; import reverses it exactly."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, int | float | Decimal):
+        return number_cell(value)
     if isinstance(value, dict | list):
-        return json.dumps(value, sort_keys=True)
-    return str(_plain(value))
+        return escape_cell(json.dumps(value, sort_keys=True))
+    return escape_cell(str(_plain(value)))
+
+
+def _csv_row(values: Sequence[Any]) -> list[str]:
+    return [_cell(v) for v in values]
 
 
 def export_catalog(store: CatalogStore, path: str | Path) -> int:
@@ -74,40 +83,19 @@ def export_catalog(store: CatalogStore, path: str | Path) -> int:
 
         def rows(fh: IO[str]) -> None:
             writer = csv.writer(fh)
-            writer.writerow(columns)
+            writer.writerow(_csv_row(columns))
             for r in records:
-                writer.writerow([_cell(r.product.get(c)) for c in columns])
+                writer.writerow(_csv_row([r.product.get(c) for c in columns]))
 
         _write(path, rows)
     return len(records)
 
 
-def diff_records(rows: Sequence[ProductRow]) -> list[dict[str, Any]]:
-    """Rows as the `status --json` shape: id, state and each differing field."""
-    out = []
-    for row in rows:
-        item: dict[str, Any] = {
-            "id": row.product_id,
-            "state": row.state,
-            "differences": [
-                {"field": d.field, "local": d.local, "stripe": d.stripe} for d in row.differences
-            ],
-        }
-        if row.not_ready_reason:
-            item["reason"] = row.not_ready_reason
-        if row.error:
-            item["error"] = row.error
-        if row.note:
-            item["note"] = row.note
-        out.append(item)
-    return out
-
-
-def export_diff(rows: Sequence[ProductRow], path: str | Path) -> int:
-    """Write the local-vs-Stripe differences, one line per field in CSV; returns rows written."""
+def export_diff(records: Sequence[Mapping[str, Any]], path: str | Path) -> int:
+    """Write the local-vs-Stripe differences (the `status --json` records of
+    `core.reconcile.report`), one line per field in CSV; returns the records written."""
     path = Path(path)
     kind = _kind(path)
-    records = diff_records(rows)
     if kind == "json":
         text = _json_text(records)
         _write(path, lambda fh: fh.write(text))
@@ -116,14 +104,19 @@ def export_diff(rows: Sequence[ProductRow], path: str | Path) -> int:
     return len(records)
 
 
-def _diff_csv(fh: IO[str], records: list[dict[str, Any]]) -> None:
+def _diff_csv(fh: IO[str], records: Sequence[Mapping[str, Any]]) -> None:
     writer = csv.writer(fh)
-    writer.writerow(["id", "state", "field", "local", "stripe", "note"])
+    writer.writerow(
+        _csv_row(["id", "state", "field", "local", "stripe", "last_written", "changed", "note"])
+    )
     for item in records:
         note = item.get("reason") or item.get("error") or item.get("note") or ""
         if not item["differences"]:
-            writer.writerow([item["id"], item["state"], "", "", "", note])
+            writer.writerow(_csv_row([item["id"], item["state"], "", "", "", "", "", note]))
         for d in item["differences"]:
+            shown = [
+                d.get(f"{side}_text", d.get(side)) for side in ("local", "stripe", "last_written")
+            ]
             writer.writerow(
-                [item["id"], item["state"], d["field"], _cell(d["local"]), _cell(d["stripe"]), note]
+                _csv_row([item["id"], item["state"], d["field"], *shown, d.get("changed"), note])
             )

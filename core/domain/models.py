@@ -304,6 +304,8 @@ class StripeSyncResult(BaseModel):
     dry_run: bool = False
     request_ids: list[str] = Field(default_factory=list)
     writes: int = 0
+    # Fields edited in Stripe since the last write that this sync left as they are (two-way).
+    kept_stripe_edits: list[str] = Field(default_factory=list)
 
 
 class SyncSummary(BaseModel):

@@ -13,57 +13,25 @@ Operations that depend on an object created earlier in the same plan refer to it
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
 
 from core.domain.models import STRIPE_ID_RE, ProductSyncInput, SyncAction, VariantSyncInput
-from core.domain.money import format_money
+from core.engine.plan_prices import plan_prices, price_diff, price_params, unit_words
 from core.engine.types import (
-    MANAGED_BY_VALUE,
-    META_MANAGED_BY,
-    META_VARIANT_ID,
     FieldDiff,
     Operation,
     OperationKind,
     ProductPlan,
     RemoteCatalog,
-    RemotePrice,
     RemoteProduct,
-    is_managed,
 )
 from core.engine.units import (
     NEW_DEFAULT_PRICE,
     NEW_PRODUCT,
-    PRODUCT_UNIT,
     Unit,
     desired_units,
     input_problems,
-    new_price_ref,
     owned_metadata,
 )
-
-
-def _for(unit: Unit) -> str:
-    return f" for {unit.label}" if unit.label else ""
-
-
-def _money(price: RemotePrice | None) -> str | None:
-    return None if price is None else format_money(price.unit_amount, price.currency)
-
-
-def _price_params(unit: Unit, product_ref: str) -> dict[str, object]:
-    params: dict[str, object] = {
-        "product": product_ref,
-        "currency": unit.currency,
-        "unit_amount": unit.amount,
-        "metadata": dict(unit.metadata),
-    }
-    if unit.nickname:
-        params["nickname"] = unit.nickname
-    return params
-
-
-def _price_version(price: RemotePrice, product: RemoteProduct) -> str:
-    return f"{price.id}|{price.active}|{price.nickname}|{product.updated}"
 
 
 def _plan_create(
@@ -95,7 +63,7 @@ def _plan_create(
             variant_id=first.key or None,
             params=params,
             summary=f"create product “{product.name}”{id_note} with price {first.money()}"
-            f"{_for(first)}",
+            f"{unit_words(first)}",
         )
     ]
     if first.nickname:
@@ -106,7 +74,7 @@ def _plan_create(
                 variant_id=first.key,
                 target_id=NEW_DEFAULT_PRICE,
                 params={"nickname": first.nickname},
-                summary=f"name the price{_for(first)} “{first.nickname}”",
+                summary=f"name the price{unit_words(first)} “{first.nickname}”",
             )
         )
     product_ref = product.id if custom_id else NEW_PRODUCT
@@ -116,12 +84,12 @@ def _plan_create(
                 kind="create_price",
                 product_id=product.id,
                 variant_id=unit.key,
-                params=_price_params(unit, product_ref),
-                summary=f"create price {unit.money()}{_for(unit)}",
+                params=price_params(unit, product_ref),
+                summary=f"create price {unit.money()}{unit_words(unit)}",
             )
         )
     diffs = [FieldDiff(field="name", local=product.name, stripe=None)]
-    diffs += [FieldDiff(field=u.field, local=u.money(), stripe=None) for u in units]
+    diffs += [price_diff(u.field, u, None) for u in units]
     return _made(
         product, variants, action="created", operations=ops, differences=diffs, unmanaged=unmanaged
     )
@@ -186,152 +154,6 @@ def _product_update(
     return op, diffs
 
 
-@dataclass
-class _PricePlan:
-    creates: list[Operation] = field(default_factory=list)
-    archives: list[Operation] = field(default_factory=list)
-    diffs: list[FieldDiff] = field(default_factory=list)
-    current: dict[str, str] = field(default_factory=dict)
-    default_target: str | None = None
-    default_money: str | None = None
-
-
-def _archive_op(
-    product: ProductSyncInput,
-    existing: RemoteProduct,
-    price: RemotePrice,
-    unit_key: str | None,
-    why: str,
-) -> Operation:
-    return Operation(
-        kind="archive_price",
-        product_id=product.id,
-        variant_id=unit_key or None,
-        target_id=price.id,
-        params={"active": False},
-        version=_price_version(price, existing),
-        summary=f"archive {why} {_money(price)} ({price.id})",
-    )
-
-
-def _plan_unit(
-    product: ProductSyncInput,
-    existing: RemoteProduct,
-    unit: Unit,
-    out: _PricePlan,
-    first: bool,
-    linked: str | None,
-) -> None:
-    current = existing.active_price_for_variant(unit.key or None, linked)
-    # The tool's own price, or one linked to this unit (adopted): replaced when the amount changes.
-    owned = current is not None and (is_managed(current) or current.id == linked)
-    ref = new_price_ref(unit.key)
-    if current is None or (current.unit_amount, current.currency) != (unit.amount, unit.currency):
-        params = _price_params(unit, existing.id)
-        if current is not None and current.lookup_key:
-            params["lookup_key"] = current.lookup_key
-            params["transfer_lookup_key"] = True
-        was = f" (was {_money(current)})" if current is not None else ""
-        new = "new price" if current is not None else "price"
-        out.creates.append(
-            Operation(
-                kind="create_price",
-                product_id=product.id,
-                variant_id=unit.key or None,
-                params=params,
-                summary=f"create {new} {unit.money()}{was}{_for(unit)}",
-            )
-        )
-        out.diffs.append(FieldDiff(field=unit.field, local=unit.money(), stripe=_money(current)))
-        if current is not None and owned:  # one made by hand and not linked stays as it is
-            out.archives.append(_archive_op(product, existing, current, unit.key, "old price"))
-        chosen = ref
-    else:
-        chosen = current.id
-        out.current[unit.key] = current.id
-        # A hand-made price the unit adopted keeps its own nickname (no write just to rename it).
-        if unit.nickname and current.nickname != unit.nickname and is_managed(current):
-            out.diffs.append(
-                FieldDiff(
-                    field=f"variant:{unit.key}.nickname",
-                    local=unit.nickname,
-                    stripe=current.nickname,
-                )
-            )
-            out.creates.append(
-                Operation(
-                    kind="update_price",
-                    product_id=product.id,
-                    variant_id=unit.key,
-                    target_id=current.id,
-                    params={"nickname": unit.nickname},
-                    version=_price_version(current, existing),
-                    summary=f"rename the price{_for(unit)} “{current.nickname or ''}” → "
-                    f"“{unit.nickname}”",
-                )
-            )
-    # One active price per unit: older duplicates (e.g. from a hand edit) are archived.
-    for price in existing.prices:
-        if (
-            price.active
-            and price.id != (current.id if current else None)
-            and _unit_of(price, unit.key)
-        ):
-            out.archives.append(_archive_op(product, existing, price, unit.key, "duplicate price"))
-    if first:
-        out.default_target = chosen
-        out.default_money = unit.money()
-
-
-def _unit_of(price: RemotePrice, key: str) -> bool:
-    tag = price.metadata.get(META_VARIANT_ID)
-    if key == PRODUCT_UNIT:
-        return tag is None and price.metadata.get(META_MANAGED_BY) == MANAGED_BY_VALUE
-    return tag == key
-
-
-def _plan_prices(
-    product: ProductSyncInput,
-    existing: RemoteProduct,
-    units: list[Unit],
-    linked: Mapping[str, str],
-) -> tuple[list[Operation], list[FieldDiff], dict[str, str]]:
-    out = _PricePlan()
-    for index, unit in enumerate(units):
-        _plan_unit(product, existing, unit, out, first=index == 0, linked=linked.get(unit.key))
-    keys = {u.key for u in units}
-    simple = units[0].key == PRODUCT_UNIT
-    for price in existing.prices:
-        tag = price.metadata.get(META_VARIANT_ID)
-        stale = (tag is not None and tag not in keys) or (
-            not simple and tag is None and price.metadata.get(META_MANAGED_BY) == MANAGED_BY_VALUE
-        )
-        if price.active and stale:
-            name = f"variant:{tag}.price" if tag else "price"
-            out.diffs.append(FieldDiff(field=name, local=None, stripe=_money(price)))
-            out.archives.append(_archive_op(product, existing, price, tag, "price no longer sold"))
-    ops = list(out.creates)
-    if out.default_target is not None and out.default_target != existing.default_price:
-        old = existing.default_price_object()
-        out.diffs.append(
-            FieldDiff(field="default_price", local=out.default_money, stripe=_money(old))
-        )
-        new = out.default_target.startswith("@")
-        ops.append(
-            Operation(
-                kind="set_default_price",
-                product_id=product.id,
-                variant_id=units[0].key or None if new else None,
-                target_id=existing.id,
-                params={"default_price": out.default_target},
-                version=str(existing.updated),
-                summary=f"make the {'new ' if new else ''}{out.default_money} price the default",
-            )
-        )
-    ops += out.archives
-    return ops, out.diffs, out.current
-
-
 def plan_product(
     product: ProductSyncInput,
     variants: Sequence[VariantSyncInput],
@@ -363,7 +185,7 @@ def plan_product(
     ops = [op] if op is not None else []
     current: dict[str, str] = {}
     if product.wants_active:
-        price_ops, price_diffs, current = _plan_prices(product, existing, units, linked)
+        price_ops, price_diffs, current = plan_prices(product, existing, units, linked)
         ops += price_ops
         diffs += price_diffs
     else:

@@ -192,8 +192,16 @@ class RemoteCatalog:
         return {key: [p.id for p in found] for key, found in self._index().items() if found}
 
 
+Changed = Literal["catalog", "stripe", "both"]
+
+
 class FieldDiff(BaseModel):
-    """One owned field whose local and Stripe values differ, both as display strings."""
+    """One owned field whose local and Stripe values differ, both as display strings.
+
+    Money fields also carry the amounts in the currency's smallest unit and the currency. The
+    reconcile layer adds what the tool last wrote or adopted (`last_written`) and who moved since
+    (`changed`: the catalog, Stripe — a hand edit — or both; None when nothing was written yet).
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -201,6 +209,17 @@ class FieldDiff(BaseModel):
     field: str
     local: str | None
     stripe: str | None
+    currency: str | None = None  # money fields: the amounts' currency
+    local_amount: int | None = None
+    stripe_amount: int | None = None
+    last_written: str | None = None
+    last_written_amount: int | None = None
+    changed: Changed | None = None
+
+    @property
+    def is_money(self) -> bool:
+        """Whether this is a price field (its amounts are integers in `currency`)."""
+        return self.currency is not None
 
 
 OperationKind = Literal[
@@ -226,6 +245,8 @@ class Operation(BaseModel):
     target_id: str | None = None  # the Stripe object written, when it exists already
     params: dict[str, object] = Field(default_factory=dict)
     summary: str  # plain words: 'price $120.00 → $130.00 as a new price, old one archived'
+    # The write replaces a value someone edited in Stripe since the tool last wrote it.
+    overwrites_stripe_edit: bool = False
     # The target's state this update was planned from (part of its idempotency key, see
     # core.engine.idempotency); None for a create, whose key names what it creates.
     version: str | None = None
@@ -250,6 +271,8 @@ class ProductPlan(BaseModel):
     current_prices: dict[str, str] = Field(default_factory=dict)
     # Product fields the catalog does not hold: left as Stripe has them (see plan_product).
     unmanaged: frozenset[str] = frozenset()
+    # Fields edited in Stripe since the last write, kept as Stripe has them (not overwritten).
+    kept_stripe_edits: list[str] = Field(default_factory=list)
 
     @property
     def writes(self) -> int:

@@ -129,7 +129,7 @@ def ready_row(
         state, error = "failed", last_error
     elif plan.action == "created":
         state = "missing"
-    elif plan.operations:
+    elif plan.operations or plan.kept_stripe_edits:
         state = "differs"
     elif not converted.product.wants_active:
         state = "archived"
@@ -139,6 +139,8 @@ def ready_row(
     if state == "archived" and existing is None:
         why = "internal" if converted.product.sell_status == "internal" else "not live"
         note = f"{why}: not for sale, nothing in Stripe"
+    if plan.kept_stripe_edits:
+        note = kept_note(plan.kept_stripe_edits)
     local = local_side(record, converted.product.currency)
     return ProductRow(
         state=state,
@@ -150,6 +152,14 @@ def ready_row(
         **local,
         **stripe_side(existing, unit_prices.get("")),
         **snapshot_side(snapshot),
+    )
+
+
+def kept_note(fields: list[str]) -> str:
+    """What a row says about hand edits in Stripe that a sync keeps."""
+    return (
+        f"edited in Stripe since the last sync: {', '.join(fields)}. A sync keeps Stripe's "
+        "value; take it into the catalog (pull), or overwrite it"
     )
 
 

@@ -6,7 +6,7 @@ engine's pure planner. No network and no database access here.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from core.catalog.holds import Hold
@@ -30,6 +30,14 @@ from core.reconcile.convert import (
 )
 from core.reconcile.holds import held_row, hold_archive_plan, not_for_sale, releasing_plan
 from core.reconcile.rows import ProductRow
+from core.reconcile.threeway import (
+    Overwrite,
+    annotate,
+    is_stripe_edit,
+    keep_stripe_edits,
+    mark_overwrites,
+    overwrites,
+)
 
 
 @dataclass
@@ -69,12 +77,15 @@ def evaluate(
     holds: Mapping[str, Hold] | None = None,
     released: Collection[str] = (),
     mode: str = "",
+    overwrite: Overwrite = False,
 ) -> Evaluation:
     """Build rows and plans for `records`; add Stripe products orphaned by the catalog.
 
     `converted` holds `convert_records` results made beforehand (e.g. while Stripe was read).
     A product in `holds` is planned as not for sale (archived) unless it is in `released` (being
-    synced explicitly), whose plan then says it releases the hold.
+    synced explicitly), whose plan then says it releases the hold. A field edited in Stripe since
+    the last write is kept as Stripe has it unless `overwrite` says otherwise (see
+    `core.reconcile.threeway`).
     """
     out = Evaluation()
     holds = holds or {}
@@ -111,14 +122,22 @@ def evaluate(
             continue
         if held:
             ready = not_for_sale(ready)
-        plan = plan_product(
-            ready.product,
-            ready.variants,
-            remote,
-            linked_id=linked,
-            unmanaged=ready.unmanaged,
-            linked_prices=unit_prices,
-        )
+
+        def plan_for(
+            wanted: ReadyProduct,
+            linked: str | None = linked,
+            unit_prices: Mapping[str, str] = unit_prices,
+        ) -> ProductPlan:
+            return plan_product(
+                wanted.product,
+                wanted.variants,
+                remote,
+                linked_id=linked,
+                unmanaged=wanted.unmanaged,
+                linked_prices=unit_prices,
+            )
+
+        ready, plan = plan_two_way(record.id, ready, existing, snapshot, plan_for, overwrite)
         if releasing:
             plan = releasing_plan(plan)
         out.plans[record.id] = plan
@@ -145,6 +164,29 @@ def evaluate(
                     row = held_row(row, holds[key], mode, out.plans.get(key))
                 out.rows.append(row)
     return out
+
+
+def plan_two_way(
+    product_id: str,
+    ready: ReadyProduct,
+    existing: RemoteProduct | None,
+    snapshot: Snapshot | None,
+    plan_for: Callable[[ReadyProduct], ProductPlan],
+    overwrite: Overwrite,
+) -> tuple[ReadyProduct, ProductPlan]:
+    """The input to sync from and its plan: every difference annotated with who changed it, hand
+    edits kept unless overwritten, operations that overwrite one marked."""
+    plan = plan_for(ready)
+    diffs = annotate(plan.differences, snapshot)
+    edits = [d for d in diffs if is_stripe_edit(d)]
+    keep = [d for d in edits if not overwrites(overwrite, product_id, d.field)]
+    kept: list[str] = []
+    if keep and existing is not None:
+        ready, kept = keep_stripe_edits(ready, existing, keep)
+        if kept:
+            plan = plan_for(ready)
+    plan = plan.model_copy(update={"differences": diffs, "kept_stripe_edits": kept})
+    return ready, mark_overwrites(plan, [d.field for d in edits if d.field not in kept])
 
 
 def orphan_key(product: RemoteProduct) -> str:

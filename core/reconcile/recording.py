@@ -90,10 +90,13 @@ def build_write_back(
     mode: str,
     own_columns: bool,
     release_hold: bool = False,
+    previous: Snapshot | None = None,
 ) -> WriteBack:
     """The local record of one product's sync (links, snapshot, journal, a released hold).
 
-    A plan made without a catalog row (archiving a held product) keeps the old snapshot.
+    A plan made without a catalog row (archiving a held product) keeps the old snapshot. A field
+    whose hand edit in Stripe the sync kept keeps its last written value from `previous`, so it
+    still shows as changed in Stripe (the tool did not write it).
     """
     failed = bool(result.error) or result.action == "failed"
     records = list(journal)
@@ -116,11 +119,22 @@ def build_write_back(
         stripe_product_id=result.stripe_product_id,
         stripe_price_id=result.stripe_price_id,
         variant_prices={vp.variant_id: vp.stripe_price_id for vp in result.variant_prices},
-        snapshot=None if failed or plan is None or plan.product is None else snapshot_fields(plan),
+        snapshot=None
+        if failed or plan is None or plan.product is None
+        else _keeping(snapshot_fields(plan), plan.kept_stripe_edits, previous),
         journal=records,
         own_catalog_columns=own_columns,
         release_hold=release_hold,
     )
+
+
+def _keeping(fields: dict[str, str], kept: list[str], previous: Snapshot | None) -> dict[str, str]:
+    for name in kept:
+        if previous is not None and name in previous.fields:
+            fields[name] = previous.fields[name]
+        else:
+            fields.pop(name, None)
+    return fields
 
 
 def needs_write(wb: WriteBack, links: LinkMap, snapshots: dict[str, Snapshot]) -> bool:

@@ -6,6 +6,7 @@ data handed back by those calls. Callers import from this package only, never fr
 `core.engine` or `core.reconcile` (enforced for `gui/` by its ruff.toml).
 """
 
+from core.catalog.db import mask_url
 from core.catalog.journal import JournalEntry
 from core.domain.models import StripeSyncResult, SyncSummary
 from core.domain.money import format_money
@@ -19,10 +20,13 @@ from core.engine.types import (
     ProgressEvent,
     SyncCancelledError,
 )
+from core.reconcile.report import diff_records, operation_records
 from core.reconcile.rows import ProductRow, ProductState, VariantRow
 from core.settings import Mode
-from core.workspace.facade import MODES, SANDBOX_KEY, Workspace
+from core.workspace.facade import Workspace
+from core.workspace.files import export_catalog, import_catalog
 from core.workspace.keycheck import verify_key_with_stripe
+from core.workspace.opening import MODES, SANDBOX_KEY
 
 __all__ = [
     "MODES",
@@ -43,6 +47,11 @@ __all__ = [
     "SyncSummary",
     "VariantRow",
     "Workspace",
+    "diff_records",
+    "export_catalog",
     "format_money",
+    "import_catalog",
+    "mask_url",
+    "operation_records",
     "verify_key_with_stripe",
 ]

@@ -7,12 +7,13 @@ until `account()`, `status()`, `plan()` or `sync()` is called.
 
 from __future__ import annotations
 
-import os
+import functools
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
-from core import paths
+from core.catalog.export import export_diff
 from core.catalog.journal import JournalEntry
 from core.catalog.store import CatalogStore
 from core.domain.models import StripeSyncResult
@@ -25,17 +26,15 @@ from core.engine.types import (
     ProgressCallback,
     RemoteCatalog,
 )
-from core.errors import ConfigurationError
-from core.keys.shape import check_key_mode
+from core.reconcile.report import diff_records
 from core.reconcile.rows import ProductRow
+from core.reconcile.threeway import Overwrite
 from core.runtime.instance_lock import InstanceLock
-from core.settings import Mode, Settings, load_settings
+from core.settings import Mode, Settings
+from core.workspace.opening import open_parts
 from core.workspace.reads import CatalogRead, read_catalog, row_key
 from core.workspace.runs import SyncRun
 
-# A well-formed test key for the in-process sandbox (it accepts any sk_test_ key).
-SANDBOX_KEY = "sk_test_sandboxLocal0000"
-MODES: tuple[Mode, ...] = ("sandbox", "test", "live")
 NOTHING_TO_ARCHIVE = "not in Stripe in this mode: nothing to archive"
 
 
@@ -83,49 +82,11 @@ class Workspace:
         one process at a time), no key. test/live: the key is `api_key`, else STRIPE_SECRET_KEY;
         its mode must match.
         """
-        if mode not in MODES:
-            raise ConfigurationError(
-                f"Unknown mode {mode!r}.", hint="Use one of: sandbox, test, live."
-            )
-        settings = load_settings()
-        sandbox = None
-        lock = None
-        if mode == "sandbox":
-            key = SANDBOX_KEY
-        else:
-            key = (api_key or os.environ.get("STRIPE_SECRET_KEY") or "").strip()
-            if not key:
-                raise ConfigurationError(
-                    f"No Stripe key for {mode} mode.",
-                    hint=f"Set STRIPE_SECRET_KEY to your sk_{mode}_… key, or save one with Keys… "
-                    "in the window.",
-                )
-            check_key_mode(key, "live" if mode == "live" else "test")
-            api_base = api_base or os.environ.get("STRIPE_API_BASE") or None
-        catalog = CatalogStore.open(db_url or settings.db_url, create=False)
+        parts = open_parts(db_url=db_url, mode=mode, api_key=api_key, api_base=api_base)
         try:
-            if mode == "sandbox":
-                from core.sandbox import SandboxServer
-
-                lock = InstanceLock.acquire(paths.sandbox_lock_file(), "sandbox")
-                sandbox = SandboxServer(port=0, state_file=paths.sandbox_state_file()).start()
-                api_base = sandbox.url
-            return cls(
-                mode=mode,
-                catalog=catalog,
-                api_key=key,
-                api_base=api_base,
-                rate_limit=rate_limit,
-                settings=settings,
-                sandbox=sandbox,
-                sandbox_lock=lock,
-            )
+            return cls(mode=mode, rate_limit=rate_limit, **parts.__dict__)
         except BaseException:
-            catalog.close()
-            if sandbox is not None:
-                sandbox.stop()
-            if lock is not None:
-                lock.release()
+            parts.close()
             raise
 
     def _new_gateway(self) -> StripeGateway:
@@ -165,6 +126,7 @@ class Workspace:
         remote: RemoteCatalog | None = None,
         *,
         release: Collection[str] = (),
+        overwrite: Overwrite = False,
     ) -> CatalogRead:
         return read_catalog(
             self.catalog,
@@ -175,6 +137,7 @@ class Workspace:
             ids=ids,
             remote=remote,
             release=release,
+            overwrite=overwrite,
         )
 
     def status(
@@ -182,20 +145,29 @@ class Workspace:
         ids: Sequence[str] | None = None,
         *,
         release_holds: bool = False,
+        overwrite_stripe_edits: Overwrite = False,
         cancel: CancelToken | None = None,
     ) -> list[ProductRow]:
         """One row per product (and per product orphaned in Stripe when `ids` is None).
 
         `release_holds`: show `ids` as syncing them explicitly would leave them (their plans
         release the operator's archive holds), for a plan about to be confirmed and synced.
-        `cancel`: cancelling it while Stripe is being retried raises CancelledError at once.
+        `overwrite_stripe_edits`: plan to overwrite fields edited in Stripe since the last write
+        (all: True; or product id → fields); by default a sync keeps them (see
+        `core.reconcile.threeway`). `cancel`: cancelling it while Stripe is being retried raises
+        CancelledError at once.
         """
         release = list(ids) if release_holds and ids is not None else ()
         with self._gateway.cancellable(cancel):
-            return self._read(ids, release=release).evaluation.rows
+            read = self._read(ids, release=release, overwrite=overwrite_stripe_edits)
+        return read.evaluation.rows
 
     def plan(
-        self, ids: Sequence[str] | None = None, *, cancel: CancelToken | None = None
+        self,
+        ids: Sequence[str] | None = None,
+        *,
+        overwrite_stripe_edits: Overwrite = False,
+        cancel: CancelToken | None = None,
     ) -> list[ProductPlan]:
         """What a sync would do for each product that can be synced; nothing is written.
 
@@ -204,8 +176,14 @@ class Workspace:
         ids (sync all), held products stay archived. `cancel`: as for `status`.
         """
         with self._gateway.cancellable(cancel):
-            read = self._read(ids, release=list(ids) if ids is not None else ())
+            release = list(ids) if ids is not None else ()
+            read = self._read(ids, release=release, overwrite=overwrite_stripe_edits)
         return list(read.evaluation.plans.values())
+
+    def export_diff(self, path: str | Path) -> int:
+        """Write the differences with Stripe (as `status --json` has them) to a .json or .csv file;
+        CSV cells never start a spreadsheet formula. Returns the rows written."""
+        return export_diff(diff_records(self.status()), path)
 
     def journal(self, product_id: str | None = None, limit: int = 50) -> list[JournalEntry]:
         """The newest journal entries of this mode, newest first."""
@@ -216,6 +194,7 @@ class Workspace:
         self,
         plans_or_ids: Sequence[ProductPlan] | Sequence[str] | None = None,
         *,
+        overwrite_stripe_edits: Overwrite = False,
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
     ) -> list[StripeSyncResult]:
@@ -227,10 +206,14 @@ class Workspace:
         not touched: its result fails with a message saying so; a plan made to put a held product
         back on sale (from `plan(ids)`) releases its hold. Raises SyncCancelledError (with the
         results so far) when cancelled; run-level errors (bad key, Stripe unreachable) raise
-        after recording.
+        after recording. Fields edited in Stripe since the last write are kept as Stripe has them
+        (each result's `kept_stripe_edits`) unless `overwrite_stripe_edits` says otherwise.
         """
+        run = functools.partial(
+            self._run, overwrite=overwrite_stripe_edits, progress=progress, cancel=cancel
+        )
         if plans_or_ids is None:
-            return self._run(None, progress=progress, cancel=cancel)
+            return run(None)
         items = list(plans_or_ids)
         if not items:
             return []
@@ -242,17 +225,16 @@ class Workspace:
                 for pid, p in approved.items()
                 if p.product is not None and p.product.is_live is not False
             ]
-            return self._run(
-                list(approved), approved=approved, release=release, progress=progress, cancel=cancel
-            )
+            return run(list(approved), approved=approved, release=release)
         ids = [str(i) for i in items]
-        return self._run(ids, release=ids, progress=progress, cancel=cancel)
+        return run(ids, release=ids)
 
     def sync_reviewed(
         self,
         rows: Sequence[ProductRow],
         *,
         release_holds: bool = False,
+        overwrite_stripe_edits: Overwrite = False,
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
     ) -> list[StripeSyncResult]:
@@ -260,8 +242,8 @@ class Workspace:
 
         Each row's plan is the approved one (re-checked against fresh Stripe state before
         writing); a row shown without writes may not write now (e.g. not ready then, ready now):
-        its result fails with "changed since shown". `release_holds`: the rows came from
-        `status(ids, release_holds=True)`.
+        its result fails with "changed since shown". `release_holds` and `overwrite_stripe_edits`:
+        as the rows were shown by `status`.
         """
         local = [r for r in rows if r.has_local or r.held]
         if not local:
@@ -273,6 +255,7 @@ class Workspace:
             approved=approved,
             strict=True,
             release=ids if release_holds else (),
+            overwrite=overwrite_stripe_edits,
             progress=progress,
             cancel=cancel,
         )
@@ -286,6 +269,7 @@ class Workspace:
         release: Collection[str] = (),
         remote: RemoteCatalog | None = None,
         prefix: Sequence[StripeSyncResult] = (),
+        overwrite: Overwrite = False,
         progress: ProgressCallback | None,
         cancel: CancelToken | None,
     ) -> list[StripeSyncResult]:
@@ -294,7 +278,9 @@ class Workspace:
             self._gateway,
             self.mode,
             self.settings,
-            read=lambda wanted, known, freed: self._read(wanted, known, release=freed),
+            read=lambda wanted, known, freed: self._read(
+                wanted, known, release=freed, overwrite=overwrite
+            ),
             account=self.account,
         )
         return run.run(

@@ -21,6 +21,7 @@ from core.engine.fetch import fetch_remote
 from core.engine.gateway import StripeGateway
 from core.engine.types import AccountInfo, RemoteCatalog
 from core.reconcile.evaluate import Evaluation, convert_records, evaluate
+from core.reconcile.threeway import Overwrite
 from core.settings import Mode
 
 
@@ -45,6 +46,7 @@ def read_catalog(
     ids: Sequence[str] | None,
     remote: RemoteCatalog | None = None,
     release: Collection[str] = (),
+    overwrite: Overwrite = False,
 ) -> CatalogRead:
     """Read the catalog (all of it, or `ids`) and Stripe (unless `remote` is given), evaluate.
 
@@ -79,6 +81,7 @@ def read_catalog(
             holds=holds,
             released=release,
             mode=mode,
+            overwrite=overwrite,
         )
     shown = {row.product_id for row in evaluation.rows} | {
         row.stripe_product_id for row in evaluation.rows if row.stripe_product_id

@@ -112,6 +112,8 @@ class ProductWriter:
             unmanaged=ready.unmanaged,
             linked_prices=links.unit_prices(pid, [v.id for v in ready.variants]),
         )
+        # The input kept Stripe's hand edits already; the fresh plan says so too.
+        plan = plan.model_copy(update={"kept_stripe_edits": list(old.kept_stripe_edits)})
         return releasing_plan(plan) if releasing else plan
 
     def _apply_one(
@@ -138,6 +140,7 @@ class ProductWriter:
                 mode=self.mode,
                 own_columns=ctx.own,
                 release_hold=releasing,
+                previous=ctx.snapshots.get(plan.product_id),
             )
 
         try:
@@ -147,6 +150,8 @@ class ProductWriter:
             failed = StripeSyncResult(product_id=plan.product_id, action="failed", error=str(err))
             self.catalog.write_back(record(failed))
             raise
+        if plan.kept_stripe_edits:
+            result = result.model_copy(update={"kept_stripe_edits": list(plan.kept_stripe_edits)})
         wb = record(result)
         row = self.catalog.get_record(plan.product_id) if ctx.own else None
         stale_columns = row is not None and (

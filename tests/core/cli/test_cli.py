@@ -98,9 +98,16 @@ def test_json_shapes(capsys: pytest.CaptureFixture[str]) -> None:
         "state": "missing",
         "differences": status[0]["differences"],
     }
-    assert {"field": "name", "local": "Founder Edition Controller", "stripe": None} in status[0][
-        "differences"
-    ]
+    assert {
+        "field": "name",
+        "local": "Founder Edition Controller",
+        "stripe": None,
+        "last_written": None,
+        "changed": None,  # never synced nor adopted
+    } in status[0]["differences"]
+    (price,) = [d for d in status[0]["differences"] if d["field"].endswith(".price")][:1]
+    assert isinstance(price["local"], int) and price["currency"] == "usd"
+    assert price["local_text"].startswith("$")
     assert status[1] == {"id": "material-8x8-v1", "state": "in_sync", "differences": []}
 
 
@@ -163,10 +170,11 @@ def test_diff_export_and_failed_product_exit_code(
     assert main(["export", str(diff), "--diff", "--mode", "test", "--db", db]) == 0
     with diff.open(newline="") as fh:
         rows = list(csv.reader(fh))
-    assert rows[0] == ["id", "state", "field", "local", "stripe", "note"]
-    assert rows[1][:5] == ["lamp", "failed", "name", "Lamp", ""]
-    assert rows[1][5].startswith("Stripe failed (HTTP 500)")
-    assert ["ok", "in_sync", "", "", "", ""] in rows
+    header = ["id", "state", "field", "local", "stripe", "last_written", "changed", "note"]
+    assert rows[0] == header
+    assert rows[1][:7] == ["lamp", "failed", "name", "Lamp", "", "", ""]
+    assert rows[1][7].startswith("Stripe failed (HTTP 500)")
+    assert ["ok", "in_sync", "", "", "", "", "", ""] in rows
 
 
 def test_live_mode_needs_yes_without_a_terminal_and_never_prints_the_key(

@@ -1,0 +1,79 @@
+"""The subcommands that read or write: import, export, status, plan, sync, archive."""
+
+from __future__ import annotations
+
+import argparse
+
+from core.cli.output import Usage, confirm_live, done, emit, out, progress_bar
+from core.cli.views import show_plan, show_results, show_status
+from core.settings import Mode, load_settings
+from core.workspace import Workspace, export_catalog, import_catalog
+
+
+def run_command(ns: argparse.Namespace) -> int:
+    """Run one parsed subcommand; returns the exit code (errors raise, `main` reports them)."""
+    if ns.command == "import":
+        outcome = import_catalog(ns.db, ns.file)
+        if ns.json:
+            emit(outcome.record)
+        else:
+            if outcome.created_tables:
+                out(f"Created the catalog tables (products, variants) in {outcome.where}.")
+            out(outcome.description)
+        return 0
+    if ns.command == "export" and not ns.diff:
+        count = export_catalog(ns.db, ns.file)
+        done({"file": ns.file, "products": count}, f"Exported {count} products to {ns.file}.", ns)
+        return 0
+    return _with_workspace(ns)
+
+
+def _with_workspace(ns: argparse.Namespace) -> int:
+    if ns.command == "sync" and not ns.ids and not ns.all:
+        raise Usage("give product ids, or --all to sync every product")
+    if ns.command == "sync" and ns.ids and ns.all:
+        raise Usage("give product ids or --all, not both")
+    mode: Mode = ns.mode or load_settings().mode
+    ws = Workspace.open(db_url=ns.db, mode=mode)
+    try:
+        ids = list(ns.ids) if getattr(ns, "ids", None) else None
+        overwrite = bool(getattr(ns, "overwrite_stripe_edits", False))
+        if ns.command == "status":
+            return show_status(ws.status(ids, overwrite_stripe_edits=overwrite), ns)
+        if ns.command == "plan":
+            # Ids: what `sync IDS` would do (releasing the operator's archive holds on them).
+            rows = ws.status(ids, release_holds=ids is not None, overwrite_stripe_edits=overwrite)
+            return show_plan(rows, ns)
+        if ns.command == "export":
+            count = ws.export_diff(ns.file)
+            done({"file": ns.file, "products": count}, f"Exported {count} rows to {ns.file}.", ns)
+            return 0
+        if ns.command == "archive":
+            confirm_live(ws, ns, f"archive {len(ns.ids)} product(s) in Stripe")
+            return show_results(ws.archive(ns.ids, progress=progress_bar()), ns)
+        # sync
+        if mode == "live":
+            # One read of Stripe for what is shown and confirmed; the sync re-checks each
+            # product against Stripe's state before writing it and writes nothing else.
+            rows = ws.status(ids, release_holds=ids is not None, overwrite_stripe_edits=overwrite)
+            writes = sum(
+                r.plan.writes for r in rows if r.plan is not None and (r.has_local or r.held)
+            )
+            if writes:
+                if not ns.json:
+                    show_plan(rows, ns)
+                changing = sum(
+                    1 for r in rows if r.plan and r.plan.operations and (r.has_local or r.held)
+                )
+                confirm_live(ws, ns, f"make {writes} write(s) for {changing} product(s)")
+            results = ws.sync_reviewed(
+                rows,
+                release_holds=ids is not None,
+                overwrite_stripe_edits=overwrite,
+                progress=progress_bar(),
+            )
+            return show_results(results, ns)
+        results = ws.sync(ids, overwrite_stripe_edits=overwrite, progress=progress_bar())
+        return show_results(results, ns)
+    finally:
+        ws.close()

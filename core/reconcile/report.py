@@ -1,0 +1,79 @@
+"""The comparison as plain records: what `status --json` prints and `export --diff` writes.
+
+Each difference carries the three values (`local`, `stripe`, `last_written`) and who moved
+(`changed`: "catalog", "stripe", "both" or null). Money is an integer in the currency's smallest
+unit with `currency` beside it, and the readable text beside that (`local_text`: "$6.50"), never
+instead of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from core.engine.types import FieldDiff, ProductPlan
+from core.reconcile.rows import ProductRow
+
+
+def difference_record(diff: FieldDiff) -> dict[str, Any]:
+    """One difference as JSON-ready data."""
+    if not diff.is_money:
+        return {
+            "field": diff.field,
+            "local": diff.local,
+            "stripe": diff.stripe,
+            "last_written": diff.last_written,
+            "changed": diff.changed,
+        }
+    return {
+        "field": diff.field,
+        "local": diff.local_amount,
+        "stripe": diff.stripe_amount,
+        "last_written": diff.last_written_amount,
+        "currency": diff.currency,
+        "local_text": diff.local,
+        "stripe_text": diff.stripe,
+        "last_written_text": diff.last_written,
+        "changed": diff.changed,
+    }
+
+
+def row_record(row: ProductRow) -> dict[str, Any]:
+    """A status row as JSON-ready data: id, state, each differing field, and why."""
+    item: dict[str, Any] = {
+        "id": row.product_id,
+        "state": row.state,
+        "differences": [difference_record(d) for d in row.differences],
+    }
+    if row.plan is not None and row.plan.kept_stripe_edits:
+        item["kept_stripe_edits"] = list(row.plan.kept_stripe_edits)
+    if row.not_ready_reason:
+        item["reason"] = row.not_ready_reason
+    if row.error:
+        item["error"] = row.error
+    if row.note:
+        item["note"] = row.note
+    return item
+
+
+def diff_records(rows: Sequence[ProductRow]) -> list[dict[str, Any]]:
+    """Every row as `row_record`."""
+    return [row_record(row) for row in rows]
+
+
+def operation_records(plans: Sequence[ProductPlan]) -> list[dict[str, Any]]:
+    """The operations of plans as `plan --json` lists them, each marked when it would overwrite a
+    value edited in Stripe since the last write."""
+    return [
+        {
+            "product_id": op.product_id,
+            "op": op.kind,
+            "summary": op.summary,
+            "variant_id": op.variant_id,
+            "target_id": op.target_id,
+            "params": op.params,
+            "overwrites_stripe_edit": op.overwrites_stripe_edit,
+        }
+        for plan in plans
+        for op in plan.operations
+    ]

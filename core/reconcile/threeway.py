@@ -1,0 +1,159 @@
+"""Three values per field — the catalog's, the last written and Stripe's — and who moved.
+
+The last written value is what this tool last wrote to Stripe or adopted from it, per account and
+mode (the snapshot, `core.catalog.snapshots`). For a field that differs:
+- `catalog`: the catalog changed since, Stripe did not: push it;
+- `stripe`: someone edited Stripe (a hand edit), the catalog did not;
+- `both`: a conflict;
+- None: nothing was written or adopted yet.
+
+A hand edit (`stripe` or `both`) is never overwritten silently: unless the operator says so for that
+field, the plan is made from an input that takes Stripe's value for it (`keep_stripe_edits`), and
+the plan lists it in `kept_stripe_edits`. When the operator does overwrite, each operation that
+replaces a hand edit is marked `overwrites_stripe_edit`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
+
+from core.catalog.snapshots import Snapshot
+from core.engine.types import Changed, FieldDiff, Operation, ProductPlan, RemoteProduct
+from core.reconcile.convert import ReadyProduct
+
+# Overwrite Stripe's edits: everywhere (True), nowhere (False), or product id → fields.
+Overwrite = bool | Mapping[str, Collection[str]]
+
+# Fields whose hand edits the tool can keep by planning from Stripe's value.
+KEEPABLE = ("name", "description", "active", "metadata.sell_status", "price")
+
+
+def _snapshot_text(field: str, fields: Mapping[str, str]) -> tuple[bool, str | None]:
+    """(whether the snapshot holds `field`, its value in FieldDiff's display form)."""
+    if field not in fields:
+        return False, None
+    value = fields[field]
+    if field == "active":
+        return True, {"true": "active", "false": "archived"}.get(value, value)
+    return True, value or None
+
+
+def money_amount(text: str | None) -> int | None:
+    """An amount written by `core.domain.money.format_money` back in minor units ("$64.00" →
+    6400, "¥500" → 500); None for none. Every currency is written with all its decimals."""
+    if text is None:
+        return None
+    digits = "".join(ch for ch in text if ch.isdigit())
+    return int(digits) if digits else None
+
+
+def who_changed(local: str | None, stripe: str | None, written: str | None) -> Changed:
+    """Who moved a differing field away from its last written value."""
+    if local != written and stripe == written:
+        return "catalog"
+    if local == written and stripe != written:
+        return "stripe"
+    return "both"
+
+
+def annotate(diffs: Sequence[FieldDiff], snapshot: Snapshot | None) -> list[FieldDiff]:
+    """Each difference with its last written value and who changed it since."""
+    fields = snapshot.fields if snapshot is not None else {}
+    out = []
+    for diff in diffs:
+        known, written = _snapshot_text(diff.field, fields)
+        if not known:
+            out.append(diff)
+            continue
+        update: dict[str, Any] = {
+            "last_written": written,
+            "changed": who_changed(diff.local, diff.stripe, written),
+        }
+        if diff.is_money:
+            update["last_written_amount"] = money_amount(written)
+        out.append(diff.model_copy(update=update))
+    return out
+
+
+def overwrites(overwrite: Overwrite, product_id: str, field: str) -> bool:
+    """Whether the operator chose to overwrite Stripe's edit of `field` on `product_id`."""
+    if isinstance(overwrite, bool):
+        return overwrite
+    return field in overwrite.get(product_id, ())
+
+
+def is_stripe_edit(diff: FieldDiff) -> bool:
+    """Whether a difference is (also) a hand edit in Stripe."""
+    return diff.changed in ("stripe", "both")
+
+
+def keep_stripe_edits(
+    ready: ReadyProduct, existing: RemoteProduct, edits: Sequence[FieldDiff]
+) -> tuple[ReadyProduct, list[str]]:
+    """The input with Stripe's value taken for each edited field it can keep, and those fields."""
+    product: dict[str, Any] = {}
+    variant_amounts: dict[str, int] = {}
+    kept: list[str] = []
+    for diff in edits:
+        field = diff.field
+        if field == "name":
+            product["name"] = existing.name
+        elif field == "description":
+            product["description"] = existing.description
+        elif field == "active" and not existing.active:
+            product["is_live"] = False  # archived by hand: stays archived
+        elif field == "metadata.sell_status" and diff.stripe in (
+            "available",
+            "pre-sale",
+            "internal",
+        ):
+            product["sell_status"] = diff.stripe
+        elif field == "price" and diff.stripe_amount is not None and _same_currency(diff, ready):
+            product["price_cents"] = diff.stripe_amount
+        elif field.startswith("variant:") and field.endswith(".price"):
+            if diff.stripe_amount is None or not _same_currency(diff, ready):
+                continue
+            variant_amounts[field[len("variant:") : -len(".price")]] = diff.stripe_amount
+        else:
+            continue
+        kept.append(field)
+    if not kept:
+        return ready, []
+    variants = tuple(
+        v.model_copy(update={"price_cents": variant_amounts[v.id]})
+        if v.id in variant_amounts
+        else v
+        for v in ready.variants
+    )
+    new_product = ready.product.model_copy(update=product) if product else ready.product
+    return ReadyProduct(new_product, variants, ready.manages_description), kept
+
+
+def _same_currency(diff: FieldDiff, ready: ReadyProduct) -> bool:
+    return (diff.currency or "") == ready.product.currency
+
+
+def _touches(op: Operation) -> set[str]:
+    """The owned fields an operation writes."""
+    if op.kind in ("update_product", "archive_product", "unarchive_product"):
+        fields = {k for k in op.params if k in ("name", "description", "active")}
+        metadata = op.params.get("metadata")
+        if isinstance(metadata, dict):
+            fields |= {f"metadata.{k}" for k in metadata}
+        return fields
+    if op.kind in ("create_price", "create_product"):
+        unit = f"variant:{op.variant_id}.price" if op.variant_id else "price"
+        return {unit, "name"} if op.kind == "create_product" else {unit}
+    return set()
+
+
+def mark_overwrites(plan: ProductPlan, edits: Collection[str]) -> ProductPlan:
+    """Mark each operation that replaces a hand edit (a field in `edits`)."""
+    if not edits:
+        return plan
+    ops = [
+        op.model_copy(update={"overwrites_stripe_edit": True}) if _touches(op) & set(edits) else op
+        for op in plan.operations
+    ]
+    return plan.model_copy(update={"operations": ops})
