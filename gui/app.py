@@ -18,10 +18,11 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from core.errors import ConfigurationError
 from core.workspace import Mode
-from gui.main_window import MainWindow, OpenKeys
+from gui.main_window import MainWindow
 from gui.session import OpenWorkspace, ReadKey, Session, WorkspaceLike
 from gui.settings_store import MODES, SettingsStore
 from gui.tasks import TaskRunner
+from gui.window_commands import OpenKeys
 
 log = logging.getLogger(__name__)
 

@@ -1,11 +1,12 @@
-"""The main window: layout and wiring only. Work goes through `Session`; widgets show its results."""
+"""The main window: its layout and view state (filter, selection, which actions apply, palette,
+closing). Work goes through `Session`; what the operator's actions do is in `gui.window_commands`,
+how results are shown in `gui.window_results`."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QSize, Qt
 from PySide6.QtGui import QCloseEvent, QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,33 +22,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.workspace import Mode, ProductPlan, ProductRow
-from gui.actions import MODE_LABELS, ActionState, WindowActions, archive_plans, has_changes
+from core.workspace import Mode, ProductRow
+from gui.actions import MODE_LABELS, ActionState, WindowActions, has_changes
 from gui.connection_view import ConnectionView
 from gui.dialogs.plan_dialog import PlanDialog
 from gui.models.product_filter import ProductFilterProxy
 from gui.models.product_table import ROW_ROLE, Column, ProductTableModel
-from gui.session import Detail, Opened, RunOutcome, Session
+from gui.session import Session
 from gui.settings_store import SettingsStore
-from gui.tasks import TaskRunner
 from gui.theme import DiffColors
 from gui.widgets.detail_pane import DetailPane
 from gui.widgets.filter_bar import FilterBar
 from gui.widgets.mode_banner import ModeBanner
 from gui.widgets.status_panel import StatusPanel
 from gui.widgets.table_placeholder import TablePlaceholder
+from gui.window_commands import OpenKeys, WindowCommands
+from gui.window_results import SessionResults
 
 log = logging.getLogger(__name__)
 
-# Opens the keys dialog on the session's runner, so its key checks queue behind the window's
-# tasks (None: unavailable). A dialog with a `keys_changed(mode)` signal resets the client.
-OpenKeys = Callable[[QWidget, TaskRunner], "QDialog | None"]
-# After Apply, the run starts this long after the dialog closed, so the window repaints first
-# instead of competing with the worker's start-of-run burst (benchmarks/gui_bench.py --explain).
-APPLY_DELAY_MS = 30
 
-
-class MainWindow(QMainWindow):
+class MainWindow(QMainWindow, WindowCommands, SessionResults):
     """Toolbar, mode banner, filter bar, product table beside the detail pane, status bar."""
 
     def __init__(
@@ -156,37 +151,12 @@ class MainWindow(QMainWindow):
         self.connection = ConnectionView(self, self.banner, self.account_label, self.placeholder)
 
     def _wire(self) -> None:
-        s, a = self.session, self.actions
-        a.refresh.triggered.connect(self.refresh)
-        a.sync_selected.triggered.connect(self.sync_selected)
-        a.sync_all.triggered.connect(self.sync_all)
-        a.archive.triggered.connect(self.archive_selected)
-        a.reset_client.triggered.connect(self.reset_client)
-        a.keys.triggered.connect(self.open_keys)
-        a.cancel.triggered.connect(self.cancel_run)
-        a.find.triggered.connect(lambda: self.filter_bar.search.setFocus())
-        a.quit.triggered.connect(self.close)
-        for mode, action in a.modes.items():
-            action.triggered.connect(lambda _=False, m=mode: self.set_mode(m))
-        self.mode_box.currentIndexChanged.connect(self._on_mode_chosen)
+        self._wire_actions(self.actions)
         self.filter_bar.text_changed.connect(self._on_text)
         self.filter_bar.state_changed.connect(self._on_state)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
-        self.status.cancel_requested.connect(self.session.cancel)
-        self.status.failed_clicked.connect(lambda: self.filter_bar.set_state("failed"))
         self.detail.link_opened.connect(lambda url: log.info("Opened %s", url))
-        s.opened.connect(self._on_opened)
-        s.disconnected.connect(self._on_disconnected)
-        s.cancelled.connect(self._on_cancelled)
-        s.shut_down.connect(self._on_shut_down)
-        s.rows_loaded.connect(self._on_rows)
-        s.plans_ready.connect(self._on_plans)
-        s.run_started.connect(self.status.start_run)
-        s.run_progress.connect(self.status.show_progress)
-        s.run_finished.connect(self._on_run_finished)
-        s.detail_loaded.connect(self._on_detail)
-        s.error.connect(self._on_error)
-        s.busy_changed.connect(lambda _busy: self._update_actions())
+        self._wire_session()
 
     def _restore(self) -> None:
         geometry = self.settings.geometry
@@ -199,200 +169,17 @@ class MainWindow(QMainWindow):
         self.mode_box.setCurrentIndex(self.mode_box.findData(self.settings.mode))
         self.mode_box.blockSignals(False)
 
-    # -- operator actions ---------------------------------------------------------------------
+    # -- view state -----------------------------------------------------------------------------
 
     @property
     def mode(self) -> Mode:
         """The mode chosen in the toolbar."""
         return self.mode_box.currentData()  # type: ignore[no-any-return]
 
-    def start(self) -> None:
-        """Open the workspace for the remembered mode (call once the window is shown)."""
-        self._switch(self.mode)
-
-    def set_mode(self, mode: Mode) -> None:
-        """Switch mode as the toolbar does: a new workspace, a fresh client and account."""
-        self.mode_box.setCurrentIndex(self.mode_box.findData(mode))
-
-    def refresh(self) -> None:
-        """Re-read the catalog and Stripe in the background (reopen if not connected)."""
-        if self.session.account is None:
-            self._switch(self.mode)
-            return
-        self.status.show_busy("Refreshing")
-        self.session.refresh()
-
-    def reset_client(self) -> None:
-        """Reset the Stripe client, re-read the key, re-check the account and refresh."""
-        self.status.show_busy("Resetting the Stripe client")
-        self.session.reset_client()
-
-    def sync_selected(self) -> None:
-        """Work out the selected products' changes, then show the plan dialog."""
-        ids = [r.product_id for r in self.selected_rows() if r.has_local]
-        if ids:
-            self.status.show_busy("Working out the changes")
-            self.session.request_plans(ids, "sync_selected")
-
-    def sync_all(self) -> None:
-        """Work out every change, then show the plan dialog."""
-        self.status.show_busy("Working out the changes")
-        self.session.request_plans(None, "sync_all")
-
-    def archive_selected(self) -> None:
-        """Show the plan dialog for archiving the selected products."""
-        plans = archive_plans(self.selected_rows())
-        if plans:
-            self._show_plan(plans, "Archive")
-
-    def cancel_run(self) -> None:
-        """Stop the running task (any the operator started) after the current Stripe operation."""
-        if self.session.busy:
-            self.status.cancelling()
-            self.session.cancel()
-
-    def open_keys(self) -> None:
-        """Open the keys dialog; a key saved or deleted for the current mode resets the client."""
-        if self._open_keys is None:
-            self.status.show_message("Key storage is not available in this build.")
-            return
-        dialog = self._open_keys(self, self.session.runner)
-        if dialog is None:
-            self.status.show_message("Key storage is not available in this build.")
-            return
-        self.keys_dialog = dialog
-        changed = getattr(dialog, "keys_changed", None)
-        if changed is not None:
-            changed.connect(self._on_key_changed)
-        dialog.finished.connect(self._on_keys_closed)
-
     def selected_rows(self) -> list[ProductRow]:
         """The selected products, in table order."""
         rows = self.table.selectionModel().selectedRows()
         return [index.data(ROW_ROLE) for index in sorted(rows, key=QModelIndex.row)]
-
-    # -- session results ------------------------------------------------------------------------
-
-    def _switch(self, mode: Mode) -> None:
-        self.settings.mode = mode
-        self.model.set_rows([])
-        self.filter_bar.set_counts([])
-        self._update_shown()
-        self.detail.set_row(None)
-        self.detail.set_mode(mode)
-        self.connection.connecting(mode)
-        self.status.show_busy(f"Opening {MODE_LABELS[mode]} mode")
-        log.info("Switching to %s mode", mode)
-        self.session.open(mode)
-
-    def _on_mode_chosen(self, _index: int) -> None:
-        self._switch(self.mode)
-
-    def _on_opened(self, opened: Opened) -> None:
-        self.connection.connected(opened.mode, opened.account, opened.session_key)
-
-    def _on_disconnected(self, exc: object) -> None:
-        """Opening or resetting failed (exc) or was cancelled (None): nothing shown is current."""
-        self.model.set_rows([])
-        self.filter_bar.set_counts([])
-        self._update_shown()
-        self.detail.set_row(None)
-        self.connection.lost(self.mode, exc)
-        self._update_actions()
-
-    def _on_cancelled(self, what: str) -> None:
-        if not self._closing:
-            self.status.show_message(f"{what}: cancelled.")
-
-    def _on_rows(self, rows: list[ProductRow]) -> None:
-        selected = {r.product_id for r in self.selected_rows()}
-        current = self.detail.row.product_id if self.detail.row else None
-        self.model.set_rows(rows)
-        self.filter_bar.set_counts(rows)
-        self._update_shown()
-        self._reselect(selected)
-        if current is not None:
-            self.detail.set_row(self.model.row_for(current))
-        self.placeholder.update_visibility()
-        if self.status.showing_busy and self.session.account is not None:
-            differ = sum(1 for r in rows if r.state != "in_sync" and r.state != "archived")
-            self.status.show_message(
-                f"{self.session.account.name}: {len(rows)} products read, {differ} not in sync."
-            )
-        self._update_actions()
-
-    def _on_plans(self, purpose: str, plans: list[ProductPlan]) -> None:
-        actionable = [p for p in plans if p.operations or p.error]
-        if not any(p.operations for p in actionable):
-            errors = [p for p in actionable if p.error]
-            if errors:
-                first = errors[0]
-                self.status.show_error(
-                    f"{len(errors)} product(s) cannot be synced",
-                    f"{first.product_id}: {first.error}"
-                    + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""),
-                )
-            else:
-                self.status.show_message("Nothing to sync: Stripe already matches the catalog.")
-            return
-        self.status.show_message(f"{len(actionable)} product(s) to review.")
-        self._show_plan(actionable, "Sync")
-
-    def _show_plan(self, plans: list[ProductPlan], verb: str) -> None:
-        names = {r.product_id: r.name for r in self.model.rows()}
-        dialog = PlanDialog(
-            plans, mode=self.mode, account=self.session.account, verb=verb, names=names, parent=self
-        )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._apply(dialog, verb))
-        dialog.finished.connect(lambda _r: setattr(self, "plan_dialog", None))
-        self.plan_dialog = dialog
-        dialog.open()
-
-    def _apply(self, dialog: PlanDialog, verb: str) -> None:
-        chosen = dialog.selected_plans()
-        if not chosen:
-            return
-        log.info("%s confirmed for %s", verb, ", ".join(p.product_id for p in chosen))
-        self.status.show_busy(f"{'Archiving' if verb == 'Archive' else 'Syncing'}")
-        self._update_actions(busy=True)  # nothing else may start in the gap before the run
-        # Let the window repaint without the dialog before the worker's first burst.
-        QTimer.singleShot(APPLY_DELAY_MS, lambda: self._start_run(verb, chosen))
-
-    def _start_run(self, verb: str, chosen: list[ProductPlan]) -> None:
-        if self._closing:
-            return
-        if verb == "Archive":
-            self.session.archive([p.product_id for p in chosen])
-        else:
-            self.session.sync(chosen)
-
-    def _on_run_finished(self, outcome: RunOutcome) -> None:
-        self.status.finish_run(
-            outcome.kind,
-            outcome.results,
-            outcome.cancelled,
-            error=outcome.error,
-            stale=outcome.rows is None and outcome.started,
-            refresh_error=outcome.refresh_error,
-        )
-
-    def _on_detail(self, detail: Detail) -> None:
-        self.detail.set_detail(detail)
-
-    def _on_error(self, context: str, exc: object) -> None:
-        self.status.show_error(context, exc)
-        self._update_actions()
-
-    def _on_key_changed(self, mode: str) -> None:
-        # Queued on the session's runner behind the key check: the new key takes effect now.
-        if mode == self.mode and not self._closing:
-            self.reset_client()
-
-    def _on_keys_closed(self, _result: int) -> None:
-        self.keys_dialog = None
-
-    # -- view state -----------------------------------------------------------------------------
 
     def _on_text(self, text: str) -> None:
         self.proxy.set_text(text)

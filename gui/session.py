@@ -3,6 +3,10 @@
 Every workspace call runs on the runner's single pool thread; the workspace object itself is only
 touched there (and at shutdown, once the pool is idle). The GUI side learns what happened through the
 session's signals and keeps only plain data: the mode, the account and the rows.
+
+Here: opening, refreshing, resetting and closing the workspace, and the task plumbing. The writing
+flows (plans, sync and archive runs) are in `gui.session_runs`, the detail pane's loading in
+`gui.session_detail`; both are mixed into `Session` and speak through its signals.
 """
 
 from __future__ import annotations
@@ -10,21 +14,15 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
-from core.errors import CancelledError, StripeUnavailableError, SyncAdminError
-from core.workspace import (
-    AccountInfo,
-    Mode,
-    ProductPlan,
-    ProductRow,
-    ProgressEvent,
-    StripeSyncResult,
-)
+from core.workspace import AccountInfo, Mode, ProductRow
+from gui.session_detail import DetailLoading
+from gui.session_runs import RunFlows
 from gui.session_types import (
     Detail,
     IsSessionKey,
@@ -64,10 +62,7 @@ def _settle_heap() -> None:
     gc.freeze()
 
 
-PROGRESS_INTERVAL_MS = 50  # at most 20 progress updates a second reach the widgets
-
-
-class Session(QObject):
+class Session(QObject, RunFlows, DetailLoading):
     """Owns the workspace and the task runner; turns operator requests into background tasks.
 
     Every task can end in `cancelled(name)`; opening or resetting that fails or is cancelled leaves
@@ -79,7 +74,7 @@ class Session(QObject):
     rows_loaded = Signal(object)  # list[ProductRow] (object: no copy into a QVariantList)
     plans_ready = Signal(str, object)  # purpose ("sync_selected" / "sync_all"), list[ProductPlan]
     run_started = Signal(str)  # what runs, in words
-    run_progress = Signal(object)  # ProgressEvent (throttled to PROGRESS_INTERVAL_MS)
+    run_progress = Signal(object)  # ProgressEvent (throttled: session_runs.PROGRESS_INTERVAL_MS)
     run_finished = Signal(object)  # RunOutcome
     detail_loaded = Signal(object)  # Detail
     error = Signal(str, object)  # what was being done, the exception
@@ -110,15 +105,8 @@ class Session(QObject):
         self.mode: Mode = "sandbox"
         self.account: AccountInfo | None = None
         self.shutting_down = False
-        self._failures: dict[str, str] = {}
-        self._detail_wanted: tuple[str, tuple[str, ...]] | None = None
-        self._detail_loaded_for: tuple[str, tuple[str, ...]] | None = None  # set on the pool thread
-        self._detail_pending = False
-        self._progress: ProgressEvent | None = None
-        self._progress_timer = QTimer(self)
-        self._progress_timer.setSingleShot(True)
-        self._progress_timer.setInterval(PROGRESS_INTERVAL_MS)
-        self._progress_timer.timeout.connect(self._flush_progress)
+        self._init_runs(self)
+        self._init_detail()
 
     # -- operator requests (GUI thread) -------------------------------------------------------
 
@@ -189,53 +177,9 @@ class Session(QObject):
 
         self._connect(work, "Resetting the Stripe client", "Could not reset")
 
-    def request_plans(self, ids: Sequence[str] | None, purpose: str) -> None:
-        """Work out what a sync of `ids` (None: everything) would write; emits plans_ready."""
-        wanted = list(ids) if ids is not None else None
-        name = "Working out the changes"
-
-        def work(task: Task) -> tuple[list[ProductPlan], bool]:
-            ws = self._workspace()
-            with _cancellable(ws, task):
-                plans = ws.plan(wanted)
-            return plans, task.cancel_token.cancelled  # Esc while planning: no dialog after all
-
-        def done(result: tuple[list[ProductPlan], bool]) -> None:
-            plans, cancelled = result
-            if cancelled:
-                self.cancelled.emit(name)
-            else:
-                self.plans_ready.emit(purpose, list(plans))
-
-        self._start(work, name, done, "Could not work out the changes")
-
-    def sync(self, plans: Sequence[ProductPlan]) -> None:
-        """Apply exactly these plans, then refresh."""
-        chosen = list(plans)
-        self._run("sync", f"Syncing {len(chosen)} product(s)", chosen)
-
-    def archive(self, ids: Sequence[str]) -> None:
-        """Archive these products in Stripe, then refresh."""
-        chosen = list(ids)
-        self._run("archive", f"Archiving {len(chosen)} product(s)", chosen)
-
     def cancel(self) -> None:
         """Stop the running task between two Stripe operations."""
         self.runner.cancel_all()
-
-    def request_detail(self, product_id: str | None, stripe_ids: Sequence[str] = ()) -> None:
-        """Load the journal and dashboard links for one product, in the background."""
-        self._detail_wanted = (product_id, tuple(stripe_ids)) if product_id else None
-        if self._detail_wanted is None or self._detail_pending or self.account is None:
-            return
-        if self.shutting_down:
-            return
-        self._detail_pending = True
-        task = Task(self._load_detail, name="Loading details", foreground=False)
-        task.signals.succeeded.connect(self._on_detail)
-        task.signals.failed.connect(lambda exc: log.warning("Loading details failed: %s", exc))
-        task.signals.finished.connect(self._on_detail_done)
-        self.runner.start(task)
 
     def begin_shutdown(self) -> None:
         """Cancel every task and close the workspace as the pool's last task, without waiting:
@@ -277,54 +221,6 @@ class Session(QObject):
                 ws.close()
             except Exception as exc:  # closing must not stop a mode switch
                 log.warning("Closing the workspace failed: %s", exc)
-
-    def _run(self, kind: str, title: str, payload: list[Any]) -> None:
-        def work(task: Task) -> RunOutcome:
-            ws = self._workspace()
-            results: list[StripeSyncResult] = []
-            error: Exception | None = None
-            try:
-                if kind == "sync":
-                    results = ws.sync(payload, progress=task.report, cancel=task.cancel_token)
-                else:
-                    results = ws.archive(payload, progress=task.report, cancel=task.cancel_token)
-            except SyncAdminError as exc:  # cancelled, or a run-level error (key, Stripe down)
-                results = list(exc.results or [])
-                if not isinstance(exc, CancelledError):
-                    error = exc
-            cancelled = task.cancel_token.cancelled
-            if cancelled or isinstance(error, StripeUnavailableError):
-                # The operator wants it to stop, or Stripe is not answering: reading the whole
-                # catalog back would take as long again. The window says the table may be stale.
-                return RunOutcome(kind, results, cancelled, None, None, error)
-            try:
-                rows: list[ProductRow] | None = ws.status()
-                refresh_error: Exception | None = None
-            except Exception as exc:
-                rows, refresh_error = None, exc
-            return RunOutcome(kind, results, cancelled, rows, refresh_error, error)
-
-        self._failures.clear()
-        task = self._start(
-            work,
-            title,
-            self._on_run_finished,
-            f"{title} failed",
-            on_cancel=lambda: self._on_run_finished(RunOutcome(kind, [], True, started=False)),
-        )
-        if task is None:
-            return
-        task.signals.progress.connect(self._on_progress)
-        self.run_started.emit(title)
-
-    def _load_detail(self, task: Task) -> Detail | None:
-        wanted = self._detail_loaded_for = self._detail_wanted
-        if wanted is None or self._ws is None:
-            return None
-        product_id, stripe_ids = wanted
-        journal = self._ws.journal(product_id, limit=20)
-        urls = {stripe_id: self._ws.dashboard_url(stripe_id) for stripe_id in stripe_ids}
-        return Detail(product_id, journal, urls)
 
     # -- results (GUI thread) -----------------------------------------------------------------
 
@@ -377,20 +273,6 @@ class Session(QObject):
     def _on_failed(self, context: str, exc: object) -> None:
         self.error.emit(context, exc)
 
-    def _on_progress(self, event: ProgressEvent) -> None:
-        # Coalesce: a 1,000-product run reports thousands of events; repainting the status bar
-        # for each one kept the GUI thread busy. The first goes out at once, the rest at most
-        # every PROGRESS_INTERVAL_MS (the latest one wins).
-        self._progress = event
-        if not self._progress_timer.isActive():
-            self._flush_progress()
-            self._progress_timer.start()
-
-    def _flush_progress(self) -> None:
-        event, self._progress = self._progress, None
-        if event is not None:
-            self.run_progress.emit(event)
-
     def _on_opened(self, opened: Opened) -> None:
         self.mode = opened.mode
         self.account = opened.account
@@ -401,47 +283,3 @@ class Session(QObject):
     def _on_rows(self, rows: list[ProductRow]) -> None:
         self.rows_loaded.emit(self._with_failures(rows))
         _settle_heap()
-
-    def _on_run_finished(self, outcome: RunOutcome) -> None:
-        self._progress_timer.stop()
-        self._flush_progress()
-        self._failures = {
-            r.product_id: r.error or "failed"
-            for r in outcome.results
-            if r.error or r.action == "failed"
-        }
-        for product_id, error in self._failures.items():
-            log.warning("%s failed: %s", product_id, error)
-        if outcome.error is not None:
-            log.warning("%s stopped: %s", outcome.kind, outcome.error)
-        self.run_finished.emit(outcome)
-        if outcome.rows is not None:
-            self._on_rows(outcome.rows)
-        if outcome.refresh_error is not None:  # shown with the run's summary, not instead of it
-            log.warning("Could not refresh after the run: %s", outcome.refresh_error)
-
-    def _with_failures(self, rows: list[ProductRow]) -> list[ProductRow]:
-        # A product that failed in the last run shows as failed (with its error) until it is in
-        # sync again, even if the workspace does not record the failure itself.
-        if not self._failures:
-            return rows
-        out = []
-        for row in rows:
-            error = self._failures.get(row.product_id)
-            if error and row.state not in ("in_sync", "failed"):
-                row = row.model_copy(update={"state": "failed", "error": row.error or error})
-            out.append(row)
-        return out
-
-    def _on_detail(self, detail: Detail | None) -> None:
-        if (
-            detail is not None
-            and self._detail_wanted
-            and detail.product_id == self._detail_wanted[0]
-        ):
-            self.detail_loaded.emit(detail)
-
-    def _on_detail_done(self) -> None:
-        self._detail_pending = False
-        if self._detail_wanted is not None and self._detail_wanted != self._detail_loaded_for:
-            self.request_detail(*self._detail_wanted)  # the selection moved while loading

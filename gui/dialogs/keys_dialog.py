@@ -10,7 +10,6 @@ its client for that mode.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from html import escape
 
@@ -18,21 +17,20 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QGroupBox,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from core.errors import ConfigurationError, SyncAdminError
+from core.errors import ConfigurationError
 from core.keys.shape import KeyMode, check_key_mode
-from core.keys.store import ENV_VAR, MODES, KeyStoreError, SecretStore
+from core.keys.store import MODES, KeyStoreError, SecretStore
 from core.runtime.applog import redact_keys
 from core.workspace import AccountInfo, verify_key_with_stripe
+from gui.dialogs.key_messages import describe_account, describe_check_error
+from gui.dialogs.mode_key_box import ModeKeyBox
 from gui.tasks import Task, TaskRunner
 
 log = logging.getLogger(__name__)
@@ -40,8 +38,6 @@ log = logging.getLogger(__name__)
 Verify = Callable[[KeyMode, str], AccountInfo]
 Confirm = Callable[[QWidget, str, str], bool]
 
-_ERROR_STYLE = "color: #b00020;"
-_OK_STYLE = "color: #1b6e20;"
 _BANNER_STYLE = (
     "QLabel { background: #fff4ce; color: #3d2e00; border: 1px solid #e0b000; "
     "border-radius: 4px; padding: 8px; }"
@@ -58,89 +54,6 @@ def ask_confirmation(parent: QWidget, title: str, text: str) -> bool:
         QMessageBox.StandardButton.No,
     )
     return answer == QMessageBox.StandardButton.Yes
-
-
-# Stripe's permission ids as the Dashboard's restricted-key page labels them.
-PERMISSION_LABELS = {
-    "rak_plan_read": "Prices: Read",
-    "rak_price_read": "Prices: Read",
-    "rak_plan_write": "Prices: Write",
-    "rak_price_write": "Prices: Write",
-    "rak_product_read": "Products: Read",
-    "rak_product_write": "Products: Write",
-}
-_PERMISSION = re.compile(r"'?\b(rak_[a-z_]+)\b'?")
-
-
-def dashboard_permission_names(text: str) -> str:
-    """Name Stripe permissions as the Dashboard does: 'rak_plan_read' → 'Prices: Read'
-    (rak_plan_read); unknown ids are left as they are."""
-
-    def label(match: re.Match[str]) -> str:
-        permission = match.group(1)
-        name = PERMISSION_LABELS.get(permission)
-        return f"'{name}' ({permission})" if name else match.group(0)
-
-    return _PERMISSION.sub(label, text)
-
-
-def _describe_error(err: BaseException) -> str:
-    if isinstance(err, SyncAdminError):
-        text = str(err)
-    else:
-        text = f"Could not check the key: {type(err).__name__}: {err}"
-    return dashboard_permission_names(redact_keys(text))
-
-
-def _describe_account(account: AccountInfo) -> str:
-    if not account.id:
-        return "Account: not readable with this restricted key."
-    if account.name and account.name != account.id:
-        return f"Account: {account.name} ({account.id})"
-    return f"Account: {account.id}"
-
-
-class ModeKeyBox(QGroupBox):
-    """The controls for one mode's key: what is stored, a field for a new key, save and delete."""
-
-    def __init__(self, mode: KeyMode, parent: QWidget | None = None) -> None:
-        super().__init__(f"{mode.capitalize()} mode", parent)
-        self.mode = mode
-        self.current = QLabel()
-        self.current.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.account = QLabel()
-        self.edit = QLineEdit()
-        self.edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.edit.setPlaceholderText(f"Paste a sk_{mode}_… or rk_{mode}_… key")
-        self.save_button = QPushButton("Check and save")
-        self.delete_button = QPushButton("Delete…")
-        for button in (self.save_button, self.delete_button):
-            button.setAutoDefault(False)  # Enter in the key field saves; it must not close
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.account.hide()
-        self.status.hide()
-
-        row = QHBoxLayout()
-        row.addWidget(self.edit, 1)
-        row.addWidget(self.save_button)
-        row.addWidget(self.delete_button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.current)
-        layout.addWidget(self.account)
-        layout.addLayout(row)
-        layout.addWidget(self.status)
-
-    def show_status(self, text: str, *, error: bool = False) -> None:
-        """Show a result line under the field (red for errors)."""
-        self.status.setText(text)
-        self.status.setStyleSheet(_ERROR_STYLE if error else _OK_STYLE)
-        self.status.setVisible(bool(text))
-
-    def show_account(self, text: str) -> None:
-        """Show which account the key belongs to (empty: hide the line)."""
-        self.account.setText(text)
-        self.account.setVisible(bool(text))
 
 
 class KeysDialog(QDialog):
@@ -245,31 +158,8 @@ class KeysDialog(QDialog):
         self.banner.setVisible(store.session_only)
         self.retry_button.setVisible(store.session_only)
         for mode, box in self.boxes.items():
-            self._refresh_box(box)
-            box.save_button.setText(
-                "Use for this session" if store.session_only else "Check and save"
-            )
-            busy = mode in self._pending
-            box.save_button.setEnabled(not busy)
-            box.edit.setEnabled(not busy)
-
-    def _refresh_box(self, box: ModeKeyBox) -> None:
-        try:
-            source = self.store.source(box.mode)
-        except KeyStoreError as err:
-            box.current.setText("Stored key: (the keyring could not be read)")
-            box.show_status(str(err), error=True)
-            box.delete_button.setEnabled(False)
-            return
-        masked = self.store.masked(box.mode)
-        where = {
-            "keyring": f"saved in {self.store.backend_name}",
-            "session": "for this session only",
-            "environment": f"from the {ENV_VAR} environment variable",
-            None: "",
-        }[source]
-        box.current.setText(f"Stored key: {masked}" + (f" — {where}" if where else ""))
-        box.delete_button.setEnabled(source in ("keyring", "session"))
+            box.show_stored(store)
+            box.show_checking(mode in self._pending)
 
     # -- actions --------------------------------------------------------------------------------
 
@@ -289,8 +179,7 @@ class KeysDialog(QDialog):
             return
         box.show_status("Checking the key with Stripe…")
         box.show_account("")
-        box.save_button.setEnabled(False)
-        box.edit.setEnabled(False)
+        box.show_checking(True)
         verify = self._verify
         task = Task(lambda _task: verify(mode, key), name=f"check the {mode} key")
         self._pending[mode] = task
@@ -353,7 +242,7 @@ class KeysDialog(QDialog):
             else:
                 saved = True
                 box.edit.clear()
-                box.show_account(_describe_account(account))
+                box.show_account(describe_account(account))
                 box.show_status(where)
                 log.info("%s key saved (%s)", mode, self.store.masked(mode))
         self.refresh()
@@ -364,7 +253,7 @@ class KeysDialog(QDialog):
 
     def _verification_failed(self, mode: KeyMode, err: BaseException) -> None:
         self._pending.pop(mode, None)
-        self.boxes[mode].show_status(_describe_error(err), error=True)
+        self.boxes[mode].show_status(describe_check_error(err), error=True)
         self.refresh()
         self._fit()
         self.verification_finished.emit(mode, False)
