@@ -36,6 +36,12 @@ class Settings(BaseModel):
         default=None,
         description="'acct_x:live': the account and mode the catalog's own stripe_* columns hold",
     )
+    rate_limit: float | None = Field(
+        default=None,
+        ge=0,
+        description="Stripe requests per second in test and live mode (default: 90% of Stripe's "
+        "limit: 22.5 test, 90 live; 0 = no limit). STRIPE_SYNC_RATE_LIMIT overrides it",
+    )
 
     @field_validator("currency")
     @classmethod

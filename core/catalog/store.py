@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from core import paths
 from core.catalog import schema
+from core.catalog.adoption import insert_products
 from core.catalog.db import (
     create_engine,
     display_url,
@@ -27,6 +28,7 @@ from core.catalog.db import (
     read_transaction,
     write_transaction,
 )
+from core.catalog.edits import RecordEdit, write_edit
 from core.catalog.errors import CatalogError
 from core.catalog.holds import HOLD, RELEASE, Hold, delete_hold, load_holds, save_hold
 from core.catalog.journal import JournalEntry, JournalRecord, add_records, last_errors, read_entries
@@ -245,46 +247,65 @@ class CatalogStore:
         """The cross-process lock held while one product is written to Stripe and recorded."""
         return product_lock(self.engine, product_id)
 
+    def write_edit(self, edit: RecordEdit) -> None:
+        """One product's catalog edit, checked against the row as read and journaled, in one
+        transaction (`core.catalog.edits`); EditConflictError when someone changed it since."""
+        with write_transaction(self.engine) as conn:
+            write_edit(conn, self, edit)
+
     def write_back(self, wb: WriteBack) -> None:
         """Record one product's sync: links, catalog columns, snapshot, journal — one transaction."""
         with write_transaction(self.engine) as conn:
-            if wb.release_hold:
-                released = delete_hold(
+            self._write_back(conn, wb)
+
+    def record_adoption(
+        self, write_backs: Sequence[WriteBack], new_products: Sequence[dict[str, Any]] = ()
+    ) -> None:
+        """Record an adoption in one transaction: new catalog rows (products Stripe had that the
+        catalog lacked), then each product's links, last-written values and journal row."""
+        with write_transaction(self.engine) as conn:
+            insert_products(conn, self.products, new_products)
+            for wb in write_backs:
+                self._write_back(conn, wb)
+
+    def _write_back(self, conn: Connection, wb: WriteBack) -> None:
+        if wb.release_hold:
+            released = delete_hold(
+                conn,
+                self.holds_table,
+                account_id=wb.account_id,
+                mode=wb.mode,
+                product_id=wb.product_id,
+            )
+            if released:
+                add_records(
                     conn,
-                    self.holds_table,
-                    account_id=wb.account_id,
-                    mode=wb.mode,
-                    product_id=wb.product_id,
+                    self.journal_table,
+                    [
+                        JournalRecord(
+                            at=wb.at,
+                            mode=wb.mode,
+                            account_id=wb.account_id,
+                            product_id=wb.product_id,
+                            operation=RELEASE,
+                            summary="the operator's archive hold released: synced explicitly",
+                        )
+                    ],
                 )
-                if released:
-                    add_records(
-                        conn,
-                        self.journal_table,
-                        [
-                            JournalRecord(
-                                at=wb.at,
-                                mode=wb.mode,
-                                account_id=wb.account_id,
-                                product_id=wb.product_id,
-                                operation=RELEASE,
-                                summary="the operator's archive hold released: synced explicitly",
-                            )
-                        ],
-                    )
-            self._write_links(conn, wb)
-            if wb.own_catalog_columns and wb.snapshot is not None:
-                self._write_catalog_columns(conn, wb)
-            if wb.snapshot is not None:
-                save_snapshot(
-                    conn,
-                    self.snapshots_table,
-                    account_id=wb.account_id,
-                    mode=wb.mode,
-                    product_id=wb.product_id,
-                    fields=wb.snapshot,
-                    at=wb.at,
-                )
-            add_records(conn, self.journal_table, wb.journal)
+        self._write_links(conn, wb)
+        if wb.own_catalog_columns and wb.snapshot is not None:
+            self._write_catalog_columns(conn, wb)
+        if wb.snapshot is not None:
+            save_snapshot(
+                conn,
+                self.snapshots_table,
+                account_id=wb.account_id,
+                mode=wb.mode,
+                product_id=wb.product_id,
+                fields=wb.snapshot,
+                at=wb.at,
+            )
+        add_records(conn, self.journal_table, wb.journal)
 
     def _write_links(self, conn: Connection, wb: WriteBack) -> None:
         common = {"account_id": wb.account_id, "mode": wb.mode, "product_id": wb.product_id}

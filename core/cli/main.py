@@ -4,6 +4,7 @@
     stripe-sync-admin plan [IDS…]          exactly what a sync would write (writes nothing)
     stripe-sync-admin sync IDS…|--all      apply (live mode asks first, or needs --yes)
     stripe-sync-admin archive IDS…         archive in Stripe, in this mode only (catalog untouched)
+    stripe-sync-admin pull IDS… [--field F] take values edited in Stripe into the catalog
     stripe-sync-admin import FILE          JSON or CSV catalog into the database
     stripe-sync-admin export FILE [--diff] catalog (or the differences) to JSON or CSV
     stripe-sync-admin sandbox …            run the Stripe sandbox server
@@ -18,6 +19,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from core.cli import adopt_commands, two_way
 from core.cli.commands import run_command
 from core.cli.output import PROG, Usage, say
 from core.errors import (
@@ -69,6 +71,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", parents=[common], help="export the catalog to .json or .csv")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--diff", action="store_true", help="export the differences with Stripe")
+    adopt_commands.add_parsers(sub, common)
+    two_way.add_parsers(sub, common)
     sub.add_parser("sandbox", help="run the local Stripe sandbox (see: sandbox --help)")
     return parser
 

@@ -21,6 +21,7 @@ from core.engine.types import (
     RemoteCatalog,
     RemoteProduct,
 )
+from core.reconcile.adopt import name_key
 from core.reconcile.build_rows import orphan_row, ready_row, unready_row
 from core.reconcile.convert import (
     Converted,
@@ -88,6 +89,7 @@ def evaluate(
     `core.reconcile.threeway`).
     """
     out = Evaluation()
+    namesakes = unlinked_by_name(remote, set(links.products.values()))
     holds = holds or {}
     matched: set[str] = set()
     for record in records:
@@ -145,6 +147,8 @@ def evaluate(
         row = ready_row(
             record, ready, existing, plan, snapshot, last_errors.get(record.id), unit_prices
         )
+        if row.state == "missing":
+            row = _warn_of_namesakes(row, namesakes)
         out.rows.append(held_row(row, holds[record.id], mode, plan) if held else row)
     if include_orphans or orphan_ids:
         local_ids = {r.id for r in records}
@@ -187,6 +191,28 @@ def plan_two_way(
             plan = plan_for(ready)
     plan = plan.model_copy(update={"differences": diffs, "kept_stripe_edits": kept})
     return ready, mark_overwrites(plan, [d.field for d in edits if d.field not in kept])
+
+
+def unlinked_by_name(remote: RemoteCatalog, linked: set[str]) -> dict[str, list[str]]:
+    """Stripe products made by hand and linked to nothing, by name (as adopt compares names)."""
+    out: dict[str, list[str]] = {}
+    for product in remote.products.values():
+        if product.id not in linked and not _managed(product):
+            out.setdefault(name_key(product.name), []).append(product.id)
+    return out
+
+
+def _warn_of_namesakes(row: ProductRow, namesakes: Mapping[str, list[str]]) -> ProductRow:
+    """A product about to be created while Stripe holds one by that name, made by hand."""
+    found = sorted(namesakes.get(name_key(row.name), []))
+    if not found:
+        return row
+    note = (
+        f"Stripe already has a product named like this, not linked to the catalog "
+        f"({', '.join(found)}): adopt it (Adopt…, or `stripe-sync-admin adopt`) or link it "
+        f"(`link {row.product_id} {found[0]}`) first, or the sync creates another one"
+    )
+    return row.model_copy(update={"note": note})
 
 
 def orphan_key(product: RemoteProduct) -> str:

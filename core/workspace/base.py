@@ -5,6 +5,7 @@ beside it (syncing, two-way), each in its own module.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Self
@@ -17,10 +18,36 @@ from core.engine.types import (
     CancelToken,
     RemoteCatalog,
 )
+from core.errors import ConfigurationError
 from core.reconcile.threeway import Overwrite
 from core.runtime.instance_lock import InstanceLock
 from core.settings import Mode, Settings
 from core.workspace.reads import CatalogRead, read_catalog
+
+RATE_LIMIT_ENV = "STRIPE_SYNC_RATE_LIMIT"
+
+
+def rate_limit_for(mode: Mode, given: float | None, settings: Settings) -> float | None:
+    """Requests per second the gateway allows itself: `given`, else STRIPE_SYNC_RATE_LIMIT, else
+    the setting; with none of them, no limit against the built-in sandbox (it has none) and
+    the gateway's default (90 % of Stripe's limit for the key's mode) against Stripe."""
+    if given is not None:
+        return given
+    text = os.environ.get(RATE_LIMIT_ENV, "").strip()
+    if text:
+        try:
+            value = float(text)
+        except ValueError:
+            value = -1.0
+        if not value >= 0:  # also refuses nan
+            raise ConfigurationError(
+                f"{RATE_LIMIT_ENV}={text!r} is not a number of requests per second.",
+                hint="Use e.g. 20, or 0 for no limit; or unset it.",
+            )
+        return value
+    if settings.rate_limit is not None:
+        return settings.rate_limit
+    return 0.0 if mode == "sandbox" else None
 
 
 class WorkspaceBase:
@@ -49,9 +76,8 @@ class WorkspaceBase:
         self._gateway = self._new_gateway()
 
     def _new_gateway(self) -> StripeGateway:
-        return StripeGateway.create(
-            self._api_key, api_base=self._api_base, rate_limit=self._rate_limit
-        )
+        rate = rate_limit_for(self.mode, self._rate_limit, self.settings)
+        return StripeGateway.create(self._api_key, api_base=self._api_base, rate_limit=rate)
 
     @property
     def gateway(self) -> StripeGateway:

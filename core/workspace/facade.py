@@ -21,13 +21,15 @@ from core.reconcile.report import diff_records
 from core.reconcile.rows import ProductRow
 from core.reconcile.threeway import Overwrite
 from core.settings import Mode
+from core.workspace.adopting import AdoptMethods
 from core.workspace.opening import open_parts
+from core.workspace.pulling import PullMethods
 from core.workspace.syncing import NOTHING_TO_ARCHIVE, SyncMethods
 
 __all__ = ["NOTHING_TO_ARCHIVE", "Workspace"]
 
 
-class Workspace(SyncMethods):
+class Workspace(SyncMethods, AdoptMethods, PullMethods):
     """One catalog, one Stripe account and mode; see the module docstring."""
 
     @classmethod
