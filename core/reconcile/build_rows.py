@@ -12,9 +12,10 @@ from typing import Any
 
 from core.catalog.records import CatalogRecord
 from core.catalog.snapshots import Snapshot
-from core.engine.types import META_SELL_STATUS, ProductPlan, RemoteProduct
+from core.domain.money import format_money
+from core.engine.types import META_SELL_STATUS, ProductPlan, RemoteProduct, is_managed
 from core.reconcile.convert import Invalid, NotReady, ReadyProduct, whole_number
-from core.reconcile.rows import ProductRow, ProductState, StripeStatus, VariantRow
+from core.reconcile.rows import OtherPrice, ProductRow, ProductState, StripeStatus, VariantRow
 
 
 def stripe_side(product: RemoteProduct | None, linked: str | None = None) -> dict[str, object]:
@@ -31,6 +32,36 @@ def stripe_side(product: RemoteProduct | None, linked: str | None = None) -> dic
         "stripe_price_id": price.id if price else None,
         "stripe_sell_status": product.metadata.get(META_SELL_STATUS),
     }
+
+
+def other_prices(product: RemoteProduct | None, used: set[str]) -> list[OtherPrice]:
+    """The product's active prices that the tool does not manage (see `OtherPrice`)."""
+    if product is None:
+        return []
+    out = []
+    for price in product.prices:
+        if not price.active or price.id in used or is_managed(price):
+            continue
+        words = (
+            format_money(price.unit_amount, price.currency) if price.unit_amount is not None else ""
+        )
+        if price.billing_scheme == "tiered":
+            words = "tiered"
+        elif price.custom_amount:
+            words = "amount chosen by the customer"
+        if price.type == "recurring":
+            words = f"{words} every {price.recurring_interval or 'period'}".strip()
+        out.append(
+            OtherPrice(id=price.id, text=words, amount=price.unit_amount, currency=price.currency)
+        )
+    return out
+
+
+def with_other_prices(row: ProductRow, existing: RemoteProduct | None) -> ProductRow:
+    """The row with the product's active prices the tool does not manage."""
+    used = {row.stripe_price_id} | {v.stripe_price_id for v in row.variants}
+    others = other_prices(existing, {u for u in used if u})
+    return row.model_copy(update={"unmanaged_prices": others}) if others else row
 
 
 def text(value: Any) -> str | None:
@@ -101,7 +132,7 @@ def unready_row(
 ) -> ProductRow:
     local = local_side(record, currency)
     invalid = isinstance(converted, Invalid)
-    return ProductRow(
+    row = ProductRow(
         state="failed" if invalid else "not_ready",
         not_ready_reason=None if isinstance(converted, Invalid) else converted.reason,
         error=converted.error if isinstance(converted, Invalid) else None,
@@ -110,6 +141,7 @@ def unready_row(
         **stripe_side(existing, unit_prices.get("")),
         **snapshot_side(snapshot),
     )
+    return with_other_prices(row, existing)
 
 
 def ready_row(
@@ -142,7 +174,7 @@ def ready_row(
     if plan.kept_stripe_edits:
         note = kept_note(plan.kept_stripe_edits)
     local = local_side(record, converted.product.currency)
-    return ProductRow(
+    row = ProductRow(
         state=state,
         note=note,
         differences=list(plan.differences),
@@ -153,6 +185,7 @@ def ready_row(
         **stripe_side(existing, unit_prices.get("")),
         **snapshot_side(snapshot),
     )
+    return with_other_prices(row, existing)
 
 
 def kept_note(fields: list[str]) -> str:

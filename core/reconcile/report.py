@@ -45,6 +45,11 @@ def row_record(row: ProductRow) -> dict[str, Any]:
         "state": row.state,
         "differences": [difference_record(d) for d in row.differences],
     }
+    if row.unmanaged_prices:
+        item["unmanaged_prices"] = [
+            {"id": p.id, "amount": p.amount, "currency": p.currency, "text": p.text}
+            for p in row.unmanaged_prices
+        ]
     if row.plan is not None and row.plan.kept_stripe_edits:
         item["kept_stripe_edits"] = list(row.plan.kept_stripe_edits)
     if row.not_ready_reason:

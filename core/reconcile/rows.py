@@ -28,6 +28,18 @@ ProductState = Literal[
 StripeStatus = Literal["active", "archived", "missing"]
 
 
+class OtherPrice(BaseModel):
+    """An active Stripe price of the product that the tool does not manage (a subscription, a
+    tiered price, another currency, one made by hand and not linked): never archived or changed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    text: str  # e.g. "$19.00 every month", "tiered (every month)", "€110.00"
+    amount: int | None
+    currency: str
+
+
 class VariantRow(BaseModel):
     """One variant: its local price beside its Stripe price."""
 
@@ -83,6 +95,7 @@ class ProductRow(BaseModel):
     # in Stripe" or the operator's archive hold ("archived by the operator in live; …").
     note: str | None = None
     held: bool = False  # archived by the operator in this account and mode (core.catalog.holds)
+    unmanaged_prices: list[OtherPrice] = Field(default_factory=list)
 
     @property
     def differing_fields(self) -> set[str]:

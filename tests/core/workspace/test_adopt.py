@@ -125,6 +125,13 @@ def test_the_sync_after_adopting_reuses_every_existing_price(
             ("name", "catalog")
         ]
         assert not any(d.field.endswith("price") for d in rows["founder-edition"].differences)
+        # Prices the tool does not manage are listed, never planned.
+        others = {p.id: p.text for p in rows["pulse-controller-v2"].unmanaged_prices}
+        assert others == {"price_5pZ51NjgjvP5wf": "$19.00 every month"}
+        assert [p.text for p in rows["material-8x8-v1"].unmanaged_prices] == ["€110.00"]
+        assert [p.text for p in rows["material-strip-1m"].unmanaged_prices] == [
+            "tiered every month"
+        ]
         handmade.clear_log()
         ws.sync()
     created = [w for w in handmade.writes() if w.path == "/v1/prices"]
