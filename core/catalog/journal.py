@@ -52,6 +52,7 @@ class JournalRecord:
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
     error: str | None = None
+    intent: int | None = None  # the write-ahead intent this row settles (core.catalog.intents)
 
 
 def add_records(conn: Connection, table: sa.Table, records: list[JournalRecord]) -> None:

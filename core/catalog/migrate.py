@@ -4,6 +4,7 @@ History:
 - 1: `ssa_links` and `ssa_journal` (without the `error` column).
 - 2: adds `ssa_snapshots` and `ssa_journal.error`.
 - 3: adds `ssa_holds` (the operator's archive holds, per account and mode).
+- 4: adds `ssa_intents` (the write-ahead journal: Stripe writes about to be made).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sqlalchemy.engine import Connection
 from core.catalog import schema
 from core.catalog.errors import SchemaVersionError
 
-CURRENT_VERSION = 3
+CURRENT_VERSION = 4
 
 
 def _v1_to_v2(conn: Connection) -> None:
@@ -31,8 +32,12 @@ def _v2_to_v3(conn: Connection) -> None:
     schema.define_holds(sa.MetaData()).create(conn, checkfirst=True)
 
 
+def _v3_to_v4(conn: Connection) -> None:
+    schema.define_intents(sa.MetaData()).create(conn, checkfirst=True)
+
+
 # version N → N+1
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 
 def read_version(conn: Connection) -> int | None:
@@ -60,6 +65,7 @@ def ensure_tool_tables(conn: Connection, where: str) -> int:
             schema.define_snapshots,
             schema.define_journal,
             schema.define_holds,
+            schema.define_intents,
         ):
             define(metadata)
         metadata.create_all(conn, checkfirst=True)

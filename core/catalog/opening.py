@@ -78,6 +78,7 @@ def prepare(
         schema.SNAPSHOTS: schema.define_snapshots(tool),
         schema.JOURNAL: schema.define_journal(tool),
         schema.HOLDS: schema.define_holds(tool),
+        schema.INTENTS: schema.define_intents(tool),
     }
     return tables, created
 

@@ -17,6 +17,7 @@ LINKS = "ssa_links"
 SNAPSHOTS = "ssa_snapshots"
 JOURNAL = "ssa_journal"
 HOLDS = "ssa_holds"
+INTENTS = "ssa_intents"
 SCHEMA_VERSION = "ssa_schema_version"
 
 # Columns a shop's table must have for the tool to work with it at all.
@@ -154,4 +155,24 @@ def define_holds(metadata: sa.MetaData) -> sa.Table:
         sa.Column("product_id", sa.Text, primary_key=True),
         sa.Column("reason", sa.Text, nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
+
+
+def define_intents(metadata: sa.MetaData) -> sa.Table:
+    """The write-ahead journal: a Stripe write the tool is about to make, committed before it is
+    sent and removed once its journal row is written. What is left after a crash is settled
+    against Stripe on the next run (core.catalog.intents)."""
+    return sa.Table(
+        INTENTS,
+        metadata,
+        sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("mode", sa.Text, nullable=False),
+        sa.Column("account_id", sa.Text, nullable=False),
+        sa.Column("product_id", sa.Text, nullable=False),
+        sa.Column("operation", sa.Text, nullable=False),
+        sa.Column("summary", sa.Text, nullable=False),
+        sa.Column("variant_id", sa.Text),
+        sa.Column("target_id", sa.Text),
+        sa.Column("params", sa.JSON),
     )

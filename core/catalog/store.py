@@ -31,6 +31,8 @@ from core.catalog.db import (
 from core.catalog.edits import RecordEdit, write_edit
 from core.catalog.errors import CatalogError
 from core.catalog.holds import HOLD, RELEASE, Hold, delete_hold, load_holds, save_hold
+from core.catalog.intents import IntentLog
+from core.catalog.intents import clear as clear_intents
 from core.catalog.journal import JournalEntry, JournalRecord, add_records, last_errors, read_entries
 from core.catalog.links import PRICE, PRODUCT, VARIANT_PRICE, LinkMap, load_links, save_link
 from core.catalog.locks import product_lock
@@ -53,6 +55,7 @@ class CatalogStore:
         self.snapshots_table = tables[schema.SNAPSHOTS]
         self.journal_table = tables[schema.JOURNAL]
         self.holds_table = tables[schema.HOLDS]
+        self.intents = IntentLog(engine, tables[schema.INTENTS])
         self.created_tables = False  # whether open() created the shop's tables
 
     # ----------------------------------------------------------------------------- opening
@@ -306,6 +309,7 @@ class CatalogStore:
                 at=wb.at,
             )
         add_records(conn, self.journal_table, wb.journal)
+        clear_intents(conn, self.intents.table, (r.intent or 0 for r in wb.journal))
 
     def _write_links(self, conn: Connection, wb: WriteBack) -> None:
         common = {"account_id": wb.account_id, "mode": wb.mode, "product_id": wb.product_id}

@@ -25,7 +25,14 @@ from core.engine.gateway import StripeGateway
 from core.engine.idempotency import derive_key, digest, product_create_key
 from core.engine.price_create import create_price_once
 from core.engine.transport import Written
-from core.engine.types import CancelToken, Operation, ProductPlan, WriteCallback, WriteRecord
+from core.engine.types import (
+    BeforeWrite,
+    CancelToken,
+    Operation,
+    ProductPlan,
+    WriteCallback,
+    WriteRecord,
+)
 from core.engine.units import NEW_DEFAULT_PRICE, NEW_PRODUCT, PRODUCT_UNIT, new_price_ref
 
 PRODUCT_LEVEL = frozenset(
@@ -146,10 +153,21 @@ def apply_plan(
     *,
     cancel: CancelToken | None = None,
     on_write: WriteCallback | None = None,
+    before_write: BeforeWrite | None = None,
 ) -> StripeSyncResult:
-    """Make the plan's writes in order and report what was done (see the module docstring)."""
+    """Make the plan's writes in order and report what was done (see the module docstring).
+
+    `before_write` is called just before each write is sent (a write-ahead journal); `on_write`
+    after it, with what Stripe answered.
+    """
     return _apply(
-        plan, gateway, cancel=cancel, on_write=on_write, replanned=False, failed_request=None
+        plan,
+        gateway,
+        cancel=cancel,
+        on_write=on_write,
+        before_write=before_write,
+        replanned=False,
+        failed_request=None,
     )
 
 
@@ -159,6 +177,7 @@ def _apply(
     *,
     cancel: CancelToken | None,
     on_write: WriteCallback | None,
+    before_write: BeforeWrite | None = None,
     replanned: bool,
     failed_request: str | None,
 ) -> StripeSyncResult:
@@ -172,6 +191,8 @@ def _apply(
             continue  # the variant's earlier write failed: its dependent writes would be wrong
         params = run.resolve(dict(op.params))
         target = run.resolve(op.target_id)
+        if before_write is not None:
+            before_write(op, target, params)
         try:
             written = _dispatch(gateway, op, target, params, replanned, failed_request)
         except StripeRequestError as err:
@@ -193,6 +214,7 @@ def _apply(
                         gateway,
                         cancel=None,
                         on_write=on_write,
+                        before_write=before_write,
                         replanned=True,
                         failed_request=salt,
                     )

@@ -34,8 +34,30 @@ def err_header(err: stripe.StripeError, name: str) -> str | None:
     return None
 
 
-def gave_up(err: stripe.StripeError, what: str, attempt: int, elapsed: float) -> SyncAdminError:
-    """The error for a call whose retries ran out of budget."""
+# What to do after giving up, by the kind of request: a read changes nothing in Stripe (a
+# status, plan or diff export only reads); a write may have gone through, and its idempotency key
+# makes sending it again safe.
+READ_GAVE_UP_HINT = (
+    "Nothing was written to Stripe by this; check the internet connection (and STRIPE_API_BASE, "
+    "if set) and try again."
+)
+WRITE_GAVE_UP_HINT = "Nothing was duplicated; run the sync again later."
+
+
+def gave_up(
+    err: stripe.StripeError,
+    what: str,
+    attempt: int,
+    elapsed: float,
+    *,
+    write: bool | None = None,
+) -> SyncAdminError:
+    """The error for a call whose retries ran out of budget.
+
+    `write`: whether the request was a write; when not given, the gateway's wording tells (its
+    reads are all "read …" or "list …": "read the account", "list products")."""
+    if write is None:
+        write = not what.startswith(("read ", "list "))
     reason = (
         "kept answering 'too many requests'"
         if isinstance(err, stripe.RateLimitError)
@@ -46,7 +68,7 @@ def gave_up(err: stripe.StripeError, what: str, attempt: int, elapsed: float) ->
     return StripeUnavailableError(
         f"Stripe {reason} while trying to {what}; gave up after {attempt} "
         f"attempts in {elapsed:.1f} s.",
-        hint="Nothing was duplicated; run the sync again later.",
+        hint=WRITE_GAVE_UP_HINT if write else READ_GAVE_UP_HINT,
         request_id=err.request_id,
     )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -346,6 +346,9 @@ class WriteRecord:
 
 
 WriteCallback = Callable[[WriteRecord], None]
+# Called just before a write is sent (operation, resolved target, resolved parameters), so the
+# caller can record it as intended first (a write-ahead journal); raising stops the product there.
+BeforeWrite = Callable[[Operation, str | None, dict[str, Any]], None]
 
 
 class SyncCancelledError(CancelledError):

@@ -15,14 +15,14 @@ from core.engine.types import (
 )
 from core.reconcile.rows import ProductRow
 from core.reconcile.threeway import Overwrite
-from core.workspace.base import WorkspaceBase
 from core.workspace.reads import row_key
 from core.workspace.runs import SyncRun
+from core.workspace.settling import Settled, SettleMethods
 
 NOTHING_TO_ARCHIVE = "not in Stripe in this mode: nothing to archive"
 
 
-class SyncMethods(WorkspaceBase):
+class SyncMethods(SettleMethods):
     """The workspace's writing calls; see the module docstring."""
 
     def sync(
@@ -108,6 +108,9 @@ class SyncMethods(WorkspaceBase):
         progress: ProgressCallback | None,
         cancel: CancelToken | None,
     ) -> list[StripeSyncResult]:
+        # Writes an interrupted run made but never recorded are settled first (and journaled).
+        with self._gateway.cancellable(cancel):
+            self.last_settled: list[Settled] = self.settle_interrupted()
         run = SyncRun(
             self.catalog,
             self._gateway,

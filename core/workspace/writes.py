@@ -9,7 +9,12 @@ snapshot, journal and a released archive hold in one transaction.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from core.catalog.journal import JournalRecord
 from core.catalog.links import LinkMap
@@ -24,6 +29,7 @@ from core.engine.plan import plan_product
 from core.engine.types import (
     AccountInfo,
     CancelToken,
+    Operation,
     ProductPlan,
     RemoteCatalog,
     WriteRecord,
@@ -125,11 +131,33 @@ class ProductWriter:
         ctx = self.ctx
         journal: list[JournalRecord] = []
         account = ctx.account
+        pending: list[int] = []  # the intent of the write on its way
+
+        def before_write(op: Operation, target: str | None, params: dict[str, Any]) -> None:
+            try:
+                seq = self.catalog.intents.add(
+                    account_id=account.id,
+                    mode=self.mode,
+                    product_id=op.product_id,
+                    operation=op.kind,
+                    summary=op.summary,
+                    variant_id=op.variant_id,
+                    target_id=target,
+                    params=json_safe(params),
+                )
+            except SQLAlchemyError as err:
+                raise CatalogWriteError(
+                    f"Stopped before writing {op.product_id} to Stripe: the catalog cannot be "
+                    f"written ({first_line(err)}). Nothing more was sent to Stripe.",
+                    hint="Free some disk space or fix the database, then sync again; what was "
+                    "written before is recorded, or will be settled on the next run.",
+                ) from None
+            pending[:] = [seq]
 
         def on_write(record: WriteRecord) -> None:
-            journal.append(
-                journal_record(record, ctx.remote, account_id=account.id, mode=self.mode)
-            )
+            made = journal_record(record, ctx.remote, account_id=account.id, mode=self.mode)
+            journal.append(dataclasses.replace(made, intent=pending[0] if pending else None))
+            pending.clear()
 
         def record(result: StripeSyncResult) -> WriteBack:
             return build_write_back(
@@ -144,11 +172,16 @@ class ProductWriter:
             )
 
         try:
-            result = apply_plan(plan, self.gateway, cancel=cancel, on_write=on_write)
+            result = apply_plan(
+                plan, self.gateway, cancel=cancel, on_write=on_write, before_write=before_write
+            )
+        except CatalogWriteError:
+            raise
         except SyncAdminError as err:
             # A run-level failure (bad key, Stripe unreachable): record what happened, then stop.
+            # The intent of a write whose answer never came stays, to be settled on the next run.
             failed = StripeSyncResult(product_id=plan.product_id, action="failed", error=str(err))
-            self.catalog.write_back(record(failed))
+            self._record(record(failed), journal)
             raise
         if plan.kept_stripe_edits:
             result = result.model_copy(update={"kept_stripe_edits": list(plan.kept_stripe_edits)})
@@ -158,8 +191,40 @@ class ProductWriter:
             row.product.get("stripe_product_id") != wb.stripe_product_id
         )
         if stale_columns or needs_write(wb, ctx.links, ctx.snapshots):
-            self.catalog.write_back(wb)
+            self._record(wb, journal)
         return result
+
+    def _record(self, wb: WriteBack, journal: list[JournalRecord]) -> None:
+        """Write one product's record back; a catalog that cannot be written stops the run,
+        saying what reached Stripe (its intents settle it on the next run)."""
+        try:
+            self.catalog.write_back(wb)
+        except SQLAlchemyError as err:
+            made = [r.summary for r in journal if not r.error]
+            reached = f" What reached Stripe: {'; '.join(made)}." if made else ""
+            raise CatalogWriteError(
+                f"{wb.product_id} was written to Stripe but could not be recorded in the catalog "
+                f"({first_line(err)}).{reached}",
+                hint="Free some disk space or fix the database, then run the tool again: it "
+                "settles these writes against Stripe and records them, without writing twice.",
+            ) from None
+
+
+class CatalogWriteError(SyncAdminError):
+    """The catalog could not be written during a sync (a full disk, a read-only file, a lost
+    database connection): the run stops, saying what reached Stripe."""
+
+
+def first_line(err: Exception) -> str:
+    """The first line of a database error, without SQLAlchemy's background link."""
+    text = str(getattr(err, "orig", None) or err).strip()
+    return text.splitlines()[0] if text else type(err).__name__
+
+
+def json_safe(params: dict[str, Any]) -> dict[str, Any]:
+    """Parameters as JSON can hold them (what the intent table stores)."""
+    out: dict[str, Any] = json.loads(json.dumps(params, default=str))
+    return out
 
 
 def refused(plan: ProductPlan) -> StripeSyncResult:

@@ -37,6 +37,7 @@ def test_empty_database_gets_shop_and_tool_tables(db_url: str) -> None:
         "ssa_links",
         "ssa_snapshots",
         "ssa_journal",
+        "ssa_intents",
         "ssa_schema_version",
     } <= _tables(db_url)
     assert _version(db_url) == CURRENT_VERSION
@@ -173,14 +174,15 @@ def test_version_2_gets_the_holds_table_keeping_its_rows(db_url: str) -> None:
     run_sql(
         db_url,
         "DROP TABLE ssa_holds",
+        "DROP TABLE ssa_intents",
         "UPDATE ssa_schema_version SET version = 2",
         "INSERT INTO ssa_journal (at, mode, account_id, product_id, operation, summary) VALUES "
         "('2026-01-02 03:04:05', 'live', 'acct_1', 'lamp', 'create_product', 'created lamp')",
     )
     store = CatalogStore.open(db_url)
     try:
-        assert _version(db_url) == CURRENT_VERSION == 3
-        assert "ssa_holds" in _tables(db_url)
+        assert _version(db_url) == CURRENT_VERSION == 4
+        assert {"ssa_holds", "ssa_intents"} <= set(_tables(db_url))
         assert store.holds("acct_1", "live") == {}
         store.add_holds("acct_1", "live", ["lamp"], "archived by the operator")
         assert list(store.holds("acct_1", "live")) == ["lamp"]
@@ -228,7 +230,9 @@ def test_first_run_fills_the_sample_in_the_same_transaction_and_retries_after_a_
 ) -> None:
     broken = tmp_path / "broken.json"
     broken.write_text('{"products": [{"id": "x"}]}')
-    with pytest.raises(CatalogError, match="broken.json: row 1 .id x.: field name: is required"):
+    with pytest.raises(
+        CatalogError, match="broken.json: 2 problems: row 1 .id x.: field name: is required"
+    ):
         CatalogStore.open(sample=broken)
     url = f"sqlite:///{default_catalog_path()}"
     assert "products" not in _tables(url)  # nothing half-made
