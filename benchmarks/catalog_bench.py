@@ -11,6 +11,11 @@ a minute, else computed.
 Target: wall time within 1.5x of the floor the rate limit sets (calls / 100 per second), and peak
 memory under 300 MB. Run by hand: `.venv/bin/python benchmarks/catalog_bench.py [N]`
 (`--workdir DIR` keeps the seeded catalog for the next run; `--profile FILE` cProfiles a status).
+
+`--case missing` measures instead `status` of N products not yet in Stripe against an account
+holding R other products (`--foreign R`, default N), next to the same N against an empty account:
+finding each product's Stripe side must not grow with R (target: within 1.2x). The R products, each
+with a price and its own `metadata.local_id`, are written straight into the sandbox's state file.
 """
 
 from __future__ import annotations
@@ -94,9 +99,8 @@ def populate(url: str, state: Path) -> None:
             f"({len(results)} products, {len(failed)} failed)",
             file=sys.stderr,
         )
-        # Saved once here: the sandbox would rewrite its state file after every single write.
-        sandbox.store.state_file = state
-        sandbox.store.save()
+        # Saved once here, in one transaction, rather than row by row during the sync.
+        sandbox.store.persist_to(state)
     finally:
         sandbox.stop()
 
@@ -164,15 +168,17 @@ def child(op: str, url: str, api_base: str, profile: str | None) -> int:
 
             profiler = cProfile.Profile()
             profiler.enable()
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         result = fn()
         wall = time.perf_counter() - started
+        cpu = time.process_time() - cpu_started
         if profiler is not None:
             profiler.disable()
             profiler.dump_stats(profile)
         calls = ws.gateway.stats.total - before
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"op": op, "rows": len(result), "calls": calls, "wall": wall, "rss": rss_mb}))
+    report = {"op": op, "rows": len(result), "calls": calls, "wall": wall, "rss": rss_mb}
+    print(json.dumps({**report, "cpu": cpu}))
     return 0
 
 
@@ -220,12 +226,81 @@ def naive_estimate(n: int) -> tuple[int, float]:
     return calls, max(0.0, (calls - rate) / rate)  # the first second's worth goes out at once
 
 
+def seed_foreign(state: Path, r: int) -> None:
+    """A live-mode sandbox state holding `r` products the catalog does not have, a price each."""
+    from core.sandbox.call import Call
+    from core.sandbox.products import create
+    from core.sandbox.store import Store
+
+    store = Store(None)
+    with store.lock:
+        for i in range(r):
+            params = {
+                "id": f"other-{i:05d}",
+                "name": f"Someone else's product {i}",
+                "metadata": {"local_id": f"other-{i:05d}"},
+                "default_price_data": {"currency": "usd", "unit_amount": str(700 + i)},
+            }
+            create(Call(store, True, params))
+        store.persist_to(state)
+        store.close()
+
+
+def missing_case(workdir: Path, n: int, r: int, runs: int) -> int:
+    """`status` of n products not yet in Stripe: against r other products, then an empty account."""
+    url = f"sqlite:///{workdir / f'missing-{n}.db'}"
+    if not (workdir / f"missing-{n}.db").exists():
+        build_catalog(url, n)
+    empty, foreign = workdir / "empty-account.sqlite3", workdir / f"foreign-{r}.sqlite3"
+    empty.unlink(missing_ok=True)
+    if not foreign.exists():
+        seed_foreign(foreign, r)
+    table = []
+    for label, state in (("empty account", empty), (f"{r:,} other products", foreign)):
+        proc, api_base = serve(state)
+        try:
+            results = [run_child("status", url, api_base) for _ in range(max(1, runs))]
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=30)
+        missing = results[0]["rows"]
+        wall = statistics.median(r["wall"] for r in results)
+        cpu = statistics.median(r["cpu"] for r in results)
+        table.append((label, missing, results[0]["calls"], wall, cpu))
+    print(
+        f"\nstatus of {n:,} products not yet in Stripe; sandbox at {RATE:.0f}/s in its own process,"
+    )
+    print(f"each run in a fresh process, median of {runs}; CPU = the tool process during status.")
+    print(f"{'account holds':<22}{'rows':>7}{'calls':>7}{'wall s':>9}{'CPU s':>8}")
+    for label, rows, calls, wall, cpu in table:
+        print(f"{label:<22}{rows:>7}{calls:>7}{wall:>9.2f}{cpu:>8.2f}")
+    (_, _, calls_a, wall_a, cpu_a), (_, _, calls_b, wall_b, cpu_b) = table
+    # The R products must be read (one list call per 100, the first second's worth at once): that
+    # floor, and their R rows (shown as only in Stripe), are not the lookup's cost.
+    rate = RATE * HEADROOM
+    reading = max(0.0, (calls_b - rate) / rate) - max(0.0, (calls_a - rate) / rate)
+    ratio, cpu_ratio = wall_b / wall_a, cpu_b / cpu_a
+    print(
+        f"ratio: wall {ratio:.2f}, CPU {cpu_ratio:.2f}; wall less the {calls_b - calls_a} extra "
+        f"list calls at the gateway's {RATE * HEADROOM:.0f}/s ({reading:.2f} s): "
+        f"{(wall_b - reading) / wall_a:.2f}; rows {table[1][1]} vs {table[0][1]} (target <= 1.2)"
+    )
+    return 0 if ratio <= 1.2 else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("n", type=int, nargs="?", default=10_000, help="products (10,000)")
     parser.add_argument("--runs", type=int, default=3, help="fresh processes per op (median)")
     parser.add_argument("--workdir", help="keep the seeded catalog and sandbox state here")
     parser.add_argument("--profile", help="cProfile one status run into this file")
+    parser.add_argument(
+        "--case",
+        choices=["status-plan", "missing"],
+        default="status-plan",
+        help="missing: status of N products not in Stripe, R other products vs none",
+    )
+    parser.add_argument("--foreign", type=int, help="R, the other products (--case missing; N)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--api-base", help=argparse.SUPPRESS)
@@ -237,6 +312,8 @@ def main() -> int:
     if args.child:
         return child(args.child, args.url, args.api_base, args.profile)
     n = args.n
+    if args.case == "missing":
+        return missing_case(workdir, n, args.foreign or n, args.runs)
     url, state = prepare(workdir, n)
     naive_calls, naive_wall = naive_estimate(n)
     run_naive = naive_wall <= 60

@@ -34,7 +34,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=5.0,
         help="seconds before a write shows up in search (default 5)",
     )
-    parser.add_argument("--state", metavar="FILE", help="JSON file that keeps data across restarts")
+    parser.add_argument(
+        "--state",
+        metavar="FILE",
+        help="file that keeps data across restarts (SQLite; an old JSON state file is converted)",
+    )
     parser.add_argument(
         "--preset",
         choices=sorted(PRESETS),

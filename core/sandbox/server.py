@@ -70,7 +70,8 @@ class SandboxServer:
     """A Stripe-compatible API server for products and prices, served on a background thread.
 
     `rate_limit` is requests per second per mode (0 = off); `search_lag` is how many seconds a
-    write takes to show in search; `state_file` keeps the data across restarts.
+    write takes to show in search; `state_file` keeps the data across restarts (a SQLite file,
+    written row by row; an old JSON state file is converted on first use).
     """
 
     def __init__(
@@ -101,6 +102,7 @@ class SandboxServer:
         """Bind and serve on a daemon thread; returns self."""
         if self._httpd is not None:
             return self
+        self.store.reopen()
         self._httpd = _HTTPServer((self.host, self._requested_port), self)
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, args=(0.05,), name="stripe-sandbox", daemon=True
@@ -119,10 +121,12 @@ class SandboxServer:
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
+        self.store.close()
 
     def serve_forever(self) -> None:
         """Serve in the calling thread until `stop()` or shutdown (used by the CLI)."""
         if self._httpd is None:
+            self.store.reopen()
             self._httpd = _HTTPServer((self.host, self._requested_port), self)
         self._httpd.serve_forever(0.05)
 

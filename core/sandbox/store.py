@@ -3,14 +3,16 @@
 One `threading.RLock` (`Store.lock`) guards everything; the request handler holds it for the whole
 of a request, so each request sees and leaves a consistent store. Lookups by id are dict lookups;
 lists walk a sorted sequence of creation numbers, so a page costs O(log n + page size).
+
+With a state file (`persist.StateDB`, SQLite) every collection notes which objects a request
+changed, and `Store.save()` writes just those rows: a write costs the same whatever the sandbox
+already holds. Lookup keys and the per-product price index are rebuilt from the prices on load.
 """
 
 from __future__ import annotations
 
 import bisect
-import json
 import os
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from core.sandbox.idempotency import IdempotencyStore
+from core.sandbox.persist import KINDS, StateDB, is_sqlite, migrate_json
 
 Obj = dict[str, Any]
 _Entry = tuple[float, float, Obj | None]
@@ -40,6 +43,8 @@ class Collection:
         # Search sees each object's newest indexed state: (written at, indexed at, copy or None).
         self.history: dict[str, list[_Entry]] = {}
         self._history_seq: dict[str, int] = {}
+        # Ids written since the state file last saw them (inserted, changed or deleted).
+        self.dirty: set[str] = set()
 
     def __len__(self) -> int:
         return len(self.objects)
@@ -60,13 +65,26 @@ class Collection:
         self.record_write(object_id, now, lag)
 
     def record_write(self, object_id: str, now: float, lag: float) -> None:
-        """Note a write for search: the new state becomes searchable `lag` seconds from now."""
+        """Note a write for search (the new state becomes searchable `lag` seconds from now) and
+        for the state file."""
+        self.dirty.add(object_id)
         obj = self.objects.get(object_id)
         entries = self.history.setdefault(object_id, [])
         entries.append((now, now + lag, dict(obj) if obj is not None else None))
         visible = [i for i, entry in enumerate(entries) if _indexed(entry, now, lag)]
         if visible and visible[-1] > 0:
             del entries[: visible[-1]]
+
+    def load(self, obj: Obj, seq: int) -> None:
+        """Add an object read back from the state file (in creation order: `seq` is the newest)."""
+        object_id = obj["id"]
+        self.objects[object_id] = obj
+        self.seq_of[object_id] = seq
+        self._seqs.append(seq)
+        self._id_at[seq] = object_id
+        self._history_seq[object_id] = seq
+        # Loaded objects are replaced, never changed in place, so search may share them.
+        self.history[object_id] = [(0.0, 0.0, obj)]
 
     def delete(self, object_id: str, now: float, lag: float) -> None:
         """Remove an object (search may still return it during the lag, facts §6.7)."""
@@ -129,6 +147,17 @@ class ModeData:
         if price.get("lookup_key"):
             self.lookup_keys[price["lookup_key"]] = price["id"]
 
+    def load_price(self, price: Obj, seq: int) -> None:
+        """Add a price read back from the state file and index it."""
+        self.prices.load(price, seq)
+        self.prices_by_product.setdefault(price["product"], set()).add(price["id"])
+        if price.get("lookup_key"):
+            self.lookup_keys[price["lookup_key"]] = price["id"]
+
+    def collection(self, kind: str) -> Collection:
+        """`products` or `prices`."""
+        return self.products if kind == "products" else self.prices
+
 
 class Store:
     """Both modes' data, the creation counter and the optional state file."""
@@ -143,8 +172,9 @@ class Store:
         self._seq = 0
         self._last_created = 0
         self.state_file = Path(state_file) if state_file is not None else None
-        if self.state_file is not None and self.state_file.exists():
-            self._load(self.state_file)
+        self._db: StateDB | None = None
+        if self.state_file is not None:
+            self._open(self.state_file, load=True)
 
     def mode(self, livemode: bool) -> ModeData:
         """The data of test mode (False) or live mode (True)."""
@@ -156,43 +186,81 @@ class Store:
         self._last_created = max(self._last_created, int(time.time()))
         return self._seq, self._last_created
 
-    def save(self) -> None:
-        """Write the state file atomically (temp file + os.replace), if one is configured."""
-        if self.state_file is None:
-            return
-        state = {
-            "version": 1,
-            "seq": self._seq,
-            "last_created": self._last_created,
-            "idempotency": self.idempotency.dump(),
-            "modes": {
-                name: {
-                    kind: [[coll.seq_of[oid], obj] for oid, obj in coll.objects.items()]
-                    for kind, coll in (("products", data.products), ("prices", data.prices))
-                }
-                for name, data in (("test", self.modes[False]), ("live", self.modes[True]))
-            },
-        }
-        directory = self.state_file.parent
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".sandbox-", suffix=".json", dir=directory)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(state, handle)
-            os.replace(tmp, self.state_file)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+    @property
+    def rows_written(self) -> int:
+        """Rows the state file has had written since it was opened (0 without one)."""
+        return 0 if self._db is None else self._db.rows_written
 
-    def _load(self, path: Path) -> None:
-        state = json.loads(path.read_text(encoding="utf-8"))
-        self._seq = int(state.get("seq", 0))
-        self._last_created = int(state.get("last_created", 0))
-        self.idempotency.load(state.get("idempotency", []))
-        for name, livemode in (("test", False), ("live", True)):
-            saved = state.get("modes", {}).get(name, {})
-            data = self.modes[livemode]
-            for seq, obj in sorted(saved.get("products", []), key=lambda pair: pair[0]):
-                data.products.insert(obj, int(seq), 0.0, 0.0)
-            for seq, obj in sorted(saved.get("prices", []), key=lambda pair: pair[0]):
-                data.add_price(obj, int(seq), 0.0, 0.0)
+    def save(self) -> None:
+        """Write what changed since the last save to the state file, if one is configured."""
+        with self.lock:
+            upserts: list[tuple[bool, str, str, int, Obj]] = []
+            deletes: list[tuple[bool, str, str]] = []
+            for livemode, data in self.modes.items():
+                for kind in KINDS:
+                    coll = data.collection(kind)
+                    for oid in coll.dirty:
+                        obj = coll.objects.get(oid)
+                        if obj is None:
+                            deletes.append((livemode, kind, oid))
+                        else:
+                            upserts.append((livemode, kind, oid, coll.seq_of[oid], obj))
+                    coll.dirty.clear()
+            if self._db is None and self.state_file is not None:
+                self._open(self.state_file, load=False)  # closed by a stop; serving again
+            answers = self.idempotency.take()
+            if self._db is None:
+                return
+            self._db.write(upserts, deletes, (self._seq, self._last_created), answers)
+            now = time.time()
+            if self.idempotency.prune_due(now):
+                self._db.prune(now)
+
+    def persist_to(self, path: str | os.PathLike[str]) -> None:
+        """Keep the state in `path` from now on, starting with everything held now (a file
+        already there is replaced)."""
+        with self.lock:
+            self.close()
+            target = Path(path)
+            for stale in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
+                stale.unlink(missing_ok=True)
+            self._open(target, load=False)
+            for data in self.modes.values():
+                for kind in KINDS:
+                    data.collection(kind).dirty.update(data.collection(kind).objects)
+            self.save()
+
+    def close(self) -> None:
+        """Write what is pending and close the state file (`reopen` or the next save opens it
+        again)."""
+        with self.lock:
+            if self._db is None:
+                return
+            self.save()
+            self._db.close()
+            self._db = None
+            self.idempotency.attach(None)
+
+    def reopen(self) -> None:
+        """Open the state file again after `close` (nothing is reloaded: memory is current)."""
+        with self.lock:
+            if self._db is None and self.state_file is not None:
+                self._open(self.state_file, load=False)
+
+    def _open(self, path: Path, load: bool) -> None:
+        if path.exists() and not is_sqlite(path):
+            migrate_json(path)  # the old whole-file JSON format, read once
+        self._db = StateDB(path)
+        self.state_file = path
+        self.idempotency.attach(self._db)
+        if load:
+            self._load(self._db)
+
+    def _load(self, db: StateDB) -> None:
+        """Read the objects back in chunks (idempotency answers stay in the file until asked)."""
+        self._seq, self._last_created = db.counters()
+        for livemode, data in self.modes.items():
+            for seq, obj in db.objects(livemode, "products"):
+                data.products.load(obj, seq)
+            for seq, obj in db.objects(livemode, "prices"):
+                data.load_price(obj, seq)
