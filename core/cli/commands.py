@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from core.cli import adopt_commands, two_way
-from core.cli.output import Usage, confirm_live, done, emit, out, progress_bar
+from core.cli.output import Usage, confirm_live, done, emit, out, progress_bar, say
 from core.cli.views import show_plan, show_results, show_status
 from core.settings import Mode, load_settings
 from core.workspace import Workspace, export_catalog, import_catalog
@@ -66,7 +66,7 @@ def _with_workspace(ns: argparse.Namespace) -> int:
             )
             if writes:
                 if not ns.json:
-                    show_plan(rows, ns)
+                    show_plan(rows, ns, preview=True)
                 changing = sum(
                     1 for r in rows if r.plan and r.plan.operations and (r.has_local or r.held)
                 )
@@ -77,8 +77,19 @@ def _with_workspace(ns: argparse.Namespace) -> int:
                 overwrite_stripe_edits=overwrite,
                 progress=progress_bar(),
             )
+            _say_settled(ws)
             return show_results(results, ns)
         results = ws.sync(ids, overwrite_stripe_edits=overwrite, progress=progress_bar())
+        _say_settled(ws)
         return show_results(results, ns)
     finally:
         ws.close()
+
+
+def _say_settled(ws: Workspace) -> None:
+    """Writes an interrupted run left unrecorded, as this run settled them (on stderr)."""
+    settled = getattr(ws, "last_settled", [])
+    if settled:
+        say(f"Settled {len(settled)} write(s) an interrupted run had not recorded:")
+        for item in settled:
+            say(f"  {item.describe()}")
