@@ -8,7 +8,7 @@ correct either way and cost at most one page more than one unfiltered list would
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from core.domain.models import STRIPE_ID_RE, ProductSyncInput, VariantSyncInput
 from core.engine.gateway import StripeGateway
@@ -73,5 +73,37 @@ def plan_one(
     problems = input_problems(product, variants)
     if problems:  # nothing to read for input that cannot be synced
         return plan_product(product, variants, RemoteCatalog(), unmanaged=unmanaged)
+    return plan_fresh(gateway, product, variants, linked_id=linked_id, unmanaged=unmanaged)
+
+
+def plan_fresh(
+    gateway: StripeGateway,
+    product: ProductSyncInput,
+    variants: Sequence[VariantSyncInput],
+    *,
+    linked_id: str | None = None,
+    unmanaged: Collection[str] = (),
+    linked_prices: Mapping[str, str] | None = None,
+) -> ProductPlan:
+    """Plan one product from Stripe's state now: the product and its active prices (two reads);
+    only when a price would be created, its archived prices too (one more read), since a price
+    this tool made and archived at that amount is reused instead (design §12)."""
     catalog = find_one(gateway, product.id, linked_id=linked_id)
-    return plan_product(product, variants, catalog, linked_id=linked_id, unmanaged=unmanaged)
+
+    def plan() -> ProductPlan:
+        return plan_product(
+            product,
+            variants,
+            catalog,
+            linked_id=linked_id,
+            unmanaged=unmanaged,
+            linked_prices=linked_prices,
+        )
+
+    made = plan()
+    existing = catalog.products.get(made.stripe_product_id or "")
+    if existing is None or not any(op.kind == "create_price" for op in made.operations):
+        return made
+    archived = tuple(gateway.list_prices(product=existing.id, active=False))
+    catalog.add(existing.model_copy(update={"prices": existing.prices + archived}))
+    return plan()

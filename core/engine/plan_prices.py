@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from core.domain.models import ProductSyncInput
 from core.domain.money import format_money
@@ -103,7 +104,39 @@ def _plan_unit(
     # The tool's own price, or one linked to this unit (adopted): replaced when the amount changes.
     owned = current is not None and (is_managed(current) or current.id == linked)
     ref = new_price_ref(unit.key)
-    if current is None or (current.unit_amount, current.currency) != (unit.amount, unit.currency):
+    changed = current is None or (current.unit_amount, current.currency) != (
+        unit.amount,
+        unit.currency,
+    )
+    earlier = _archived_twin(existing, unit) if changed else None
+    if changed and earlier is not None:
+        # Reuse before create (design §12): the price this tool made for the unit at this amount
+        # comes back, so A → B → A leaves the original price id (and what points at it) in place.
+        params_back: dict[str, object] = {"active": True}
+        if unit.nickname and earlier.nickname != unit.nickname:
+            params_back["nickname"] = unit.nickname
+        if current is not None and current.lookup_key:
+            params_back.update(lookup_key=current.lookup_key, transfer_lookup_key=True)
+        made = datetime.fromtimestamp(earlier.created, UTC).strftime("%Y-%m-%d")
+        was = f" (was {money_text(current)})" if current is not None else ""
+        out.creates.append(
+            Operation(
+                kind="update_price",
+                product_id=product.id,
+                variant_id=unit.key or None,
+                target_id=earlier.id,
+                params=params_back,
+                version=_price_version(earlier, existing),
+                summary=f"reuse price {earlier.id} {unit.money()}{was}{unit_words(unit)} "
+                f"(made on {made}, archived since) instead of creating a new one",
+            )
+        )
+        out.diffs.append(price_diff(unit.field, unit, current))
+        if current is not None and owned:
+            out.archives.append(_archive_op(product, existing, current, unit.key, "old price"))
+        chosen = earlier.id
+        out.current[unit.key] = earlier.id
+    elif changed:
         params = price_params(unit, existing.id)
         if current is not None and current.lookup_key:
             params["lookup_key"] = current.lookup_key
@@ -124,6 +157,7 @@ def _plan_unit(
             out.archives.append(_archive_op(product, existing, current, unit.key, "old price"))
         chosen = ref
     else:
+        assert current is not None  # not changed: the unit has its price
         chosen = current.id
         out.current[unit.key] = current.id
         # A hand-made price the unit adopted keeps its own nickname (no write just to rename it).
@@ -158,6 +192,19 @@ def _plan_unit(
     if first:
         out.default_target = chosen
         out.default_money = unit.money()
+
+
+def _archived_twin(existing: RemoteProduct, unit: Unit) -> RemotePrice | None:
+    """The oldest archived price this tool made for `unit` at its wanted amount and currency."""
+    earlier = [
+        p
+        for p in existing.prices
+        if not p.active
+        and _unit_of(p, unit.key)
+        and p.kind_refusal is None
+        and (p.unit_amount, p.currency) == (unit.amount, unit.currency)
+    ]
+    return min(earlier, key=lambda p: (p.created, p.id), default=None)
 
 
 def _unit_of(price: RemotePrice, key: str) -> bool:

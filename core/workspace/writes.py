@@ -23,9 +23,8 @@ from core.catalog.snapshots import Snapshot
 from core.catalog.store import CatalogStore
 from core.domain.models import StripeSyncResult
 from core.engine.apply import apply_plan
-from core.engine.fetch import find_one
+from core.engine.fetch import plan_fresh
 from core.engine.gateway import StripeGateway
-from core.engine.plan import plan_product
 from core.engine.types import (
     AccountInfo,
     CancelToken,
@@ -109,11 +108,10 @@ class ProductWriter:
             return ProductPlan(
                 product_id=pid, action="skipped", stripe_product_id=old.stripe_product_id
             )
-        catalog = find_one(self.gateway, pid, linked_id=linked)
-        plan = plan_product(
+        plan = plan_fresh(
+            self.gateway,
             ready.product,
             ready.variants,
-            catalog,
             linked_id=linked,
             unmanaged=ready.unmanaged,
             linked_prices=links.unit_prices(pid, [v.id for v in ready.variants]),

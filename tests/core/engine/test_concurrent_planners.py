@@ -3,8 +3,7 @@
 Each operator is its own `StripeGateway` on the same sandbox (no lock between them). They plan the
 same product from different snapshots — one before the other's writes, one in the middle of them —
 and both apply. Stripe must end with exactly one active price per sellable unit and no extra
-(archived) prices, and a price that legitimately comes back (120 → 130 → 120 within a day) must be
-a new, active price rather than the first one's replayed, archived answer.
+(archived) prices, and a price that comes back (120 → 130 → 120) is the first one, reactivated.
 """
 
 from __future__ import annotations
@@ -125,7 +124,7 @@ def test_price_change_planned_by_two_operators_from_two_snapshots_makes_one_pric
 
 
 @pytest.mark.parametrize("operators", [1, 2])
-def test_price_back_to_an_earlier_amount_is_a_new_active_price(
+def test_price_back_to_an_earlier_amount_reuses_the_first_price(
     sandbox: SandboxServer, operators: int
 ) -> None:
     gateways = [operator(sandbox) for _ in range(operators)]
@@ -134,44 +133,47 @@ def test_price_back_to_an_earlier_amount_is_a_new_active_price(
     apply_plan(plan(gateways[0], BLUE=13000), gateways[0])
     [price_130] = unit_prices(sandbox, active=True)[f"{PID}-blue"]
 
-    # Back to $120 within the same day: the first $120 price's create would be replayed.
-    plans = [plan(gw) for gw in gateways]  # every operator plans from the same $130 state
+    # Back to $120 (design §12): the first $120 price comes back, no twin is made, even with
+    # two operators planning from the same $130 state.
+    plans = [plan(gw) for gw in gateways]
+    assert any("reuse price " + first_120 in op.summary for op in plans[0].operations)
     sandbox.clear_log()
     results = [apply_plan(p, gw) for p, gw in zip(plans, gateways, strict=True)]
-    assert any(r.replayed for r in sandbox.request_log if r.path == "/v1/prices")
-
     assert [r.error for r in results] == [None] * operators
+    assert not any(r.path == "/v1/prices" for r in sandbox.request_log)  # nothing created
     assert_one_active_price_per_variant(sandbox, {})
     [blue] = unit_prices(sandbox, active=True)[f"{PID}-blue"]
-    assert blue["id"] not in (first_120, price_130["id"])
-    assert {r.variant_prices[2].stripe_price_id for r in results} == {blue["id"]}
+    assert blue["id"] == first_120
+    assert {r.variant_prices[2].stripe_price_id for r in results} == {first_120}
     archived = unit_prices(sandbox, active=False)[f"{PID}-blue"]
-    assert sorted(p["id"] for p in archived) == sorted([first_120, price_130["id"]])
+    assert [p["id"] for p in archived] == [price_130["id"]]
     assert view.product(sandbox, PID)["default_price"] == prices_of(created)[f"{PID}-red"]
 
-    # …and once more to $130 and back: each repeat is again one new price, nothing more.
+    # …and once more to $130 and back: the same two prices take turns, nothing new.
     apply_plan(plan(gateways[0], BLUE=13000), gateways[0])
     for gw in gateways:
         apply_plan(plan(gw), gw)
     assert_one_active_price_per_variant(sandbox, {})
-    assert len(unit_prices(sandbox, active=False)[f"{PID}-blue"]) == 4
+    [blue] = unit_prices(sandbox, active=True)[f"{PID}-blue"]
+    assert blue["id"] == first_120
+    assert [p["id"] for p in unit_prices(sandbox, active=False)[f"{PID}-blue"]] == [price_130["id"]]
 
 
-def test_price_back_to_an_earlier_amount_after_a_rename_is_a_new_active_price(
+def test_price_back_to_an_earlier_amount_after_a_rename_reuses_it_renamed(
     sandbox: SandboxServer,
 ) -> None:
     gw = operator(sandbox)
     created = apply_plan(plan(gw), gw)
     first_120 = prices_of(created)[f"{PID}-blue"]
     apply_plan(plan(gw, BLUE=13000), gw)
-    # Renamed, and back to $120: the first $120 create's key now comes with another nickname.
+    # Renamed, and back to $120: the first $120 price comes back under the new nickname.
     result = apply_plan(plan(gw, name="RGB Panel II"), gw)
     assert result.error is None
     assert_one_active_price_per_variant(sandbox, {})
     [blue] = unit_prices(sandbox, active=True)[f"{PID}-blue"]
-    assert blue["id"] != first_120
+    assert blue["id"] == first_120
     assert blue["nickname"] == "RGB Panel II — color BLUE"
-    assert len(unit_prices(sandbox, active=False)[f"{PID}-blue"]) == 2
+    assert len(unit_prices(sandbox, active=False)[f"{PID}-blue"]) == 1
 
 
 def test_operators_planning_a_price_with_different_names_make_one_price(
