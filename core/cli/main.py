@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.metadata
 import sys
 from collections.abc import Sequence
 
@@ -43,8 +44,11 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--json", action="store_true", help="machine-readable output on stdout")
     common.add_argument("--yes", action="store_true", help="confirm live writes without asking")
     parser = argparse.ArgumentParser(
-        prog=PROG, description="Keep a shop's catalog mirrored in Stripe, safely."
+        prog=PROG,
+        description="Keep a shop's catalog mirrored in Stripe, safely. With no command (or only "
+        "--db and --mode), opens the window.",
     )
+    parser.add_argument("--version", action="version", version=f"{PROG} {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     parsers = []
     for name, text in (("status", "local vs Stripe"), ("plan", "what a sync would do")):
@@ -82,6 +86,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args:
         return _open_window()
+    if args[0].startswith("-") and args[0] not in ("-h", "--help", "--version"):
+        # Options without a command are the window's (`stripe-sync-admin --db URL --mode test`).
+        window = _window_parser()
+        try:
+            options = window.parse_args(args)
+        except SystemExit as exit_:
+            return exit_.code if isinstance(exit_.code, int) else 2
+        forwarded = [f"--db-url={options.db}"] if options.db else []
+        forwarded += [f"--mode={options.mode}"] if options.mode else []
+        return _open_window(forwarded)
     if args[0] == "sandbox":
         from core.sandbox.cli import main as sandbox_main
 
@@ -115,12 +129,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def _open_window() -> int:
+def version() -> str:
+    """The installed version of the tool."""
+    try:
+        return importlib.metadata.version("stripe-sync-admin")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def _window_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Open the window. Commands (status, plan, sync, …) come first: see --help.",
+    )
+    parser.add_argument("--db", "--db-url", dest="db", metavar="URL", help="catalog database")
+    parser.add_argument("--mode", choices=["sandbox", "test", "live"], help="start in this mode")
+    return parser
+
+
+def _open_window(argv: Sequence[str] = ()) -> int:
     try:
         # Imported by name: core/ never imports gui/ statically; this entry point only hands over.
         app = importlib.import_module("gui.app")
     except ImportError as err:
         say(f"The window cannot start: {err}. Install PySide6, or use a subcommand (--help).")
         return 2
-    code: int = app.main()
+    code: int = app.main(list(argv))
     return code

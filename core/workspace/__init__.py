@@ -27,6 +27,7 @@ from core.workspace.facade import Workspace
 from core.workspace.files import export_catalog, import_catalog
 from core.workspace.keycheck import verify_key_with_stripe
 from core.workspace.opening import MODES, SANDBOX_KEY
+from core.workspace.pulling import PulledField, PullResult, RefusedField
 
 __all__ = [
     "MODES",
@@ -42,6 +43,9 @@ __all__ = [
     "ProductState",
     "ProgressCallback",
     "ProgressEvent",
+    "PullResult",
+    "PulledField",
+    "RefusedField",
     "StripeSyncResult",
     "SyncCancelledError",
     "SyncSummary",
