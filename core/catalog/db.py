@@ -1,7 +1,9 @@
 """Engine set-up and the few dialect-specific pieces: SQLite locking, upserts, write transactions.
 
 SQLite: WAL journal, a 30 s busy timeout, and `BEGIN IMMEDIATE` for write transactions so two
-processes writing one file wait for each other instead of failing with "database is locked".
+processes writing one file wait for each other instead of failing with "database is locked". When
+another program holds the file longer than that, the error says so (`CatalogBusyError`), naming the
+file, instead of sounding like a wrong URL.
 PostgreSQL: through psycopg 3 (`postgresql+psycopg://`); upserts use ON CONFLICT.
 """
 
@@ -15,11 +17,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from core.catalog.errors import CatalogError
 
 _WRITE = "ssa_write"
+# How long SQLite waits for another connection's lock on the file before giving up.
+BUSY_TIMEOUT_S = 30.0
 # How long a PostgreSQL (or other server) connection attempt may take before it is an error.
 CONNECT_TIMEOUT_S = 10
 # The password part of anything URL-like: `scheme://user:PASSWORD@` or, without a scheme,
@@ -55,7 +59,7 @@ def create_engine(url: str | sa.URL) -> Engine:
     parsed = parse_url(url) if isinstance(url, str) else url
     try:
         if parsed.get_backend_name() == "sqlite":
-            engine = sa.create_engine(parsed, connect_args={"timeout": 30})
+            engine = sa.create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_S})
             _sqlite_locking(engine, memory=parsed.database in (None, "", ":memory:"))
         elif parsed.get_backend_name() == "postgresql":
             # A server that does not answer is an error after a while, not a hang; a
@@ -84,7 +88,7 @@ def _sqlite_locking(engine: Engine, *, memory: bool) -> None:
         if not memory:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -93,10 +97,40 @@ def _sqlite_locking(engine: Engine, *, memory: bool) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+class CatalogBusyError(CatalogError):
+    """Another program kept the SQLite catalog file locked for longer than the busy timeout."""
+
+
+def _busy_error(engine: Engine, err: OperationalError) -> CatalogBusyError | None:
+    """The plain-words error for SQLite's "database is locked", or None for any other error."""
+    if engine.dialect.name != "sqlite" or "is locked" not in str(err.orig):
+        return None
+    file = engine.url.database or "(in memory)"
+    return CatalogBusyError(
+        f"Another program is using the catalog file {file} and kept it locked for "
+        f"{BUSY_TIMEOUT_S:g} s.",
+        hint="Close the other program (another Stripe Sync Admin window or command, or a "
+        "database tool such as DB Browser for SQLite), or wait for it to finish, then try again.",
+    )
+
+
+@contextmanager
+def _mapped(engine: Engine) -> Iterator[None]:
+    try:
+        yield
+    except OperationalError as err:
+        busy = _busy_error(engine, err)
+        if busy is None:
+            raise
+        raise busy from err
+
+
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """One write transaction: committed when the block ends, rolled back if it raises."""
-    with engine.connect() as conn:
+    """One write transaction: committed when the block ends, rolled back if it raises.
+
+    A SQLite file another program keeps locked raises CatalogBusyError."""
+    with _mapped(engine), engine.connect() as conn:
         conn.execution_options(**{_WRITE: True})
         with conn.begin():
             yield conn
@@ -104,8 +138,8 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
 
 @contextmanager
 def read_transaction(engine: Engine) -> Iterator[Connection]:
-    """A read-only transaction (one consistent view of the database)."""
-    with engine.connect() as conn, conn.begin():
+    """A read-only transaction (one consistent view of the database); CatalogBusyError as above."""
+    with _mapped(engine), engine.connect() as conn, conn.begin():
         yield conn
 
 

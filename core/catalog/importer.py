@@ -1,7 +1,9 @@
 """Import a catalog file: JSON `{"products": [...], "variants": [...]}` or a CSV of products.
 
-Everything is checked before anything is written (core.catalog.import_read); the writes are one
-transaction, so a malformed file or row imports nothing. Rows are upserted: importing the same file
+Everything is checked before anything is written (core.catalog.import_read), then the rows as a
+sync will read them are checked by the sync's own rules (core.domain.row_rules: a variant's final
+price, a name that is only spaces …) inside the same transaction: a malformed file or row, or one
+a sync would refuse, imports nothing, and every such problem is named at once. Rows are upserted: importing the same file
 twice changes nothing, and the report counts inserted, updated and unchanged rows.
 
 The `stripe_product_id`/`stripe_price_id` columns are the tool's to write (after a sync, for the
@@ -26,6 +28,16 @@ from core.catalog.db import write_transaction
 from core.catalog.errors import ImportFileError
 from core.catalog.import_read import ParsedFile, Row, read_file
 from core.catalog.store import CatalogStore
+from core.catalog.validate import ImportProblems
+from core.domain.row_rules import (
+    RowProblem,
+    check_product_row,
+    check_variant_row,
+    clip,
+    shown,
+    uses_variants,
+    variant_label,
+)
 
 STRIPE_COLUMNS = ("stripe_product_id", "stripe_price_id")
 
@@ -84,24 +96,87 @@ def write_parsed(
     """Write a checked file's rows inside the caller's transaction; raises ImportFileError."""
     name = parsed.name
     report = ImportReport(file=name)
+    problems = ImportProblems(name)
     known = {r.values["id"] for r in parsed.products}
     known |= _existing_ids(conn, products, [r.values["product_id"] for r in parsed.variants])
     for row in parsed.variants:
         pid = row.values["product_id"]
         if pid not in known:
-            raise ImportFileError(
-                name,
-                f"no product {pid!r} in the file or the catalog",
+            problems.add(
+                f"no product {shown(pid)} in the file or the catalog",
                 row=row.number,
-                record_id=row.values["id"],
+                record_id=clip(row.values["id"]),
                 field="product_id",
                 section="variants",
             )
+    problems.raise_any()
     ignored: set[str] = set()
     _upsert_rows(conn, products, parsed.products, report, report.products, ignored, name)
     _upsert_rows(conn, variants, parsed.variants, report, report.variants, ignored, name)
     report.ignored_columns = sorted(ignored)
+    # The rows as a sync will read them (the file's values over what the catalog held), checked
+    # by the sync's own rules; raising here rolls the whole import back.
+    check_sync_rules(conn, products, variants, parsed, problems)
+    problems.raise_any()
     return report
+
+
+def check_sync_rules(
+    conn: Connection,
+    products: sa.Table,
+    variants: sa.Table,
+    parsed: ParsedFile,
+    problems: ImportProblems,
+) -> None:
+    """Check every product the file touched, with all its variants, by the rules a sync applies
+    (core.domain.row_rules), noting each broken rule against the file's row where there is one."""
+    product_rows = {r.values["id"]: r for r in parsed.products}
+    variant_rows = {r.values["id"]: r for r in parsed.variants}
+    ids = list(product_rows) + sorted(
+        {r.values["product_id"] for r in parsed.variants} - set(product_rows)
+    )
+    stored: dict[str, dict[str, Any]] = {}
+    children: dict[str, list[dict[str, Any]]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for r in conn.execute(sa.select(products).where(products.c.id.in_(chunk))):
+            stored[str(r._mapping["id"])] = dict(r._mapping)
+        query = sa.select(variants).where(variants.c.product_id.in_(chunk)).order_by(variants.c.id)
+        for r in conn.execute(query):
+            children.setdefault(str(r._mapping["product_id"]), []).append(dict(r._mapping))
+    for pid in ids:
+        product = stored.get(pid)
+        if product is None:
+            continue
+        own = product_rows.get(pid)
+        found: list[RowProblem] = []
+        fields = check_product_row(product, found)
+        for p in found:
+            if own is not None:
+                problems.add(p.message, row=own.number, record_id=clip(pid), field=p.field)
+            else:
+                problems.add(f"product {shown(pid)} in the catalog: {p.field}: {p.message}")
+        if not uses_variants(product):
+            continue
+        for variant in children.get(pid, []):
+            vid = str(variant["id"])
+            found = []
+            check_variant_row(variant, fields["price_cents"], found)
+            row = variant_rows.get(vid)
+            for p in found:
+                if row is not None:
+                    problems.add(
+                        p.message,
+                        row=row.number,
+                        record_id=clip(vid),
+                        field=p.field,
+                        section="variants",
+                    )
+                elif own is not None:
+                    field = f"{variant_label(vid)}.{p.field}"
+                    problems.add(p.message, row=own.number, record_id=clip(pid), field=field)
+                else:
+                    problems.add(f"variant {shown(vid)} in the catalog: {p.field}: {p.message}")
 
 
 def _existing_ids(conn: Connection, table: sa.Table, ids: Sequence[str]) -> set[str]:

@@ -6,6 +6,7 @@ synced says why, field by field).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import (
@@ -21,6 +22,8 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 
 from core.catalog.cells import INT32_MAX
+from core.catalog.errors import ImportFileError
+from core.domain import row_rules
 from core.domain.models import CURRENCY_RULE, MAX_UNIT_AMOUNT, SellStatus, iso_currency
 from core.domain.text import field_text_problem
 
@@ -137,7 +140,9 @@ def plain_error(err: ErrorDetails) -> tuple[str, str]:
     kind = err["type"]
     value = err.get("input")
     ctx = err.get("ctx") or {}
-    shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
+    if value is None and kind in ("string_type", "literal_error"):
+        return loc, _empty(loc, kind, ctx)
+    shown = row_rules.shown(value) if not isinstance(value, dict | list) else type(value).__name__
     messages = {
         "missing": "is required",
         "extra_forbidden": "is not a known column",
@@ -164,6 +169,91 @@ def plain_error(err: ErrorDetails) -> tuple[str, str]:
     return loc, message
 
 
+_NEEDED = {
+    "id": "every row needs an id",
+    "name": "every product needs a name",
+    "product_id": "every variant needs the id of its product",
+}
+
+
+def _empty(field: str, kind: str, ctx: dict[str, Any]) -> str:
+    """A blank cell (or JSON null) where a value is required: said as such, not as a type error."""
+    if kind == "literal_error":
+        return f"is empty; it must be one of {ctx.get('expected')}"
+    needed = _NEEDED.get(field)
+    return f"is empty; {needed}" if needed else "is empty"
+
+
 def plain_errors(err: ValidationError) -> list[tuple[str, str]]:
     """All of a ValidationError's problems as (field, message) pairs."""
     return [plain_error(e) for e in err.errors()]
+
+
+# How many problems an import reports before it says "and N more".
+MAX_REPORTED = 50
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem of an import file: where (row, id, field) and what, in plain words."""
+
+    message: str
+    row: int | None = None
+    record_id: str | None = None
+    field: str | None = None
+    section: str | None = None  # "variants", or None for products
+
+    def describe(self) -> str:
+        """`variants row 2 (id v1): field price_modifier: …`, as ImportFileError says it."""
+        where = []
+        if self.row is not None:
+            label = f"{self.section} row {self.row}" if self.section else f"row {self.row}"
+            if self.record_id:
+                label += f" (id {self.record_id})"
+            where.append(label)
+        if self.field:
+            where.append(f"field {self.field}")
+        return ": ".join([*where, self.message])
+
+
+class ImportProblems:
+    """Every problem found in a file, so the maker fixes them all in one go: the first
+    `MAX_REPORTED` are kept (each small), the rest only counted."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.kept: list[RowError] = []
+        self.count = 0
+
+    def add(
+        self,
+        message: str,
+        *,
+        row: int | None = None,
+        record_id: str | None = None,
+        field: str | None = None,
+        section: str | None = None,
+    ) -> None:
+        """Note one problem (`section`: "variants" for a variant row, else None)."""
+        self.count += 1
+        if len(self.kept) < MAX_REPORTED:
+            self.kept.append(RowError(message, row, record_id, field, section))
+
+    def raise_any(self) -> None:
+        """Raise one ImportFileError naming every problem noted (none: return)."""
+        if not self.count:
+            return
+        if self.count == 1:
+            (one,) = self.kept
+            raise ImportFileError(
+                self.file,
+                one.message,
+                row=one.row,
+                record_id=one.record_id,
+                field=one.field,
+                section=one.section,
+            )
+        text = "; ".join(p.describe().rstrip(".") for p in self.kept)
+        if self.count > len(self.kept):
+            text += f"; and {self.count - len(self.kept):,} more"
+        raise ImportFileError(self.file, f"{self.count:,} problems: {text}")

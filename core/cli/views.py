@@ -50,8 +50,11 @@ def _failed_exit(rows: list[ProductRow]) -> int:
     return 1 if any(r.state == "failed" for r in rows) else 0
 
 
-def show_plan(rows: list[ProductRow], ns: argparse.Namespace) -> int:
-    """What a sync would write, product by product; nothing is written."""
+def show_plan(rows: list[ProductRow], ns: argparse.Namespace, *, preview: bool = False) -> int:
+    """What a sync would write, product by product; nothing is written.
+
+    `preview`: shown just before a sync that goes on to write (live mode), so the closing line
+    says what will change, not that nothing was written."""
     changing = [r for r in rows if r.plan is not None and r.plan.operations]
     keeping = [r for r in rows if r.plan is not None and r.plan.kept_stripe_edits]
     if ns.json:
@@ -89,7 +92,9 @@ def show_plan(rows: list[ProductRow], ns: argparse.Namespace) -> int:
     for r in _invalid(rows):
         out(f"{r.product_id}: invalid catalog row ({r.error}); will fail")
     writes = sum(r.plan.writes for r in changing if r.plan)
-    if changing:
+    if changing and preview:
+        out(f"{len(changing)} product(s) will change with {writes} write(s).")
+    elif changing:
         out(f"{len(changing)} product(s) would change with {writes} write(s); nothing written.")
     elif keeping:
         out("Nothing to write: Stripe's edits are kept.")

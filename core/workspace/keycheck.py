@@ -10,16 +10,23 @@ from core.engine.errors import StripeRequestError
 from core.engine.gateway import StripeGateway
 from core.engine.types import AccountInfo
 from core.errors import StripePermissionError
+from core.keys.api_base import API_BASE_VAR, check_api_base
 from core.keys.shape import KeyMode
 
 
 def verify_key_with_stripe(mode: KeyMode, key: str, *, api_base: str | None = None) -> AccountInfo:
     """Ask Stripe whose key this is and whether it may read and write products and prices.
 
-    Raises StripeAuthError (refused key), StripePermissionError naming the missing permission, or
-    StripeUnavailableError. The write checks target an id that cannot exist, so nothing is written.
+    Raises StripeAuthError (refused key), StripePermissionError naming the missing permission,
+    StripeUnavailableError, or ConfigurationError for a live key and a plain-http STRIPE_API_BASE
+    to another computer. The write checks target an id that cannot exist, so nothing is written.
     """
-    base = api_base or os.environ.get("STRIPE_API_BASE", "").strip() or None
+    if api_base:
+        check_api_base(api_base, mode, source="The API base address")
+        base: str | None = api_base
+    else:
+        base = os.environ.get(API_BASE_VAR, "").strip() or None
+        check_api_base(base, mode)  # a live key goes over https only (or to this computer)
     gateway = StripeGateway.create(key, api_base=base, retry_budget_s=10.0)
     try:
         account = gateway.account()

@@ -2,18 +2,28 @@
 
 `open_parts` does what `core.workspace.Workspace.open` needs before a gateway can be built, and
 undoes what it did when a later step fails, so a refused open leaves no lock or server behind.
+
+Without a key from the caller (the command line), test and live mode take STRIPE_SECRET_KEY, else
+the key the window saved in the OS keyring (`find_key`), and say which. A live key is only sent over
+https, or plain http to this computer (core.keys.api_base).
 """
 
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from core import paths
 from core.catalog.store import CatalogStore
+from core.domain.text import terminal_safe
 from core.errors import ConfigurationError
-from core.keys.shape import check_key_mode
+from core.keys.api_base import API_BASE_VAR, check_api_base
+from core.keys.backend import ENV_VAR, KeyringLockedError, KeyStoreError
+from core.keys.shape import KeyMode, check_key_mode, mask_key
+from core.keys.store import SecretStore
 from core.runtime.instance_lock import InstanceLock
 from core.settings import Mode, Settings, load_settings
 
@@ -42,6 +52,57 @@ class OpenedParts:
             self.sandbox_lock.release()
 
 
+def _to_stderr(text: str) -> None:
+    sys.stderr.write(terminal_safe(text) + "\n")
+
+
+# Where `find_key` says which key it uses (the command line's stderr; the window always passes
+# its key, so it never gets here).
+key_notice: Callable[[str], None] = _to_stderr
+
+
+def find_key(mode: KeyMode) -> str:
+    """The key for `mode` when the caller gave none (the command line): STRIPE_SECRET_KEY when
+    set (headless use; it wins, even over a key saved in the keyring), else the key the window
+    saved in the OS keyring. Says which on `key_notice`, masked.
+
+    Raises ConfigurationError when there is none, or when the keyring is locked or fails.
+    """
+    from_env = os.environ.get(ENV_VAR, "").strip()
+    if from_env:
+        check_key_mode(from_env, mode)
+        key_notice(f"Using the {mode} key from {ENV_VAR} ({mask_key(from_env)}).")
+        return from_env
+    store = SecretStore(environ={})
+    try:
+        key = store.get(mode)
+    except KeyringLockedError:
+        raise ConfigurationError(
+            f"The {mode} key cannot be read: {store.backend_name} is locked.",
+            hint="Unlock it (for example open 'Passwords and Keys', or log in to the desktop), "
+            f"then run the command again; or set {ENV_VAR} to your sk_{mode}_… key.",
+        ) from None
+    except KeyStoreError as err:
+        raise ConfigurationError(
+            f"The {mode} key cannot be read from {store.backend_name}: {err.message}",
+            hint=f"Check that the keyring is running and unlocked, or set {ENV_VAR} to your "
+            f"sk_{mode}_… key.",
+        ) from None
+    if key:
+        key_notice(f"Using the {mode} key saved in {store.backend_name} ({mask_key(key)}).")
+        return key
+    if store.status == "ok":
+        raise ConfigurationError(
+            f"No Stripe key for {mode} mode: none is saved in {store.backend_name}.",
+            hint=f"Save one with Keys… in the window, or set {ENV_VAR} to your sk_{mode}_… key.",
+        )
+    raise ConfigurationError(
+        f"No Stripe key for {mode} mode (no secure keyring works on this computer, so none "
+        "can be saved there).",
+        hint=f"Set {ENV_VAR} to your sk_{mode}_… key.",
+    )
+
+
 def open_parts(
     *, db_url: str | None, mode: Mode, api_key: str | None, api_base: str | None
 ) -> OpenedParts:
@@ -54,15 +115,14 @@ def open_parts(
     if mode == "sandbox":
         key = SANDBOX_KEY
     else:
-        key = (api_key or os.environ.get("STRIPE_SECRET_KEY") or "").strip()
-        if not key:
-            raise ConfigurationError(
-                f"No Stripe key for {mode} mode.",
-                hint=f"Set STRIPE_SECRET_KEY to your sk_{mode}_… key, or save one with Keys… "
-                "in the window.",
-            )
-        check_key_mode(key, "live" if mode == "live" else "test")
-        api_base = api_base or os.environ.get("STRIPE_API_BASE") or None
+        key_mode: KeyMode = "live" if mode == "live" else "test"
+        key = api_key.strip() if api_key and api_key.strip() else find_key(key_mode)
+        check_key_mode(key, key_mode)
+        if api_base:
+            check_api_base(api_base, key_mode, source="The API base address")
+        else:
+            api_base = os.environ.get(API_BASE_VAR, "").strip() or None
+            check_api_base(api_base, key_mode)
     catalog = CatalogStore.open(db_url or settings.db_url, create=False)
     try:
         if mode == "sandbox":

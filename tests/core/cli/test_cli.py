@@ -190,6 +190,7 @@ def test_live_mode_needs_yes_without_a_terminal_and_never_prints_the_key(
     assert main(["sync", "--all", "--mode", "live", "--db", db]) == 2
     err = capsys.readouterr().err
     assert err == (
+        "Using the live key from STRIPE_SECRET_KEY (sk_live_…4321).\n"
         "stripe-sync-admin sync: live mode: about to make 1 write(s) for 1 product(s); add --yes "
         "(no terminal to ask for confirmation)\n"
     )
