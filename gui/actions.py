@@ -8,6 +8,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QStyle, QWidget
 
 from core.workspace import Mode, Operation, ProductPlan, ProductRow
+from gui.models.change_marks import changed_in_stripe
 
 MODE_LABELS: dict[Mode, str] = {"sandbox": "Sandbox", "test": "Test", "live": "Live"}
 
@@ -72,6 +73,12 @@ class WindowActions:
             "Review and archive the selected products in Stripe",
             icons.SP_DialogDiscardButton,
         )
+        self.take_stripe_edits = make(
+            "Take Stripe's edits",
+            "Ctrl+Shift+T",
+            "Write the fields edited in Stripe into the catalog, for the selected products",
+            icons.SP_ArrowDown,
+        )
         self.reset_client = make(
             "Reset client",
             "Ctrl+Shift+R",
@@ -101,7 +108,9 @@ class WindowActions:
         for action in self.modes.values():
             action.setEnabled(idle)
         self.sync_selected.setEnabled(live and any(map(can_sync, state.selection)))
-        self.archive.setEnabled(live and any(map(can_archive, state.selection)))
+        archivable = any(can_archive(r) or not_in_stripe(r) for r in state.selection)
+        self.archive.setEnabled(live and archivable)
+        self.take_stripe_edits.setEnabled(live and any(map(has_stripe_edits, state.selection)))
 
 
 def can_sync(row: ProductRow) -> bool:
@@ -113,6 +122,17 @@ def can_sync(row: ProductRow) -> bool:
 def can_archive(row: ProductRow) -> bool:
     """Whether Archive applies: an active Stripe product, with a catalog row or orphaned."""
     return row.stripe_status == "active" and row.stripe_product_id is not None
+
+
+def not_in_stripe(row: ProductRow) -> bool:
+    """A catalog product with no Stripe product in this mode: archiving it is answered with
+    "nothing to archive" (and no hold)."""
+    return row.has_local and row.stripe_product_id is None
+
+
+def has_stripe_edits(row: ProductRow) -> bool:
+    """Whether some field of this catalog product was edited in Stripe since the last sync."""
+    return row.has_local and bool(changed_in_stripe(row.differences))
 
 
 def archive_plans(rows: list[ProductRow]) -> list[ProductPlan]:

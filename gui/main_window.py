@@ -1,12 +1,13 @@
 """The main window: its layout and view state (filter, selection, which actions apply, palette,
 closing). Work goes through `Session`; what the operator's actions do is in `gui.window_commands`,
-how results are shown in `gui.window_results`."""
+how results are shown in `gui.window_results`, Sync selected's review and Stripe's edits in
+`gui.window_review`."""
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QSize, Qt
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, QSize, Qt
 from PySide6.QtGui import QCloseEvent, QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMenu,
     QSplitter,
     QTableView,
     QToolBar,
@@ -26,6 +28,7 @@ from core.workspace import Mode, ProductRow
 from gui.actions import MODE_LABELS, ActionState, WindowActions, has_changes
 from gui.connection_view import ConnectionView
 from gui.dialogs.plan_dialog import PlanDialog
+from gui.models.change_marks import ChangeMarkDelegate
 from gui.models.product_filter import ProductFilterProxy
 from gui.models.product_table import ROW_ROLE, Column, ProductTableModel
 from gui.session import Session
@@ -35,15 +38,18 @@ from gui.widgets.detail_pane import DetailPane
 from gui.widgets.filter_bar import FilterBar
 from gui.widgets.mode_banner import ModeBanner
 from gui.widgets.status_panel import StatusPanel
+from gui.widgets.stripe_edits import StripeEditsBox
 from gui.widgets.table_placeholder import TablePlaceholder
 from gui.window_commands import OpenKeys, WindowCommands
 from gui.window_results import SessionResults
+from gui.window_review import ReviewFlows
 
 log = logging.getLogger(__name__)
 
 
-class MainWindow(QMainWindow, WindowCommands, SessionResults):
-    """Toolbar, mode banner, filter bar, product table beside the detail pane, status bar."""
+class MainWindow(QMainWindow, WindowCommands, SessionResults, ReviewFlows):
+    """Toolbar, mode banner, filter bar, product table beside the detail pane (and the selected
+    product's Stripe edits under it), status bar."""
 
     def __init__(
         self,
@@ -64,6 +70,7 @@ class MainWindow(QMainWindow, WindowCommands, SessionResults):
         if icon is not None:
             self.setWindowIcon(icon)
         self.colors = DiffColors.from_palette(self.palette())
+        self._init_review()
 
         self.actions = WindowActions(self)
         self.model = ProductTableModel(self.colors, self)
@@ -96,7 +103,7 @@ class MainWindow(QMainWindow, WindowCommands, SessionResults):
         toolbar.addWidget(self.account_label)
         toolbar.addSeparator()
         a = self.actions
-        for action in (a.refresh, a.sync_selected, a.sync_all, a.archive):
+        for action in (a.refresh, a.sync_selected, a.sync_all, a.archive, a.take_stripe_edits):
             toolbar.addAction(action)
         toolbar.addSeparator()
         toolbar.addAction(a.reset_client)
@@ -108,6 +115,9 @@ class MainWindow(QMainWindow, WindowCommands, SessionResults):
         self.filter_bar = FilterBar(self)
         self.table = QTableView(self)
         self.table.setModel(self.proxy)
+        self.marks = ChangeMarkDelegate(self.colors, self.table)
+        self.table.setItemDelegate(self.marks)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(Column.ID, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -127,11 +137,18 @@ class MainWindow(QMainWindow, WindowCommands, SessionResults):
             header.resizeSection(column, width)
         header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
         self.detail = DetailPane(self.colors, self)
+        self.stripe_edits = StripeEditsBox(self)
+        side = QWidget(self)
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.setSpacing(4)
+        side_layout.addWidget(self.detail, 1)
+        side_layout.addWidget(self.stripe_edits)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("table-detail-splitter")
         self.splitter.addWidget(self.table)
-        self.splitter.addWidget(self.detail)
+        self.splitter.addWidget(side)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([900, 420])
@@ -155,8 +172,10 @@ class MainWindow(QMainWindow, WindowCommands, SessionResults):
         self.filter_bar.text_changed.connect(self._on_text)
         self.filter_bar.state_changed.connect(self._on_state)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.table.customContextMenuRequested.connect(self._context_menu)
         self.detail.link_opened.connect(lambda url: log.info("Opened %s", url))
         self._wire_session()
+        self._wire_review()
 
     def _restore(self) -> None:
         geometry = self.settings.geometry
@@ -192,10 +211,29 @@ class MainWindow(QMainWindow, WindowCommands, SessionResults):
     def _update_shown(self) -> None:
         self.filter_bar.set_shown(self.proxy.rowCount(), self.model.rowCount())
 
+    def _show_detail(self, row: ProductRow | None) -> None:
+        """Show one product (None: none) in the detail pane and its Stripe edits under it."""
+        self.detail.set_row(row)
+        chosen = self.overwrites.get(row.product_id, set()) if row is not None else set()
+        self.stripe_edits.set_row(row, chosen)
+
+    def context_menu(self) -> QMenu:
+        """The table's context menu: what applies to the selected products."""
+        menu = QMenu(self)
+        a = self.actions
+        for action in (a.sync_selected, a.archive, a.take_stripe_edits):
+            menu.addAction(action)
+        return menu
+
+    def _context_menu(self, at: QPoint) -> None:
+        menu = self.context_menu()
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.table.viewport().mapToGlobal(at))
+
     def _on_selection(self, *_args: object) -> None:
         rows = self.selected_rows()
         row = rows[0] if len(rows) == 1 else None
-        self.detail.set_row(row)
+        self._show_detail(row)
         if row is not None:
             self.session.request_detail(row.product_id)  # its journal; links are built here
         self._update_actions()
@@ -224,12 +262,14 @@ class MainWindow(QMainWindow, WindowCommands, SessionResults):
             )
         )
         self.mode_box.setEnabled(not busy)
+        self.stripe_edits.set_busy(busy)
 
     def changeEvent(self, event: QEvent) -> None:
         """Re-resolve the highlight colours when the palette changes (light ↔ dark)."""
         if event.type() == QEvent.Type.PaletteChange and hasattr(self, "detail"):
             self.colors = DiffColors.from_palette(self.palette())
             self.model.set_colors(self.colors)
+            self.marks.set_colors(self.colors)
             self.detail.set_colors(self.colors)
         super().changeEvent(event)
 

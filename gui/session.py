@@ -5,8 +5,9 @@ touched there (and at shutdown, once the pool is idle). The GUI side learns what
 session's signals and keeps only plain data: the mode, the account and the rows.
 
 Here: opening, refreshing, resetting and closing the workspace, and the task plumbing. The writing
-flows (plans, sync and archive runs) are in `gui.session_runs`, the detail pane's loading in
-`gui.session_detail`; both are mixed into `Session` and speak through its signals.
+flows (plans, reviews, sync and archive runs) are in `gui.session_runs`, taking Stripe's edits into
+the catalog in `gui.session_pulls`, the detail pane's loading in `gui.session_detail`; all are mixed
+into `Session` and speak through its signals.
 """
 
 from __future__ import annotations
@@ -22,20 +23,36 @@ from PySide6.QtCore import QObject, Signal
 
 from core.workspace import AccountInfo, Mode, ProductRow
 from gui.session_detail import DetailLoading
+from gui.session_pulls import PullFlows, PullRequest
 from gui.session_runs import RunFlows
 from gui.session_types import (
     Detail,
     IsSessionKey,
     Opened,
     OpenWorkspace,
+    Overwrite,
+    PullOutcome,
     ReadKey,
     RecheckKeys,
+    Review,
     RunOutcome,
     WorkspaceLike,
 )
 from gui.tasks import Task, TaskRunner
 
-__all__ = ["Detail", "Opened", "OpenWorkspace", "ReadKey", "RunOutcome", "Session", "WorkspaceLike"]
+__all__ = [
+    "Detail",
+    "Opened",
+    "OpenWorkspace",
+    "Overwrite",
+    "PullOutcome",
+    "PullRequest",
+    "ReadKey",
+    "Review",
+    "RunOutcome",
+    "Session",
+    "WorkspaceLike",
+]
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +79,7 @@ def _settle_heap() -> None:
     gc.freeze()
 
 
-class Session(QObject, RunFlows, DetailLoading):
+class Session(QObject, RunFlows, PullFlows, DetailLoading):
     """Owns the workspace and the task runner; turns operator requests into background tasks.
 
     Every task can end in `cancelled(name)`; opening or resetting that fails or is cancelled leaves
@@ -72,7 +89,9 @@ class Session(QObject, RunFlows, DetailLoading):
     opened = Signal(object)  # Opened
     disconnected = Signal(object)  # why there is no account: the exception, or None if cancelled
     rows_loaded = Signal(object)  # list[ProductRow] (object: no copy into a QVariantList)
-    plans_ready = Signal(str, object)  # purpose ("sync_selected" / "sync_all"), list[ProductPlan]
+    plans_ready = Signal(str, object)  # purpose ("sync_all"), list[ProductPlan]
+    review_ready = Signal(object)  # Review: the selection as syncing it by name would leave it
+    pull_finished = Signal(object)  # PullOutcome (the rows follow through rows_loaded)
     run_started = Signal(str)  # what runs, in words
     run_progress = Signal(object)  # ProgressEvent (throttled: session_runs.PROGRESS_INTERVAL_MS)
     run_finished = Signal(object)  # RunOutcome

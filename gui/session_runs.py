@@ -1,6 +1,11 @@
 """The session's writing flows: work out the plans, then run a sync or archive of the chosen
 products, with progress coalesced for the widgets and the run's failures kept on the table.
 
+Sync selected takes the command line's `sync IDS` path: `request_review` reads the selection as
+syncing it by name would leave it (`status(ids, release_holds=True)`, holds released), and
+`sync_reviewed` applies exactly those rows. Sync all plans (`request_plans`) and applies plans.
+Both pass the operator's choices of Stripe edits to overwrite.
+
 `RunFlows` is mixed into `gui.session.Session`, which owns the signals, the task plumbing
 (`_start`) and the workspace (`_workspace`, on the pool thread) these flows use.
 """
@@ -15,7 +20,7 @@ from PySide6.QtCore import QObject, QTimer, SignalInstance
 
 from core.errors import CancelledError, StripeUnavailableError, SyncAdminError
 from core.workspace import ProductPlan, ProductRow, ProgressEvent, StripeSyncResult
-from gui.session_types import RunOutcome, WorkspaceLike
+from gui.session_types import Overwrite, Review, RunOutcome, WorkspaceLike
 from gui.tasks import Task
 
 log = logging.getLogger(__name__)
@@ -30,6 +35,7 @@ class RunFlows:
     # Provided by Session.
     cancelled: SignalInstance
     plans_ready: SignalInstance
+    review_ready: SignalInstance
     run_started: SignalInstance
     run_progress: SignalInstance
     run_finished: SignalInstance
@@ -48,7 +54,9 @@ class RunFlows:
 
     # -- operator requests (GUI thread) -------------------------------------------------------
 
-    def request_plans(self, ids: Sequence[str] | None, purpose: str) -> None:
+    def request_plans(
+        self, ids: Sequence[str] | None, purpose: str, overwrite: Overwrite = False
+    ) -> None:
         """Work out what a sync of `ids` (None: everything) would write; emits plans_ready."""
         wanted = list(ids) if ids is not None else None
         name = "Working out the changes"
@@ -56,7 +64,7 @@ class RunFlows:
         def work(task: Task) -> tuple[list[ProductPlan], bool]:
             ws = self._workspace()
             with ws.cancellable(task.cancel_token):
-                plans = ws.plan(wanted)
+                plans = ws.plan(wanted, overwrite_stripe_edits=overwrite)
             return plans, task.cancel_token.cancelled  # Esc while planning: no dialog after all
 
         def done(result: tuple[list[ProductPlan], bool]) -> None:
@@ -68,10 +76,35 @@ class RunFlows:
 
         self._start(work, name, done, "Could not work out the changes")
 
-    def sync(self, plans: Sequence[ProductPlan]) -> None:
+    def request_review(self, ids: Sequence[str], overwrite: Overwrite = False) -> None:
+        """Read the selection as syncing it by name would leave it; emits review_ready(Review)."""
+        wanted = list(ids)
+        name = "Working out the changes"
+
+        def work(task: Task) -> tuple[list[ProductRow], bool]:
+            ws = self._workspace()
+            with ws.cancellable(task.cancel_token):
+                rows = ws.status(wanted, release_holds=True, overwrite_stripe_edits=overwrite)
+            return rows, task.cancel_token.cancelled  # Esc while reading: no dialog after all
+
+        def done(result: tuple[list[ProductRow], bool]) -> None:
+            rows, cancelled = result
+            if cancelled:
+                self.cancelled.emit(name)
+            else:
+                self.review_ready.emit(Review(wanted, list(rows), overwrite))
+
+        self._start(work, name, done, "Could not work out the changes")
+
+    def sync(self, plans: Sequence[ProductPlan], overwrite: Overwrite = False) -> None:
         """Apply exactly these plans, then refresh."""
         chosen = list(plans)
-        self._run("sync", f"Syncing {len(chosen)} product(s)", chosen)
+        self._run("sync", f"Syncing {len(chosen)} product(s)", chosen, overwrite)
+
+    def sync_reviewed(self, rows: Sequence[ProductRow], overwrite: Overwrite = False) -> None:
+        """Sync exactly these reviewed rows (from `request_review`), releasing their holds."""
+        chosen = list(rows)
+        self._run("reviewed", f"Syncing {len(chosen)} product(s)", chosen, overwrite)
 
     def archive(self, ids: Sequence[str]) -> None:
         """Archive these products in Stripe, then refresh."""
@@ -80,16 +113,21 @@ class RunFlows:
 
     # -- the run (pool thread), its progress and its end (GUI thread) --------------------------
 
-    def _run(self, kind: str, title: str, payload: list[Any]) -> None:
+    def _run(self, kind: str, title: str, payload: list[Any], overwrite: Overwrite = False) -> None:
         def work(task: Task) -> RunOutcome:
             ws = self._workspace()
             results: list[StripeSyncResult] = []
             error: Exception | None = None
+            what: dict[str, Any] = {"progress": task.report, "cancel": task.cancel_token}
             try:
                 if kind == "sync":
-                    results = ws.sync(payload, progress=task.report, cancel=task.cancel_token)
+                    results = ws.sync(payload, overwrite_stripe_edits=overwrite, **what)
+                elif kind == "reviewed":
+                    results = ws.sync_reviewed(
+                        payload, release_holds=True, overwrite_stripe_edits=overwrite, **what
+                    )
                 else:
-                    results = ws.archive(payload, progress=task.report, cancel=task.cancel_token)
+                    results = ws.archive(payload, **what)
             except SyncAdminError as exc:  # cancelled, or a run-level error (key, Stripe down)
                 results = list(exc.results or [])
                 if not isinstance(exc, CancelledError):
@@ -98,21 +136,22 @@ class RunFlows:
             if cancelled or isinstance(error, StripeUnavailableError):
                 # The operator wants it to stop, or Stripe is not answering: reading the whole
                 # catalog back would take as long again. The window says the table may be stale.
-                return RunOutcome(kind, results, cancelled, None, None, error)
+                return RunOutcome(shown, results, cancelled, None, None, error)
             try:
                 rows: list[ProductRow] | None = ws.status()
                 refresh_error: Exception | None = None
             except Exception as exc:
                 rows, refresh_error = None, exc
-            return RunOutcome(kind, results, cancelled, rows, refresh_error, error)
+            return RunOutcome(shown, results, cancelled, rows, refresh_error, error)
 
+        shown = "archive" if kind == "archive" else "sync"  # what the outcome says ran
         self._failures.clear()
         task = self._start(
             work,
             title,
             self._on_run_finished,
             f"{title} failed",
-            on_cancel=lambda: self._on_run_finished(RunOutcome(kind, [], True, started=False)),
+            on_cancel=lambda: self._on_run_finished(RunOutcome(shown, [], True, started=False)),
         )
         if task is None:
             return

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -18,20 +18,73 @@ from core.workspace import (
     StripeSyncResult,
 )
 
+# Overwrite Stripe's edits (as core.reconcile.threeway has it): everywhere (True), nowhere
+# (False), or product id -> the fields the operator chose to overwrite.
+Overwrite = bool | Mapping[str, Collection[str]]
+
+
+class PulledField(Protocol):
+    """One field taken from Stripe into the catalog (core.workspace's PullResult.pulled items)."""
+
+    field: str
+    before: Any
+    after: Any
+
+
+class RefusedField(Protocol):
+    """One field the pull did not take, and why."""
+
+    field: str
+    reason: str
+
+
+class PullResultLike(Protocol):
+    """What `Workspace.pull` reports per product (core.workspace.pulling.PullResult)."""
+
+    id: str
+    pulled: Sequence[PulledField]
+    refused: Sequence[RefusedField]
+
 
 class WorkspaceLike(Protocol):
     """The part of `core.workspace.Workspace` the window uses."""
 
     def account(self) -> AccountInfo: ...
-    def status(self, ids: Sequence[str] | None = None) -> list[ProductRow]: ...
-    def plan(self, ids: Sequence[str] | None = None) -> list[ProductPlan]: ...
+    def status(
+        self,
+        ids: Sequence[str] | None = None,
+        *,
+        release_holds: bool = False,
+        overwrite_stripe_edits: Overwrite = False,
+        cancel: CancelToken | None = None,
+    ) -> list[ProductRow]: ...
+    def plan(
+        self, ids: Sequence[str] | None = None, *, overwrite_stripe_edits: Overwrite = False
+    ) -> list[ProductPlan]: ...
     def sync(
         self,
         plans_or_ids: Any = None,
         *,
+        overwrite_stripe_edits: Overwrite = False,
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
     ) -> list[StripeSyncResult]: ...
+    def sync_reviewed(
+        self,
+        rows: Sequence[ProductRow],
+        *,
+        release_holds: bool = False,
+        overwrite_stripe_edits: Overwrite = False,
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> list[StripeSyncResult]: ...
+    def pull(
+        self,
+        ids: Sequence[str],
+        *,
+        fields: Sequence[str] | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Sequence[PullResultLike]: ...
     def archive(
         self,
         ids: Sequence[str],
@@ -73,6 +126,27 @@ class RunOutcome:
     refresh_error: Exception | None = None
     error: Exception | None = None  # what stopped the whole run (results: the products before)
     started: bool = True  # False: cancelled while queued, nothing was sent to Stripe
+
+
+@dataclass(frozen=True)
+class Review:
+    """A selection as syncing it by name would leave it (`Workspace.status(ids,
+    release_holds=True)`), read for the operator to review before anything is written."""
+
+    ids: list[str]
+    rows: list[ProductRow]
+    overwrite: Overwrite = False  # the overwrite choices the rows were planned with
+
+
+@dataclass(frozen=True)
+class PullOutcome:
+    """The end of taking Stripe's edits into the catalog, and the table read again."""
+
+    results: list[PullResultLike]
+    rows: list[ProductRow] | None = None  # None: not read again (cancelled or failed)
+    error: Exception | None = None  # what stopped the pull (results: the products before)
+    refresh_error: Exception | None = None
+    cancelled: bool = False
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PySide6.QtGui import QColor, QPalette
 
@@ -12,6 +12,7 @@ _STATE_TEXT = {
     "differs": ("#9a5b00", "#ffc266"),
     "missing": ("#1f5fbf", "#8ab8ff"),
     "archived": ("#6b6b6b", "#a8a8a8"),
+    "held": ("#00695c", "#80cbc4"),
     "orphaned": ("#7a3fb0", "#d0a8ff"),
     "not_ready": ("#6b6b6b", "#a8a8a8"),
     "failed": ("#b3261e", "#ff8a80"),
@@ -22,10 +23,21 @@ STATE_LABELS = {
     "differs": "Differs",
     "missing": "Missing in Stripe",
     "archived": "Archived",
+    "held": "Held (archived here by you)",
     "orphaned": "Orphaned in Stripe",
     "not_ready": "Not ready",
     "failed": "Failed",
 }
+
+# Who changed a differing field since the last sync (gui.models.change_marks): the badge's fill
+# and its glyph, (light palette, dark palette). Dark fills under white glyphs in a light palette,
+# light fills under black glyphs in a dark one: readable either way.
+_CHANGE_FILL = {
+    "stripe": ("#6a1b9a", "#ce93d8"),
+    "catalog": ("#1565c0", "#90caf9"),
+    "both": ("#c62828", "#ef9a9a"),
+}
+CHANGE_GLYPHS = {"stripe": "S", "catalog": "C", "both": "!"}
 
 LIVE_RED = "#c62828"
 
@@ -43,6 +55,8 @@ class DiffColors:
     differs_foreground: QColor
     state_text: dict[str, QColor]
     dark: bool
+    change_fill: dict[str, QColor] = field(default_factory=dict)  # "stripe"/"catalog"/"both"
+    change_glyph: QColor = field(default_factory=lambda: QColor("white"))
 
     @classmethod
     def from_palette(cls, palette: QPalette) -> DiffColors:
@@ -58,9 +72,12 @@ class DiffColors:
             round(base.blue() * (1 - weight) + amber.blue() * weight),
         )
         states = {state: QColor(pair[1 if dark else 0]) for state, pair in _STATE_TEXT.items()}
+        fills = {who: QColor(pair[1 if dark else 0]) for who, pair in _CHANGE_FILL.items()}
         return cls(
             differs_background=background,
             differs_foreground=palette.color(QPalette.ColorRole.Text),
             state_text=states,
             dark=dark,
+            change_fill=fills,
+            change_glyph=QColor("black" if dark else "white"),
         )

@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QComboBox, QDialog, QWidget
 
-from core.workspace import Mode, ProductPlan, ProductRow
-from gui.actions import MODE_LABELS, WindowActions, archive_plans
+from core.workspace import Mode, ProductRow
+from gui.actions import MODE_LABELS, WindowActions, archive_plans, can_archive, not_in_stripe
 from gui.connection_view import ConnectionView
 from gui.models.product_table import ProductTableModel
-from gui.session import Session
+from gui.row_words import display_name
+from gui.session import Overwrite, Session
 from gui.settings_store import SettingsStore
 from gui.tasks import TaskRunner
 from gui.widgets.detail_pane import DetailPane
@@ -47,7 +48,11 @@ class WindowCommands:
     close: Callable[[], bool]
     selected_rows: Callable[[], list[ProductRow]]
     _update_shown: Callable[[], None]
-    _show_plan: Callable[[list[ProductPlan], str], None]
+    _show_detail: Callable[[ProductRow | None], None]
+    _show_plan: Callable[..., None]
+    overwrite_for: Callable[..., Overwrite]
+    clear_overwrites: Callable[[], None]
+    take_stripe_edits: Callable[[], None]
     _on_key_changed: Callable[[str], None]
     _on_keys_closed: Callable[[int], None]
 
@@ -61,6 +66,7 @@ class WindowCommands:
         a.sync_selected.triggered.connect(self.sync_selected)
         a.sync_all.triggered.connect(self.sync_all)
         a.archive.triggered.connect(self.archive_selected)
+        a.take_stripe_edits.triggered.connect(self.take_stripe_edits)
         a.reset_client.triggered.connect(self.reset_client)
         a.keys.triggered.connect(self.open_keys)
         a.cancel.triggered.connect(self.cancel_run)
@@ -94,22 +100,35 @@ class WindowCommands:
         self.session.reset_client()
 
     def sync_selected(self) -> None:
-        """Work out the selected products' changes, then show the plan dialog."""
+        """Read the selected products as syncing them by name would leave them (as the command
+        line's `sync IDS` does), then show the plan dialog (see `gui.window_review`)."""
         ids = [r.product_id for r in self.selected_rows() if r.has_local]
         if ids:
             self.status.show_busy("Working out the changes")
-            self.session.request_plans(ids, "sync_selected")
+            self.session.request_review(ids, self.overwrite_for(ids))
 
     def sync_all(self) -> None:
         """Work out every change, then show the plan dialog."""
         self.status.show_busy("Working out the changes")
-        self.session.request_plans(None, "sync_all")
+        self.session.request_plans(None, "sync_all", self.overwrite_for(None))
 
     def archive_selected(self) -> None:
-        """Show the plan dialog for archiving the selected products."""
-        plans = archive_plans(self.selected_rows())
+        """Show the plan dialog for archiving the selected products. Products with no Stripe
+        product in this mode are listed with nothing to archive; when only those are selected,
+        the workspace is asked (it checks Stripe afresh) and says so, recording no hold."""
+        rows = self.selected_rows()
+        plans = archive_plans(rows)
+        absent = [r for r in rows if not_in_stripe(r) and not can_archive(r)]
         if plans:
-            self._show_plan(plans, "Archive")
+            notes = [
+                (r.product_id, "not in Stripe in this mode: nothing to archive") for r in absent
+            ]
+            self._show_plan(plans, "Archive", notes=notes)
+        elif absent:
+            names = ", ".join(display_name(r) for r in absent)
+            log.info("Archive of products not in Stripe: %s", names)
+            self.status.show_busy(f"Archiving {names}")
+            self.session.archive([r.product_id for r in absent])
 
     def cancel_run(self) -> None:
         """Stop the running task (any the operator started) after the current Stripe operation."""
@@ -134,10 +153,11 @@ class WindowCommands:
 
     def _switch(self, mode: Mode) -> None:
         self.settings.mode = mode
+        self.clear_overwrites()  # another Stripe side: other edits
         self.model.set_rows([])
         self.filter_bar.set_counts([])
         self._update_shown()
-        self.detail.set_row(None)
+        self._show_detail(None)
         self.detail.set_mode(mode)
         self.connection.connecting(mode)
         self.status.show_busy(f"Opening {MODE_LABELS[mode]} mode")

@@ -8,7 +8,7 @@ A plan is shown for review in the plan dialog; Apply starts the sync or archive 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
@@ -18,7 +18,7 @@ from core.workspace import Mode, ProductPlan, ProductRow
 from gui.connection_view import ConnectionView
 from gui.dialogs.plan_dialog import PlanDialog
 from gui.models.product_table import ProductTableModel
-from gui.session import Detail, Opened, RunOutcome, Session
+from gui.session import Detail, Opened, Overwrite, RunOutcome, Session
 from gui.widgets.detail_pane import DetailPane
 from gui.widgets.filter_bar import FilterBar
 from gui.widgets.status_panel import StatusPanel
@@ -48,9 +48,12 @@ class SessionResults:
     selected_rows: Callable[[], list[ProductRow]]
     reset_client: Callable[[], None]
     _update_shown: Callable[[], None]
+    _show_detail: Callable[[ProductRow | None], None]
     _update_actions: Callable[..., None]
     _reselect: Callable[[set[str]], None]
     _on_shut_down: Callable[[], None]
+    overwrite_for: Callable[..., Overwrite]
+    run_note: Callable[[], str | None]
 
     if TYPE_CHECKING:
 
@@ -82,7 +85,7 @@ class SessionResults:
         self.model.set_rows([])
         self.filter_bar.set_counts([])
         self._update_shown()
-        self.detail.set_row(None)
+        self._show_detail(None)
         self.connection.lost(self.mode, exc)
         self._update_actions()
 
@@ -98,10 +101,10 @@ class SessionResults:
         self._update_shown()
         self._reselect(selected)
         if current is not None:
-            self.detail.set_row(self.model.row_for(current))
+            self._show_detail(self.model.row_for(current))
         self.placeholder.update_visibility()
         if self.status.showing_busy and self.session.account is not None:
-            differ = sum(1 for r in rows if r.state != "in_sync" and r.state != "archived")
+            differ = sum(1 for r in rows if r.state not in ("in_sync", "archived", "held"))
             self.status.show_message(
                 f"{self.session.account.name}: {len(rows)} products read, {differ} not in sync."
             )
@@ -110,7 +113,7 @@ class SessionResults:
     # -- plans, reviewed in the plan dialog, then applied ---------------------------------------
 
     def _on_plans(self, purpose: str, plans: list[ProductPlan]) -> None:
-        actionable = [p for p in plans if p.operations or p.error]
+        actionable = [p for p in plans if p.operations or p.error or p.kept_stripe_edits]
         if not any(p.operations for p in actionable):
             errors = [p for p in actionable if p.error]
             if errors:
@@ -120,29 +123,52 @@ class SessionResults:
                     f"{first.product_id}: {first.error}"
                     + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""),
                 )
+            elif any(p.kept_stripe_edits for p in plans):
+                self.status.show_message(
+                    "Nothing to write: the edits made in Stripe are kept (Show: Changed in "
+                    "Stripe lists them)."
+                )
             else:
-                self.status.show_message("Nothing to sync: Stripe already matches the catalog.")
+                self.status.show_message(
+                    "Nothing to sync: every product that is ready to sell matches Stripe."
+                )
             return
         self.status.show_message(f"{len(actionable)} product(s) to review.")
         self._show_plan(actionable, "Sync")
 
-    def _show_plan(self, plans: list[ProductPlan], verb: str) -> None:
+    def _show_plan(
+        self,
+        plans: list[ProductPlan],
+        verb: str,
+        *,
+        notes: Sequence[tuple[str, str]] = (),
+        apply: Callable[[list[ProductPlan]], None] | None = None,
+    ) -> None:
+        """Show plans for review; Apply runs `apply(ticked plans)` (default: sync or archive
+        them). `notes`: (product, why) for selected products with nothing to write."""
         names = {r.product_id: r.name for r in self.model.rows()}
+        titled = [(pid + (f" — {names[pid]}" if pid in names else ""), why) for pid, why in notes]
         dialog = PlanDialog(
             plans,
             mode=self.mode,
             account=self.session.account,
             verb=verb,
             names=names,
+            notes=titled,
             parent=self,  # type: ignore[arg-type]
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._apply(dialog, verb))
+        dialog.accepted.connect(lambda: self._apply(dialog, verb, apply))
         dialog.finished.connect(lambda _r: setattr(self, "plan_dialog", None))
         self.plan_dialog = dialog
         dialog.open()
 
-    def _apply(self, dialog: PlanDialog, verb: str) -> None:
+    def _apply(
+        self,
+        dialog: PlanDialog,
+        verb: str,
+        apply: Callable[[list[ProductPlan]], None] | None,
+    ) -> None:
         chosen = dialog.selected_plans()
         if not chosen:
             return
@@ -150,15 +176,22 @@ class SessionResults:
         self.status.show_busy(f"{'Archiving' if verb == 'Archive' else 'Syncing'}")
         self._update_actions(busy=True)  # nothing else may start in the gap before the run
         # Let the window repaint without the dialog before the worker's first burst.
-        QTimer.singleShot(APPLY_DELAY_MS, lambda: self._start_run(verb, chosen))
+        QTimer.singleShot(APPLY_DELAY_MS, lambda: self._start_run(verb, chosen, apply))
 
-    def _start_run(self, verb: str, chosen: list[ProductPlan]) -> None:
+    def _start_run(
+        self,
+        verb: str,
+        chosen: list[ProductPlan],
+        apply: Callable[[list[ProductPlan]], None] | None = None,
+    ) -> None:
         if self._closing:
             return
-        if verb == "Archive":
+        if apply is not None:
+            apply(chosen)
+        elif verb == "Archive":
             self.session.archive([p.product_id for p in chosen])
         else:
-            self.session.sync(chosen)
+            self.session.sync(chosen, self.overwrite_for(None))
 
     # -- runs, details, errors, keys ------------------------------------------------------------
 
@@ -170,6 +203,7 @@ class SessionResults:
             error=outcome.error,
             stale=outcome.rows is None and outcome.started,
             refresh_error=outcome.refresh_error,
+            note=self.run_note(),
         )
 
     def _on_detail(self, detail: Detail) -> None:

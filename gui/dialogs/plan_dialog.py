@@ -1,16 +1,19 @@
 """The plan dialog: exactly what a run would write, with a checkbox per product.
 
 Only ticked products are applied. In live mode the dialog is red and the Apply button stays disabled
-until the operator types the account's name or the word LIVE.
+until the operator types the account's name or the word LIVE. A write that replaces a value someone
+edited in Stripe is marked, and the edits a plan keeps are listed; selected products with nothing to
+write are listed (greyed) with the reason.
 """
 
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -25,7 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.workspace import AccountInfo, Mode, ProductPlan
-from gui.theme import LIVE_RED
+from gui.row_words import kept_text, operation_text
+from gui.theme import LIVE_RED, DiffColors
 
 WRAP_CHARS = 100  # about the operations column's width in the dialog's default size
 
@@ -57,9 +61,14 @@ class PlanDialog(QDialog):
         account: AccountInfo | None,
         verb: str = "Sync",
         names: dict[str, str] | None = None,
+        notes: Sequence[tuple[str, str]] = (),
         parent: QWidget | None = None,
     ) -> None:
+        """`notes`: (product, why) for selected products with nothing to write, listed greyed."""
         super().__init__(parent)
+        colors = DiffColors.from_palette(self.palette())
+        self._warn = QBrush(colors.change_fill["both"])
+        self._quiet = QBrush(self.palette().color(QPalette.ColorRole.PlaceholderText))
         self.mode = mode
         self.account = account
         self._plans = plans
@@ -94,6 +103,12 @@ class PlanDialog(QDialog):
         names = names or {}
         for plan in plans:
             self.tree.addTopLevelItem(self._item(plan, names.get(plan.product_id)))
+        for title, why in notes:
+            note = QTreeWidgetItem([title, why])
+            note.setToolTip(1, why)
+            note.setFlags(note.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
+            note.setDisabled(True)
+            self.tree.addTopLevelItem(note)
         self.tree.expandAll()
         self.tree.itemChanged.connect(lambda *_: self._update())
         layout.addWidget(self.tree, 1)
@@ -158,9 +173,27 @@ class PlanDialog(QDialog):
             item.setCheckState(0, Qt.CheckState.Checked)
         for op in plan.operations:
             # Explicit line breaks: a tree's own word wrap does not grow its rows reliably.
-            child = QTreeWidgetItem(["", textwrap.fill(op.summary, WRAP_CHARS)])
-            child.setToolTip(1, op.summary)
+            text = operation_text(op)
+            child = QTreeWidgetItem(["", textwrap.fill(text, WRAP_CHARS)])
+            child.setToolTip(1, text)
+            if op.overwrites_stripe_edit:
+                child.setForeground(1, self._warn)
+                font = child.font(1)
+                font.setBold(True)
+                child.setFont(1, font)
             item.addChild(child)
+        if plan.kept_stripe_edits:
+            kept = QTreeWidgetItem(["", kept_text(plan.kept_stripe_edits)])
+            kept.setToolTip(
+                1,
+                "Syncing leaves these as they were edited in Stripe. To change that, take them "
+                "into the catalog or choose to overwrite them in the product's details.",
+            )
+            kept.setForeground(1, self._quiet)
+            font = kept.font(1)
+            font.setItalic(True)
+            kept.setFont(1, font)
+            item.addChild(kept)
         return item
 
     def set_all(self, ticked: bool) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
 from core.workspace import ProductRow
+from gui.models.change_marks import changed_in_stripe
 from gui.models.product_table import SORT_ROLE, ProductTableModel
 
 # State filter: key -> label, in the order the filter bar offers them.
@@ -15,6 +16,8 @@ STATE_FILTERS: dict[str, str] = {
     "differs": "Differs",
     "missing": "Missing in Stripe",
     "archived": "Archived",
+    "held": "Held (archived here by you)",
+    "changed_in_stripe": "Changed in Stripe",
     "in_sync": "In sync",
     "orphaned": "Orphaned in Stripe",
     "not_ready": "Not ready",
@@ -28,6 +31,8 @@ def matches_state(row: ProductRow, state: str) -> bool:
         return True
     if state == "failed":
         return row.state == "failed" or row.error is not None
+    if state == "changed_in_stripe":
+        return bool(changed_in_stripe(row.differences))
     return row.state == state
 
 

@@ -19,7 +19,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QPalette
 
-from core.workspace import ProductRow, format_money
+from core.workspace import FieldDiff, ProductRow, format_money
+from gui.models.change_marks import CHANGED_ROLE, change_lines, who_changed
 from gui.theme import STATE_LABELS, DiffColors
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the ProductRow
@@ -80,23 +81,32 @@ def only_variants_differ(row: ProductRow) -> bool:
     return not ({"price", "currency"} & fields) and differing_variants(row) > 0
 
 
+def column_diffs(row: ProductRow) -> dict[Column, list[FieldDiff]]:
+    """The differences each column shows. When only some variants' prices differ, only the Stripe
+    price cell shows them (it names the variants, not two equal amounts)."""
+    product_price = any(d.field in ("price", "currency") for d in row.differences)
+    out: dict[Column, list[FieldDiff]] = {}
+    for diff in row.differences:
+        if diff.field == "name":
+            columns: tuple[Column, ...] = (Column.NAME,)
+        elif diff.field in ("price", "currency"):
+            columns = (Column.LOCAL_PRICE, Column.STRIPE_PRICE)
+        elif _variant_price_differs(diff.field) and not product_price:
+            columns = (Column.STRIPE_PRICE,)
+        elif diff.field == "metadata.sell_status":
+            columns = (Column.SELL_STATUS,)
+        elif diff.field == "active":
+            columns = (Column.STRIPE_STATUS,)
+        else:
+            columns = ()
+        for column in columns:
+            out.setdefault(column, []).append(diff)
+    return out
+
+
 def differing_columns(row: ProductRow) -> frozenset[Column]:
-    """The columns whose local and Stripe values differ for this row. When only some variants'
-    prices differ, only the Stripe price cell is marked (it names the variants, not two equal
-    amounts)."""
-    fields = row.differing_fields
-    out: set[Column] = set()
-    if "name" in fields:
-        out.add(Column.NAME)
-    if {"price", "currency"} & fields:
-        out.update((Column.LOCAL_PRICE, Column.STRIPE_PRICE))
-    elif any(_variant_price_differs(f) for f in fields):
-        out.add(Column.STRIPE_PRICE)
-    if "metadata.sell_status" in fields:
-        out.add(Column.SELL_STATUS)
-    if "active" in fields:
-        out.add(Column.STRIPE_STATUS)
-    return frozenset(out)
+    """The columns whose local and Stripe values differ for this row."""
+    return frozenset(column_diffs(row))
 
 
 def _diff_text(row: ProductRow, prefix: str) -> str | None:
@@ -109,7 +119,7 @@ def _diff_text(row: ProductRow, prefix: str) -> str | None:
 class _Cached:
     """Per-row display strings and sort keys, computed once."""
 
-    __slots__ = ("differs", "display", "row", "sort")
+    __slots__ = ("changed", "diffs", "differs", "display", "row", "sort")
 
     def __init__(self, row: ProductRow) -> None:
         self.row = row
@@ -138,7 +148,9 @@ class _Cached:
             STATE_LABELS.get(row.state, row.state),
             synced.timestamp() if synced else 0.0,
         )
-        self.differs = differing_columns(row)
+        self.diffs = column_diffs(row)
+        self.differs = frozenset(self.diffs)
+        self.changed = {column: who_changed(diffs) for column, diffs in self.diffs.items()}
 
 
 class ProductTableModel(QAbstractTableModel):
@@ -261,6 +273,8 @@ class ProductTableModel(QAbstractTableModel):
         column = Column(col)
         if role == DIFFERS_ROLE:
             return column in cached.differs
+        if role == CHANGED_ROLE:
+            return cached.changed.get(column)
         if role == Qt.ItemDataRole.BackgroundRole:
             return self._colors.differs_background if column in cached.differs else None
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -277,8 +291,16 @@ class ProductTableModel(QAbstractTableModel):
     def _align(column: Column) -> Qt.AlignmentFlag:
         return _RIGHT if column in (Column.LOCAL_PRICE, Column.STRIPE_PRICE) else _LEFT
 
+    @classmethod
+    def _tooltip(cls, cached: _Cached, column: Column) -> str | None:
+        values = cls._values_tooltip(cached, column)
+        diffs = cached.diffs.get(column)
+        if values is None or not diffs:
+            return values
+        return "\n".join([values, *change_lines(diffs, cached.row.last_synced_at)])
+
     @staticmethod
-    def _tooltip(cached: _Cached, column: Column) -> str | None:
+    def _values_tooltip(cached: _Cached, column: Column) -> str | None:
         row = cached.row
         if column == Column.STATE:
             if row.error:

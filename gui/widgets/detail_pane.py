@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from core.workspace import JournalEntry, Mode, ProductRow
 from gui.models.product_table import money, stripe_currency
+from gui.row_words import HELD_HINT, display_name, kept_text, operation_text, sync_words
 from gui.session import Detail
 from gui.theme import STATE_LABELS, DiffColors
 
@@ -85,12 +86,17 @@ class DetailPane(QTextBrowser):
                 "next to what Stripe has.</p>"
             )
             return
-        parts = [self._header(row), self._fields(row)]
+        parts = [self._header(row)]
+        if row.has_local:
+            parts.append(f"<p>{escape(sync_words(row))}</p>")
+        parts.append(self._fields(row))
         if row.variants:
             parts.append(self._variants(row))
         if row.plan is not None and row.plan.operations:
-            ops = "".join(f"<li>{escape(op.summary)}</li>" for op in row.plan.operations)
+            ops = "".join(f"<li>{escape(operation_text(op))}</li>" for op in row.plan.operations)
             parts.append(f"<h3>A sync would</h3><ul>{ops}</ul>")
+        if row.plan is not None and row.plan.kept_stripe_edits:
+            parts.append(f"<p><i>{escape(kept_text(row.plan.kept_stripe_edits))}.</i></p>")
         parts.append(self._links(row))
         parts.append(self._journal())
         self.setHtml("".join(parts))
@@ -99,7 +105,7 @@ class DetailPane(QTextBrowser):
         colour = self._colors.state_text.get(row.state)
         state = STATE_LABELS.get(row.state, row.state)
         style = f"color:{colour.name()}" if colour is not None else ""
-        name = row.name if row.has_local else (row.stripe_name or row.name)
+        name = display_name(row)
         html = (
             f"<h2 style='margin-bottom:2px'>{escape(name)}</h2>"
             f"<p><code>{escape(row.product_id)}</code> · "
@@ -112,11 +118,7 @@ class DetailPane(QTextBrowser):
         if row.note:
             html += f"<p><b>Note:</b> {escape(row.note)}</p>"
         if row.held and row.has_local:
-            html += (
-                "<p>Archived by an operator in this account and mode; the catalog still offers "
-                "it. Sync all keeps it archived here; <b>Sync selected</b> on it brings it back "
-                "(and releases the hold).</p>"
-            )
+            html += f"<p><b>Held.</b> {escape(HELD_HINT)}</p>"
         if not row.has_local:
             if row.stripe_status == "active":
                 html += (

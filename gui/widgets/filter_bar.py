@@ -58,7 +58,8 @@ class FilterBar(QWidget):
     def set_counts(self, rows: list[ProductRow]) -> None:
         """Show how many products each state filter would keep."""
         counts: Counter[str] = Counter(row.state for row in rows)
-        counts["failed"] = sum(1 for row in rows if matches_state(row, "failed"))
+        for key in ("failed", "changed_in_stripe"):  # not states: rows that match otherwise
+            counts[key] = sum(1 for row in rows if matches_state(row, key))
         for i, (key, label) in enumerate(STATE_FILTERS.items()):
             count = len(rows) if key == "all" else counts.get(key, 0)
             self.state.setItemText(i, f"{label} ({count})")

@@ -1,11 +1,20 @@
-"""The status bar's content: progress and Cancel during a run, then an honest summary."""
+"""The status bar's content: progress and Cancel during a run, then an honest summary; a message
+about several products keeps the per-product lines behind a "details" link."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QWidget,
+)
 
 from core.errors import SyncAdminError
 from core.workspace import ProgressEvent, StripeSyncResult, SyncSummary
@@ -76,6 +85,8 @@ class StatusPanel(QWidget):
         layout.addWidget(self.cancel)
         self._running = False
         self._busy = False
+        self._details: list[str] = []
+        self.details_box: QMessageBox | None = None
         self._show_run_widgets(False)
 
     @property
@@ -138,17 +149,21 @@ class StatusPanel(QWidget):
         error: object | None = None,
         stale: bool = False,
         refresh_error: object | None = None,
+        note: str | None = None,
     ) -> None:
         """Replace the progress with the summary; failed products' errors go in the tooltip.
 
         `error`: what stopped the whole run, shown in plain words after the counts; `stale`: the
-        table was not read again, so the summary says how to.
+        table was not read again, so the summary says how to; `note`: what else the run did
+        (e.g. an archive hold released with nothing to write), after the counts.
         """
         self._running = False
         self._show_run_widgets(False)
         failures = [r for r in results if r.error or r.action == "failed"]
+        skips = [r for r in results if r.action == "skipped" and r.changes and not r.error]
         text = summary_text(kind, results, cancelled, stopped=error is not None)
         tips = [f"{r.product_id}: {r.error or 'failed'}" for r in failures]
+        tips += [f"{r.product_id}: {'; '.join(r.changes)}" for r in skips]
         if error is not None:
             words = describe_error(error)
             text = f'<span style="color:{ERROR_RED}"><b>{escape(words)}</b></span> — {text}'
@@ -156,6 +171,14 @@ class StatusPanel(QWidget):
         elif failures:
             first = failures[0]
             text += f" — {escape(first.product_id)}: {escape(first.error or 'failed')}"
+        elif skips:
+            first_skip = skips[0]
+            more = f" (and {len(skips) - 1} more)" if len(skips) > 1 else ""
+            text += f" — {escape(first_skip.product_id)}: {escape('; '.join(first_skip.changes))}"
+            text += escape(more)
+        if note:
+            text += f" · {escape(note)}"
+            tips.append(note)
         if refresh_error is not None:
             words = describe_error(refresh_error)
             text += (
@@ -168,12 +191,35 @@ class StatusPanel(QWidget):
         self._set(text)
         self.message.setToolTip("\n".join(tips))
 
-    def show_message(self, text: str) -> None:
-        """Show a plain message (ends any run display)."""
+    def show_message(self, text: str, details: Sequence[str] = ()) -> None:
+        """Show a plain message (ends any run display). `details`: one line per product, behind a
+        "details" link (and in the tooltip)."""
         self._running = False
         self._show_run_widgets(False)
-        self._set(escape(text))
-        self.message.setToolTip("")
+        html = escape(text)
+        if details:
+            html += ' — <a href="details">details</a>'
+        self._set(html)
+        self._details = list(details)
+        self.message.setToolTip("\n".join(details))
+
+    def details(self) -> list[str]:
+        """The per-product lines behind the current message's "details" link."""
+        return list(self._details)
+
+    def show_details(self) -> None:
+        """Open the current message's per-product lines in a small window (not modal)."""
+        if not self._details:
+            return
+        if self.details_box is not None:
+            self.details_box.close()
+        box = QMessageBox(QMessageBox.Icon.Information, "Details", self.message.text(), parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText("\n".join(self._details))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda _r: setattr(self, "details_box", None))
+        self.details_box = box
+        box.open()
 
     def show_error(self, context: str, exc: object) -> None:
         """Show an error in plain words, in the error colour."""
@@ -191,6 +237,7 @@ class StatusPanel(QWidget):
 
     def _set(self, html: str, busy: bool = False) -> None:
         self._busy = busy
+        self._details = []
         self.message.setText(html)
 
     def _show_run_widgets(self, visible: bool) -> None:
@@ -204,3 +251,5 @@ class StatusPanel(QWidget):
     def _on_link(self, href: str) -> None:
         if href == "failed":
             self.failed_clicked.emit()
+        elif href == "details":
+            self.show_details()

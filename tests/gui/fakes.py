@@ -1,8 +1,10 @@
 """A small in-memory workspace with the same interface as `core.workspace.Workspace`.
 
-It keeps a local catalog and a pretend Stripe side, computes rows and plans the way the real one
-does in spirit (create / update / archive), records every call, and can be made to block or fail,
-so window tests can check what the window asks for and what it shows.
+It keeps a local catalog, a pretend Stripe side and what was last written to it, computes rows
+and plans the way the real one does in spirit (create / update / archive; edits made in Stripe kept
+unless overwritten; the operator's archive holds, released by syncing a product by name), takes
+Stripe's edits into the catalog (`pull`), records every call, and can be made to block or fail, so
+window tests can check what the window asks for and what it shows.
 """
 
 from __future__ import annotations
@@ -28,7 +30,34 @@ from core.engine.types import (
 )
 from core.errors import StripeAuthError, SyncAdminError
 from core.reconcile.rows import ProductRow
+from core.reconcile.threeway import Overwrite, overwrites
 from core.settings import Mode
+
+NOTHING_TO_ARCHIVE = "not in Stripe in this mode: nothing to archive"
+RELEASES_HOLD = "releases the operator's archive hold"
+HELD_SINCE = datetime(2026, 12, 2, 14, 3, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Pulled:
+    field: str
+    before: object
+    after: object
+
+
+@dataclass(frozen=True)
+class Refused:
+    field: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class PullResult:
+    """What core.workspace.pulling.PullResult holds, as the window reads it."""
+
+    id: str
+    pulled: list[Pulled] = field(default_factory=list)
+    refused: list[Refused] = field(default_factory=list)
 
 
 def make_row(product_id: str, **fields: Any) -> ProductRow:
@@ -82,6 +111,9 @@ class FakeWorkspace:
     status_gate: threading.Event | None = None  # set() to let a status read finish
     run_error_after: int | None = None  # a sync stops with run_error after this many products
     run_error: SyncAdminError | None = None
+    written: dict[str, Remote] = field(default_factory=dict)  # what the tool last wrote
+    holds: set[str] = field(default_factory=set)  # products the operator archived here
+    refuse_pull: dict[str, str] = field(default_factory=dict)  # field -> why pull refuses it
 
     @classmethod
     def sample(cls, **kwargs: Any) -> FakeWorkspace:
@@ -113,26 +145,53 @@ class FakeWorkspace:
             )
         return self.account_info
 
-    def status(self, ids: Sequence[str] | None = None) -> list[ProductRow]:
-        self.calls.append(("status", ids))
+    def status(
+        self,
+        ids: Sequence[str] | None = None,
+        *,
+        release_holds: bool = False,
+        overwrite_stripe_edits: Overwrite = False,
+        cancel: CancelToken | None = None,
+    ) -> list[ProductRow]:
+        if release_holds or overwrite_stripe_edits:
+            wanted = None if ids is None else list(ids)
+            self.calls.append(("status", wanted, release_holds, overwrite_stripe_edits))
+        else:
+            self.calls.append(("status", ids))
         if self.status_gate is not None:
             self.entered.set()
             self.status_gate.wait(10)
         every = sorted(set(self.local) | set(self.remote))
-        return [self._row(pid) for pid in every if ids is None or pid in ids]
+        released = set(ids or ()) if release_holds else set()
+        return [
+            self._row(pid, pid in released, overwrite_stripe_edits)
+            for pid in every
+            if ids is None or pid in ids
+        ]
 
-    def plan(self, ids: Sequence[str] | None = None) -> list[ProductPlan]:
+    def plan(
+        self, ids: Sequence[str] | None = None, *, overwrite_stripe_edits: Overwrite = False
+    ) -> list[ProductPlan]:
         self.calls.append(("plan", None if ids is None else list(ids)))
-        return [self._plan(pid) for pid in sorted(self.local) if ids is None or pid in ids]
+        released = set(ids or ())
+        return [
+            self._plan(pid, overwrite_stripe_edits, pid in released)
+            for pid in sorted(self.local)
+            if ids is None or pid in ids
+        ]
 
     def sync(
         self,
         plans_or_ids: Any = None,
         *,
+        overwrite_stripe_edits: Overwrite = False,
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
     ) -> list[StripeSyncResult]:
-        plans = [p if isinstance(p, ProductPlan) else self._plan(p) for p in plans_or_ids or []]
+        plans = [
+            p if isinstance(p, ProductPlan) else self._plan(p, overwrite_stripe_edits)
+            for p in plans_or_ids or []
+        ]
         self.calls.append(("sync", [p.product_id for p in plans]))
         results = []
         for done, plan in enumerate(plans):
@@ -152,6 +211,29 @@ class FakeWorkspace:
             progress(ProgressEvent(len(plans), len(plans), None))
         return results
 
+    def sync_reviewed(
+        self,
+        rows: Sequence[ProductRow],
+        *,
+        release_holds: bool = False,
+        overwrite_stripe_edits: Overwrite = False,
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> list[StripeSyncResult]:
+        ids = [r.product_id for r in rows]
+        self.calls.append(("sync_reviewed", ids, release_holds, overwrite_stripe_edits))
+        results = []
+        for done, row in enumerate(rows):
+            if progress is not None:
+                progress(ProgressEvent(done, len(rows), row.product_id))
+            if release_holds:
+                self.holds.discard(row.product_id)
+            if row.plan is not None and row.plan.operations:
+                results.append(self._apply(row.plan))
+            else:
+                results.append(StripeSyncResult(product_id=row.product_id, action="skipped"))
+        return results
+
     def archive(
         self,
         ids: Sequence[str],
@@ -162,10 +244,45 @@ class FakeWorkspace:
         self.calls.append(("archive", list(ids)))
         results = []
         for pid in ids:
-            if pid in self.remote:
-                self.remote[pid].active = False
+            if pid not in self.remote:
+                results.append(
+                    StripeSyncResult(product_id=pid, action="skipped", changes=[NOTHING_TO_ARCHIVE])
+                )
+                continue
+            self.remote[pid].active = False
+            if pid in self.local:
+                self.holds.add(pid)
             results.append(StripeSyncResult(product_id=pid, action="archived"))
         return results
+
+    def pull(
+        self,
+        ids: Sequence[str],
+        *,
+        fields: Sequence[str] | None = None,
+        cancel: CancelToken | None = None,
+    ) -> list[PullResult]:
+        self.calls.append(("pull", list(ids), None if fields is None else list(fields)))
+        out = []
+        for pid in ids:
+            loc, rem = self.local[pid], self.remote[pid]
+            wanted = fields
+            if wanted is None:
+                wanted = [d.field for d in self._diffs(pid) if d.changed in ("stripe", "both")]
+            result = PullResult(pid)
+            for name in wanted:
+                if name in self.refuse_pull:
+                    result.refused.append(Refused(name, self.refuse_pull[name]))
+                elif name == "name":
+                    result.pulled.append(Pulled(name, loc.name, rem.name))
+                    loc.name = rem.name
+                elif name == "price":
+                    result.pulled.append(Pulled(name, loc.price, rem.price))
+                    loc.price = rem.price
+                else:
+                    result.refused.append(Refused(name, "this field cannot be taken from Stripe"))
+            out.append(result)
+        return out
 
     def journal(self, product_id: str | None = None, limit: int = 50) -> list[JournalEntry]:
         self.calls.append(("journal", product_id))
@@ -191,7 +308,7 @@ class FakeWorkspace:
 
     # -- internals ----------------------------------------------------------------------------
 
-    def _row(self, pid: str) -> ProductRow:
+    def _row(self, pid: str, released: bool = False, overwrite: Overwrite = False) -> ProductRow:
         loc, rem = self.local.get(pid), self.remote.get(pid)
         diffs = self._diffs(pid)
         if loc is None:
@@ -206,12 +323,23 @@ class FakeWorkspace:
                 stripe_name=rem.name,
                 stripe_price_cents=rem.price,
             )
-        if rem is None:
+        held = pid in self.holds and rem is not None and not released
+        plan = self._plan(pid, overwrite, released)
+        if held:
+            state = "held"
+        elif rem is None:
             state = "missing"
-        elif diffs:
+        elif diffs or plan.operations:
             state = "differs"
         else:
             state = "archived" if not rem.active else "in_sync"
+        note = None
+        if held:
+            note = (
+                f"archived by the operator in {self.mode} mode on 2026-12-02 14:03 UTC; the "
+                "catalog is unchanged. Sync this product by name (Sync selected, or "
+                f"`stripe-sync-admin sync {pid}`) to release the hold"
+            )
         return ProductRow(
             product_id=pid,
             name=loc.name,
@@ -225,32 +353,82 @@ class FakeWorkspace:
             stripe_price_id=f"price_{pid}" if rem else None,
             stripe_sell_status=loc.sell_status if rem else None,
             differences=diffs,
+            plan=plan,
             last_synced_at=datetime(2026, 1, 2, 3, 4, tzinfo=UTC) if rem else None,
+            held=held,
+            note=note,
         )
 
     def _diffs(self, pid: str) -> list[FieldDiff]:
         loc, rem = self.local.get(pid), self.remote.get(pid)
         if loc is None or rem is None:
             return []
+        was = self.written.get(pid)
         out = []
         if loc.name != rem.name:
-            out.append(FieldDiff(field="name", local=loc.name, stripe=rem.name))
+            out.append(
+                FieldDiff(
+                    field="name",
+                    local=loc.name,
+                    stripe=rem.name,
+                    last_written=was.name if was else None,
+                    changed=_who(loc.name, rem.name, was.name if was else None),
+                )
+            )
         if loc.price != rem.price:
-            out.append(FieldDiff(field="price", local=f"{loc.price}", stripe=f"{rem.price}"))
+            out.append(
+                FieldDiff(
+                    field="price",
+                    local=f"{loc.price}",
+                    stripe=f"{rem.price}",
+                    currency="usd",
+                    local_amount=loc.price,
+                    stripe_amount=rem.price,
+                    last_written=f"{was.price}" if was else None,
+                    last_written_amount=was.price if was else None,
+                    changed=_who(loc.price, rem.price, was.price if was else None),
+                )
+            )
         return out
 
-    def _plan(self, pid: str) -> ProductPlan:
+    def _plan(self, pid: str, overwrite: Overwrite = False, released: bool = False) -> ProductPlan:
         loc, rem = self.local[pid], self.remote.get(pid)
         if rem is None:
             op = Operation(kind="create_product", product_id=pid, summary=f"create {loc.name}")
             return ProductPlan(product_id=pid, action="created", operations=[op])
-        ops = []
+        if pid in self.holds and not released:
+            return ProductPlan(product_id=pid, action="skipped", stripe_product_id=pid)
+        ops, kept = [], []
         for diff in self._diffs(pid):
+            edited = diff.changed in ("stripe", "both")
+            if edited and not overwrites(overwrite, pid, diff.field):
+                kept.append(diff.field)
+                continue
             kind = "update_product" if diff.field == "name" else "create_price"
             summary = f"{diff.field} {diff.stripe!r} → {diff.local!r}"
-            ops.append(Operation(kind=kind, product_id=pid, target_id=pid, summary=summary))
+            ops.append(
+                Operation(
+                    kind=kind,
+                    product_id=pid,
+                    target_id=pid,
+                    params={"field": diff.field},
+                    summary=summary,
+                    overwrites_stripe_edit=edited,
+                )
+            )
+        if not rem.active and loc.sell_status != "internal":
+            summary = "unarchive the product" + (f" ({RELEASES_HOLD})" if released else "")
+            ops.append(
+                Operation(kind="unarchive_product", product_id=pid, target_id=pid, summary=summary)
+            )
         action = "updated" if ops else "skipped"
-        return ProductPlan(product_id=pid, action=action, stripe_product_id=pid, operations=ops)
+        return ProductPlan(
+            product_id=pid,
+            action=action,
+            stripe_product_id=pid,
+            operations=ops,
+            kept_stripe_edits=kept,
+        )
 
     def _apply(self, plan: ProductPlan) -> StripeSyncResult:
         pid = plan.product_id
@@ -258,6 +436,31 @@ class FakeWorkspace:
             return StripeSyncResult(
                 product_id=pid, action="failed", error="Stripe refused the price: amount too large"
             )
-        loc = self.local[pid]
-        self.remote[pid] = Remote(loc.name, loc.price, loc.sell_status != "internal")
-        return StripeSyncResult(product_id=pid, action=plan.action, stripe_product_id=pid)
+        loc, rem = self.local[pid], self.remote.get(pid)
+        if rem is None:
+            self.remote[pid] = Remote(loc.name, loc.price, loc.sell_status != "internal")
+        else:
+            for op in plan.operations:
+                if op.params.get("field") == "name":
+                    rem.name = loc.name
+                elif op.params.get("field") == "price":
+                    rem.price = loc.price
+                elif op.kind == "unarchive_product":
+                    rem.active = True
+        now = self.remote[pid]
+        self.written[pid] = Remote(now.name, now.price, now.active)
+        return StripeSyncResult(
+            product_id=pid,
+            action=plan.action,
+            stripe_product_id=pid,
+            kept_stripe_edits=list(plan.kept_stripe_edits),
+        )
+
+
+def _who(local: object, stripe: object, was: object | None) -> Any:
+    """Who changed a field since it was last written (None: never written)."""
+    if was is None:
+        return None
+    if local != was and stripe != was:
+        return "both"
+    return "stripe" if stripe != was else "catalog"

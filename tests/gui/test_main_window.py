@@ -134,11 +134,13 @@ def test_sync_selected_applies_only_ticked_products(
     select(window, "p-name", "p-price", "p-new")
     press(qtbot, window, "Ctrl+S")
     dialog = wait_plan(qtbot, window)
-    assert ("plan", ["p-name", "p-new", "p-price"]) in fake_ws.calls
+    # The command line's `sync IDS` path: read as a sync by name leaves them, sync those rows.
+    assert ("status", ["p-name", "p-new", "p-price"], True, False) in fake_ws.calls
+    assert not any(call[0] == "plan" for call in fake_ws.calls)
     dialog.set_ticked("p-price", False)
     with qtbot.waitSignal(window.session.run_finished, timeout=5000):
         dialog.apply.click()
-    assert ("sync", ["p-name", "p-new"]) in fake_ws.calls
+    assert ("sync_reviewed", ["p-name", "p-new"], True, False) in fake_ws.calls
     wait_idle(qtbot, window)
     assert "Sync done: 1 created · 1 updated" in window.status.text()
     states = {row.product_id: row.state for row in window.model.rows()}
@@ -430,7 +432,7 @@ def test_a_held_product_shows_its_note_and_can_be_synced_back(
 
     window = make_window()
     note = "archived by the operator in test; Sync selected brings it back"
-    held = make_row("p-held", state="archived", stripe_status="archived", held=True, note=note)
+    held = make_row("p-held", state="held", stripe_status="archived", held=True, note=note)
     window.model.set_rows([held])
     select(window, "p-held")
     assert window.actions.sync_selected.isEnabled()  # syncing it by id releases the hold

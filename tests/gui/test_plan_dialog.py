@@ -155,3 +155,37 @@ def test_a_disabled_live_apply_does_not_look_pressable(qtbot: QtBot) -> None:
     qtbot.keyClicks(dialog.confirm, "LIVE")
     assert dialog.apply.isEnabled()
     assert red_share() > 0.25
+
+
+def test_overwrites_are_marked_and_kept_edits_and_idle_products_are_listed(qtbot: QtBot) -> None:
+    overwrite = Operation(
+        kind="update_product",
+        product_id="lamp",
+        summary='name "Lamp (Stripe)" → "Lamp"',
+        overwrites_stripe_edit=True,
+    )
+    plain = Operation(kind="create_price", product_id="lamp", summary="price $10.00 → $12.00")
+    lamp = ProductPlan(
+        product_id="lamp",
+        action="updated",
+        operations=[overwrite, plain],
+        kept_stripe_edits=["description"],
+    )
+    dialog = PlanDialog(
+        [lamp],
+        mode="sandbox",
+        account=None,
+        notes=[("shade — Shade", "in sync")],
+    )
+    qtbot.addWidget(dialog)
+    item = dialog.tree.topLevelItem(0)
+    marked, unmarked, kept = (item.child(j) for j in range(3))
+    assert marked.text(1) == '⚠ name "Lamp (Stripe)" → "Lamp" — overwrites an edit made in Stripe'
+    assert marked.font(1).bold() and marked.foreground(1).color() != unmarked.foreground(1).color()
+    assert unmarked.text(1) == "price $10.00 → $12.00"
+    assert kept.text(1) == "Keeps Stripe's edit of description"
+    note = dialog.tree.topLevelItem(1)
+    assert (note.text(0), note.text(1)) == ("shade — Shade", "in sync")
+    assert not note.flags() & Qt.ItemFlag.ItemIsUserCheckable
+    assert [p.product_id for p in dialog.selected_plans()] == ["lamp"]
+    assert dialog.count.text() == "1 product(s) ticked, 2 Stripe write(s)"

@@ -106,7 +106,7 @@ def test_only_differing_cells_are_highlighted_with_stripe_value_in_tooltip(
 ) -> None:
     colors = DiffColors.from_palette(QPalette())
     assert cell(model, "p-name", Column.NAME, BG) == colors.differs_background
-    assert cell(model, "p-name", Column.NAME, TIP) == "Stripe: Poster"
+    assert cell(model, "p-name", Column.NAME, TIP) == "Stripe: Poster\nNot synced or adopted yet"
     assert cell(model, "p-name", Column.LOCAL_PRICE, BG) is None
     assert cell(model, "p-price", Column.LOCAL_PRICE, DIFFERS_ROLE) is True
     assert cell(model, "p-price", Column.STRIPE_PRICE, BG) == colors.differs_background

@@ -135,10 +135,10 @@ def test_cancel_is_offered_while_working_out_the_changes(
     planning = threading.Event()
     real_plan = fake_ws.plan
 
-    def slow_plan(ids: object = None) -> object:
+    def slow_plan(ids: object = None, **options: object) -> object:
         planning.set()
         gate.wait(5)
-        return real_plan(ids)  # type: ignore[arg-type]
+        return real_plan(ids, **options)  # type: ignore[arg-type]
 
     fake_ws.plan = slow_plan  # type: ignore[method-assign]
     window.actions.sync_all.trigger()
@@ -214,8 +214,8 @@ def test_only_unsyncable_products_are_not_called_nothing_to_sync(
     window = make_window()
     real_plan = fake_ws._plan
 
-    def plan(pid: str) -> object:
-        found = real_plan(pid)
+    def plan(pid: str, *args: object) -> object:
+        found = real_plan(pid, *args)  # type: ignore[arg-type]
         if found.operations:
             return found.model_copy(
                 update={"operations": [], "action": "failed", "error": "price: must be > 0"}

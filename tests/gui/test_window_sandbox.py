@@ -4,23 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import stripe
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from core.catalog.importer import import_file
 from core.catalog.sample import sample_catalog_path
 from core.catalog.store import CatalogStore
+from core.sandbox import SandboxServer
+from core.settings import Mode
+from core.workspace import Workspace
 from gui.app import make_key_reader, make_opener
 from gui.main_window import MainWindow
+from gui.models.change_marks import CHANGED_ROLE
 from gui.models.product_table import DIFFERS_ROLE, ROW_ROLE, Column
-from gui.session import Session
+from gui.session import Session, WorkspaceLike
 from gui.settings_store import SettingsStore
 from tests.gui.test_main_window import select
-from tests.raw_sql import run_sql
+from tests.raw_sql import query_value, run_sql
 
 pytestmark = pytest.mark.slow
+
+HAND_KEY = "sk_test_" + "windowHandEdits01"
 
 
 @pytest.fixture
@@ -135,3 +143,150 @@ def test_reset_client_rechecks_the_account(window: MainWindow, qtbot: QtBot) -> 
     assert blocker.args[0].account == before
     qtbot.waitUntil(lambda: not window.session.busy, timeout=20_000)
     assert window.actions.sync_all.isEnabled()
+
+
+def read_again(qtbot: QtBot, window: MainWindow) -> None:
+    with qtbot.waitSignal(window.session.rows_loaded, timeout=20_000):
+        window.actions.refresh.trigger()
+    qtbot.waitUntil(lambda: not window.session.busy, timeout=20_000)
+
+
+def held(window: MainWindow) -> dict[str, bool]:
+    return {row.product_id: row.held for row in window.model.rows()}
+
+
+def test_archiving_a_product_never_synced_says_so_and_holds_nothing(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    assert states(window)["cable-jst-30cm"] == "missing"
+    select(window, "cable-jst-30cm")
+    assert window.actions.archive.isEnabled()
+    with qtbot.waitSignal(window.session.run_finished, timeout=30_000):
+        window.actions.archive.trigger()
+    qtbot.waitUntil(lambda: not window.session.busy, timeout=20_000)
+    assert "cable-jst-30cm: not in Stripe in this mode: nothing to archive" in window.status.text()
+    assert "0 archived · 1 skipped" in window.status.text()
+    read_again(qtbot, window)
+    assert states(window)["cable-jst-30cm"] == "missing"
+    assert not held(window)["cable-jst-30cm"]
+
+
+def test_held_products_are_released_by_sync_selected(
+    window: MainWindow, db_url: str, qtbot: QtBot
+) -> None:
+    run_plan(qtbot, window, "sync_all")
+    select(window, "cable-jst-30cm", "cable-jst-1m")
+    run_plan(qtbot, window, "archive")
+    assert states(window)["cable-jst-30cm"] == states(window)["cable-jst-1m"] == "held"
+    window.filter_bar.set_state("held")
+    assert window.proxy.rowCount() == 2
+    window.filter_bar.set_state("all")
+    # One of them is no longer ready: releasing its hold writes nothing to Stripe.
+    edit_catalog(db_url, "cable-jst-1m", base_price_cents=None)
+    read_again(qtbot, window)
+    assert states(window)["cable-jst-1m"] == "held"
+
+    select(window, "cable-jst-30cm", "cable-jst-1m")
+    window.actions.sync_selected.trigger()
+    qtbot.waitUntil(lambda: window.plan_dialog is not None, timeout=20_000)
+    dialog = window.plan_dialog
+    assert dialog is not None
+    shown = {
+        dialog.tree.topLevelItem(i).text(0): dialog.tree.topLevelItem(i)
+        for i in range(dialog.tree.topLevelItemCount())
+    }
+    (unarchive,) = [t for t in shown if t.startswith("cable-jst-30cm")]
+    ops = [shown[unarchive].child(j).text(1) for j in range(shown[unarchive].childCount())]
+    assert any("releases the operator's archive hold" in op for op in ops), ops
+    (idle,) = [t for t in shown if t.startswith("cable-jst-1m")]
+    assert "releases your archive hold" in shown[idle].text(1)
+    with qtbot.waitSignal(window.session.run_finished, timeout=30_000):
+        dialog.apply.click()
+    qtbot.waitUntil(lambda: not window.session.busy, timeout=20_000)
+    assert "archive hold released on JST Link Cable 1 m" in window.status.text()
+    assert states(window)["cable-jst-30cm"] == "in_sync"
+    assert states(window)["cable-jst-1m"] == "not_ready"
+    assert held(window) == {pid: False for pid in held(window)}
+
+
+@pytest.fixture
+def stripe_side() -> Iterator[SandboxServer]:
+    server = SandboxServer(port=0).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def test_window(qtbot: QtBot, db_url: str, stripe_side: SandboxServer) -> Iterator[MainWindow]:
+    """The window in test mode, talking to a sandbox the test can also edit by hand."""
+
+    def opener(mode: Mode, key: str | None) -> WorkspaceLike:
+        ws: Any = Workspace.open(db_url=db_url, mode=mode, api_key=key, api_base=stripe_side.url)
+        return ws  # type: ignore[no-any-return]
+
+    settings = SettingsStore()
+    settings.mode = "test"
+    session = Session(opener, lambda mode: HAND_KEY if mode == "test" else None)
+    win = MainWindow(session, settings)
+    qtbot.addWidget(win)
+    win.show()
+    with qtbot.waitSignal(session.rows_loaded, timeout=20_000):
+        win.start()
+    qtbot.waitUntil(lambda: not session.busy, timeout=20_000)
+    yield win
+    win.close()
+
+
+def test_an_edit_made_in_stripe_is_marked_kept_then_overwritten_on_request(
+    test_window: MainWindow, stripe_side: SandboxServer, qtbot: QtBot
+) -> None:
+    window = test_window
+    assert window.mode == "test"
+    run_plan(qtbot, window, "sync_all")
+    client = stripe.StripeClient(HAND_KEY, base_addresses={"api": stripe_side.url})
+    client.v1.products.update("cable-jst-30cm", {"name": "JST cable (renamed in Stripe)"})
+    read_again(qtbot, window)
+
+    proxy = window.proxy
+    rows = {proxy.index(r, 0).data(ROW_ROLE).product_id: r for r in range(proxy.rowCount())}
+    name_cell = proxy.index(rows["cable-jst-30cm"], Column.NAME)
+    assert name_cell.data(CHANGED_ROLE) == "stripe"
+    tip = name_cell.data(Qt.ItemDataRole.ToolTipRole)
+    assert "Changed in Stripe since the last sync on " in tip
+    assert "was JST Link Cable 30 cm, now JST cable (renamed in Stripe)" in tip
+    window.filter_bar.set_state("changed_in_stripe")
+    assert proxy.rowCount() == 1
+    window.filter_bar.set_state("all")
+
+    # By default a sync keeps the hand edit.
+    select(window, "cable-jst-30cm")
+    row = window.model.row_for("cable-jst-30cm")
+    assert row is not None and row.plan is not None and row.plan.kept_stripe_edits == ["name"]
+    # The operator chooses to overwrite it: the plan marks that write, the sync makes it.
+    window.stripe_edits.overwrite_buttons["name"].click()
+    ops = run_plan(qtbot, window, "sync_selected")
+    lines = [" ".join(op.split()) for op in ops]  # long operations wrap in the dialog
+    assert any(op.startswith("⚠ ") and "overwrites an edit made in Stripe" in op for op in lines)
+    assert client.v1.products.retrieve("cable-jst-30cm").name == "JST Link Cable 30 cm"
+    assert states(window)["cable-jst-30cm"] == "in_sync"
+
+
+def test_take_stripes_edits_writes_them_into_the_catalog(
+    test_window: MainWindow, stripe_side: SandboxServer, db_url: str, qtbot: QtBot
+) -> None:
+    window = test_window
+    run_plan(qtbot, window, "sync_all")
+    client = stripe.StripeClient(HAND_KEY, base_addresses={"api": stripe_side.url})
+    client.v1.products.update("cable-jst-1m", {"name": "JST cable, long (Stripe)"})
+    read_again(qtbot, window)
+    select(window, "cable-jst-1m")
+    assert window.actions.take_stripe_edits.isEnabled()
+    with qtbot.waitSignal(window.session.rows_loaded, timeout=20_000):
+        window.actions.take_stripe_edits.trigger()
+    qtbot.waitUntil(lambda: not window.session.busy, timeout=20_000)
+    assert "Took 1 edit(s) from Stripe into the catalog" in window.status.text()
+    row = window.model.row_for("cable-jst-1m")
+    assert row is not None and row.name == "JST cable, long (Stripe)"
+    assert row.state == "in_sync" and not row.differences
+    name = query_value(db_url, "SELECT name FROM products WHERE id = 'cable-jst-1m'")
+    assert name == "JST cable, long (Stripe)"  # the shop's own table, not just the window
