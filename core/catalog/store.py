@@ -37,6 +37,7 @@ from core.catalog.journal import JournalEntry, JournalRecord, add_records, last_
 from core.catalog.links import PRICE, PRODUCT, VARIANT_PRICE, LinkMap, load_links, save_link
 from core.catalog.locks import product_lock
 from core.catalog.opening import Fill, prepare, refuse_missing_sqlite_file, sample_filler
+from core.catalog.per_account import of_account
 from core.catalog.records import CatalogRecord, WriteBack
 from core.catalog.snapshots import Snapshot, load_snapshots, save_snapshot
 
@@ -270,6 +271,23 @@ class CatalogStore:
             insert_products(conn, self.products, new_products)
             for wb in write_backs:
                 self._write_back(conn, wb)
+
+    def forget(self, account_id: str, mode: str, reason: str) -> None:
+        """Forget one account and mode's links, last-written values, holds and intents (the
+        catalog itself is kept), journaled — for a sandbox started afresh."""
+        tables = (self.links_table, self.snapshots_table, self.holds_table, self.intents.table)
+        with write_transaction(self.engine) as conn:
+            for table in tables:
+                conn.execute(sa.delete(table).where(of_account(table, account_id, mode)))
+            record = JournalRecord(
+                at=datetime.now(UTC),
+                mode=mode,
+                account_id=account_id,
+                product_id="*",
+                operation="forget_account",
+                summary=reason,
+            )
+            add_records(conn, self.journal_table, [record])
 
     def _write_back(self, conn: Connection, wb: WriteBack) -> None:
         if wb.release_hold:

@@ -20,8 +20,9 @@ from core.engine.types import (
     ProgressEvent,
     SyncCancelledError,
 )
+from core.reconcile.adopt import AdoptionPlan, Ambiguous, Match, PriceLink, Unsupported
 from core.reconcile.report import diff_records, operation_records
-from core.reconcile.rows import ProductRow, ProductState, VariantRow
+from core.reconcile.rows import OtherPrice, ProductRow, ProductState, VariantRow
 from core.settings import Mode
 from core.workspace.facade import Workspace
 from core.workspace.files import export_catalog, import_catalog
@@ -30,6 +31,11 @@ from core.workspace.opening import MODES, SANDBOX_KEY
 from core.workspace.pulling import PulledField, PullResult, RefusedField
 
 __all__ = [
+    "AdoptionPlan",
+    "Ambiguous",
+    "Match",
+    "PriceLink",
+    "Unsupported",
     "MODES",
     "SANDBOX_KEY",
     "AccountInfo",
@@ -38,6 +44,7 @@ __all__ = [
     "JournalEntry",
     "Mode",
     "Operation",
+    "OtherPrice",
     "ProductPlan",
     "ProductRow",
     "ProductState",

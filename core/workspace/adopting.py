@@ -7,6 +7,9 @@ matching itself is `core.reconcile.adopt` (pure); this module reads both sides a
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
+from core import paths
 from core.catalog.errors import CatalogError
 from core.engine.fetch import fetch_remote
 from core.engine.types import CancelToken, RemoteCatalog
@@ -29,13 +32,16 @@ class AdoptMethods(WorkspaceBase):
         *,
         dry_run: bool = False,
         import_unmatched: bool = False,
+        only: Collection[str] | None = None,
         cancel: CancelToken | None = None,
     ) -> AdoptionPlan:
         """Match unlinked Stripe products to unlinked catalog products and record the links.
 
         `dry_run`: work it out and store nothing. `import_unmatched`: Stripe products that match
         nothing become catalog rows (those the catalog cannot express are listed as
-        unsupported). All is recorded in one transaction; nothing is written to Stripe.
+        unsupported). `only`: record just these proposed links (Stripe product ids), e.g. the
+        ones the operator ticked in the Adopt dialog; the returned plan lists what was recorded.
+        All is recorded in one transaction; nothing is written to Stripe.
         """
         with self._gateway.cancellable(cancel):
             account = self.account()
@@ -49,9 +55,41 @@ class AdoptMethods(WorkspaceBase):
             currency=self.settings.currency,
             import_unmatched=import_unmatched,
         )
+        if only is not None:
+            plan = _only(plan, set(only))
         if not dry_run and (plan.linked or plan.imported):
             self._record(plan.linked + plan.imported, remote, plan.new_rows)
         return plan
+
+    def apply_sandbox_preset(self, name: str = "handmade", *, fresh: bool = False) -> list[str]:
+        """Fill the built-in sandbox (sandbox mode only) with a preset Stripe catalog, e.g. the
+        "handmade" one made by hand for the sample catalog; returns the ids it created.
+
+        `fresh`: start from an empty sandbox first (its state file is replaced, and this tool's
+        links and last-written values for the sandbox are forgotten; the catalog is kept), so
+        the preset is exactly what a maker who built their catalog by hand would have.
+        """
+        if self._sandbox is None:
+            raise ConfigurationError(
+                "Presets fill the built-in sandbox only.",
+                hint="Switch to Sandbox mode to try adopting a hand-made catalog.",
+            )
+        if fresh:
+            account = self.account()
+            self._sandbox.stop()
+            state = paths.sandbox_state_file()
+            for leftover in (state, *state.parent.glob(state.name + "-*")):
+                leftover.unlink(missing_ok=True)
+            from core.sandbox import SandboxServer
+
+            self._sandbox = SandboxServer(port=0, state_file=state).start()
+            self._api_base = self._sandbox.url
+            self._gateway = self._new_gateway()
+            self.catalog.forget(
+                account.id, self.mode, f"sandbox started afresh with the {name!r} preset"
+            )
+        created: list[str] = self._sandbox.apply_preset(name)
+        return created
 
     def link(self, local_id: str, stripe_product_id: str) -> Match:
         """Link one catalog product to one Stripe product by hand (and its prices, as adopt does).
@@ -114,3 +152,17 @@ class AdoptMethods(WorkspaceBase):
             for match in matches
         ]
         self.catalog.record_adoption(write_backs, new_rows)
+
+
+def _only(plan: AdoptionPlan, chosen: set[str]) -> AdoptionPlan:
+    """The plan with just the chosen links (and imports) kept."""
+    kept = {m.local_id for m in plan.imported if m.stripe_product_id in chosen}
+    return AdoptionPlan(
+        linked=[m for m in plan.linked if m.stripe_product_id in chosen],
+        imported=[m for m in plan.imported if m.stripe_product_id in chosen],
+        new_rows=[r for r in plan.new_rows if r["id"] in kept],
+        ambiguous=plan.ambiguous,
+        unmatched_stripe=plan.unmatched_stripe,
+        unmatched_local=plan.unmatched_local,
+        unsupported=plan.unsupported,
+    )

@@ -195,6 +195,18 @@ def test_dry_run_stores_nothing_and_import_unmatched_imports_what_the_catalog_ca
         assert handmade.writes() == []
 
 
+def test_only_the_links_ticked_are_recorded_and_the_preset_fills_the_window_sandbox(
+    shop: str, handmade: SandboxServer
+) -> None:
+    with open_ws(shop, handmade) as ws:
+        chosen = ws.adopt(only={PANEL_8, FOUNDER})
+        assert sorted(m.local_id for m in chosen.linked) == ["founder-edition", "material-8x8-v1"]
+        links = ws.catalog.links(ws.account().id, ws.mode).products
+        assert links == {"material-8x8-v1": PANEL_8, "founder-edition": FOUNDER}
+        with pytest.raises(ConfigurationError, match="Presets fill the built-in sandbox only"):
+            ws.apply_sandbox_preset()
+
+
 def test_link_by_hand_resolves_an_ambiguous_name_and_refuses_a_second_link(
     shop: str, handmade: SandboxServer
 ) -> None:
@@ -218,3 +230,24 @@ def test_link_by_hand_resolves_an_ambiguous_name_and_refuses_a_second_link(
             ws.link("nope", CABLE_A)
         assert handmade.writes() == []
         assert [e.operation for e in ws.journal("cable-jst-30cm")] == ["adopt"]
+
+
+def test_the_window_sandbox_starts_afresh_from_the_handmade_preset(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from core.workspace import Workspace
+
+    with Workspace.open(mode="sandbox") as ws:  # the default catalog, the built-in sandbox
+        ws.sync()
+        assert ws.catalog.links(ws.account().id, "sandbox").products
+        created = ws.apply_sandbox_preset(fresh=True)
+        assert FOUNDER in created and GIFT in created
+        # Links to the old sandbox objects are forgotten; the catalog itself is kept.
+        assert ws.catalog.links(ws.account().id, "sandbox").products == {}
+        rows = {r.product_id: r for r in ws.status()}
+        assert rows["founder-edition"].state == "missing"
+        assert "Stripe already has a product named like this" in (
+            rows["founder-edition"].note or ""
+        )
+        plan = ws.adopt()
+        assert "founder-edition" in {m.local_id for m in plan.linked}
