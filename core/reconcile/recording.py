@@ -119,8 +119,10 @@ def build_write_back(
         stripe_product_id=result.stripe_product_id,
         stripe_price_id=result.stripe_price_id,
         variant_prices={vp.variant_id: vp.stripe_price_id for vp in result.variant_prices},
+        # Nothing in Stripe (an internal product never synced): nothing was written, so there is
+        # no "last written" to record either.
         snapshot=None
-        if failed or plan is None or plan.product is None
+        if failed or plan is None or plan.product is None or not result.stripe_product_id
         else _keeping(snapshot_fields(plan), plan.kept_stripe_edits, previous),
         journal=records,
         own_catalog_columns=own_columns,

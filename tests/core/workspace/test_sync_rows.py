@@ -97,3 +97,22 @@ def test_an_internal_product_never_synced_says_why_it_is_not_in_stripe(
         (row,) = ws.status()
     assert (row.state, row.stripe_status) == ("archived", "missing")
     assert row.note == "internal: not for sale, nothing in Stripe"
+
+
+def test_sync_all_gives_an_internal_product_never_in_stripe_no_last_synced(
+    sqlite_url: str,
+) -> None:
+    from core.sandbox import SandboxServer as Server
+    from tests.core.catalog.shop import make_shop
+    from tests.core.catalog.shop import open_ws as workspace
+
+    make_shop(
+        sqlite_url,
+        [{"id": "proto", "name": "Prototype", "base_price_cents": 900, "sell_status": "internal"}],
+    )
+    with Server(port=0) as server, workspace(sqlite_url, server) as ws:
+        (result,) = ws.sync()
+        assert (result.action, result.stripe_product_id) == ("skipped", None)
+        (row,) = ws.status()
+        assert (row.last_synced_at, row.last_written) == (None, None)
+        assert row.note == "internal: not for sale, nothing in Stripe"
