@@ -22,6 +22,7 @@ from core.reconcile.adopt import (
     unit_prices,
 )
 from core.workspace.base import WorkspaceBase
+from core.workspace.opening import publish_sandbox_url
 
 
 class AdoptMethods(WorkspaceBase):
@@ -84,6 +85,7 @@ class AdoptMethods(WorkspaceBase):
 
             self._sandbox = SandboxServer(port=0, state_file=state).start()
             self._api_base = self._sandbox.url
+            publish_sandbox_url(self._sandbox.url)
             self._gateway = self._new_gateway()
             self.catalog.forget(
                 account.id, self.mode, f"sandbox started afresh with the {name!r} preset"

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import sys
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -103,6 +105,32 @@ def find_key(mode: KeyMode) -> str:
     )
 
 
+def publish_sandbox_url(url: str) -> None:
+    """Say where this process serves the built-in sandbox, so other processes (the command line
+    while the window is open) use it instead of being locked out."""
+    target = paths.sandbox_lock_file().with_suffix(".url")
+    target.write_text(url + "\n", encoding="utf-8")
+    target.chmod(0o600)
+
+
+def shared_sandbox_url() -> str | None:
+    """The address of the sandbox another process serves, when it answers."""
+    try:
+        url = paths.sandbox_lock_file().with_suffix(".url").read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    if not url.startswith("http://127.0.0.1:"):
+        return None
+    try:
+        with urllib.request.urlopen(f"{url}/v1/account", timeout=2):  # noqa: S310 - loopback
+            pass
+    except urllib.error.HTTPError:
+        pass  # it answered (without a key it refuses, as Stripe does): it is there
+    except OSError:
+        return None
+    return url
+
+
 def open_parts(
     *, db_url: str | None, mode: Mode, api_key: str | None, api_base: str | None
 ) -> OpenedParts:
@@ -128,9 +156,17 @@ def open_parts(
         if mode == "sandbox":
             from core.sandbox import SandboxServer
 
-            lock = InstanceLock.acquire(paths.sandbox_lock_file(), "sandbox")
+            try:
+                lock = InstanceLock.acquire(paths.sandbox_lock_file(), "sandbox")
+            except ConfigurationError:
+                # Another process (the window, say) serves the sandbox: talk to it instead.
+                shared = shared_sandbox_url()
+                if shared is None:
+                    raise
+                return OpenedParts(catalog, key, shared, settings)
             sandbox = SandboxServer(port=0, state_file=paths.sandbox_state_file()).start()
             api_base = sandbox.url
+            publish_sandbox_url(api_base)
         return OpenedParts(catalog, key, api_base, settings, sandbox, lock)
     except BaseException:
         catalog.close()
