@@ -1,7 +1,7 @@
 """Where the tool keeps its files: the platform's user data and config folders (platformdirs).
 
 XDG_DATA_HOME and XDG_CONFIG_HOME are honoured on Linux, so tests and CI can point them elsewhere.
-Folders are created on first use.
+Folders are created on first use, readable by their owner only (0700).
 """
 
 from __future__ import annotations
@@ -13,18 +13,23 @@ import platformdirs
 APP_NAME = "stripe-sync-admin"
 
 
+def private_dir(path: Path) -> Path:
+    """Create `path` if needed and make it the owner's only (0700): the catalog, the sandbox's
+    state, the settings and the log are nobody else's business on a shared computer."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o700)
+    return path
+
+
 def data_dir() -> Path:
     """The user data folder (the default catalog and the sandbox's state live here)."""
-    path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)))
 
 
 def config_dir() -> Path:
     """The user config folder (settings.toml lives here)."""
-    path = Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)))
 
 
 def default_catalog_path() -> Path:

@@ -97,6 +97,7 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
             lines.append(f"{key} = {_toml_value(value)}")
     tmp = path.with_suffix(".toml.tmp")
     tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tmp.chmod(0o600)
     tmp.replace(path)
     return path
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import platformdirs
 
+from core import paths
 from core.keys.shape import mask_key
 
 APP_NAME = "stripe-sync-admin"
@@ -94,7 +95,7 @@ def setup_logging(level: int = logging.INFO, directory: Path | None = None) -> P
         return path
     if existing is not None:
         teardown_logging()
-    folder.mkdir(parents=True, exist_ok=True)
+    paths.private_dir(folder)
     handler = RotatingFileHandler(
         path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=True
     )
