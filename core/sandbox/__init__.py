@@ -1,4 +1,5 @@
-"""A Stripe-compatible sandbox for products and prices, served on loopback.
+"""A Stripe-compatible sandbox for products and prices (and the events their changes make), served
+on loopback.
 
 It follows /docs/stripe-api-facts.md on its own (it never imports the engine or the SDK) and
 refuses what Stripe refuses, with Stripe's status, error type, code and message::
@@ -10,6 +11,8 @@ refuses what Stripe refuses, with Stripe's status, error type, code and message:
 
 `server.apply_preset("handmade")` fills test mode with a Stripe catalog made by hand for the
 sample catalog (`core.sandbox.presets`); the CLI's `--preset handmade` does the same.
+`server.advance_clock(31 * 24 * 3600)` lets a month pass for the sandbox (its timestamps and the
+30 days it keeps events, docs/stripe-facts.md §4).
 """
 
 from __future__ import annotations

@@ -1,4 +1,9 @@
-"""API keys: who is calling, in which mode, with which permissions (facts §8.6, §8.7, §9)."""
+"""API keys: who is calling, in which mode, with which permissions (facts §8.6, §8.7, §9).
+
+A restricted key's permissions come from its name: `readonly` (products, prices and events: read),
+`noprices` (products only), `noevents` (products and prices, no events), anything else: products
+and prices read and write and events read (docs/stripe-facts.md §4.10).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,10 @@ from dataclasses import dataclass
 from core.sandbox.errors import NO_KEY_MESSAGE, StripeApiError
 
 _KEY_RE = re.compile(r"\A(sk|rk|pk)_(test|live)_([A-Za-z0-9]{8,})\Z")
-READ_ONLY = frozenset({"rak_product_read", "rak_plan_read"})
+READ_ONLY = frozenset({"rak_product_read", "rak_plan_read", "rak_event_read"})
 NO_PRICES = frozenset({"rak_product_read", "rak_product_write"})
+NO_EVENTS = frozenset({"rak_product_read", "rak_product_write", "rak_plan_read", "rak_plan_write"})
+FULL = NO_EVENTS | {"rak_event_read"}
 
 
 @dataclass(frozen=True)
@@ -74,10 +81,10 @@ def authenticate(header: str | None, revoked: Collection[str] = ()) -> Caller:
             permissions = READ_ONLY
         elif "noprices" in lowered:
             permissions = NO_PRICES
+        elif "noevents" in lowered:
+            permissions = NO_EVENTS
         else:
-            permissions = frozenset(
-                {"rak_product_read", "rak_product_write", "rak_plan_read", "rak_plan_write"}
-            )
+            permissions = FULL
     return Caller(key=key, livemode=mode == "live", permissions=permissions)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 import string
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,10 +25,16 @@ class Call:
     livemode: bool
     params: dict[str, Any]
     object_id: str = ""
-    now: float = field(default_factory=time.time)
     # Ids to give new objects, in order, instead of random ones: how a preset gets fixed price ids
     # that the API itself does not let a caller choose (facts §4.4). Empty for HTTP requests.
     fixed_ids: list[str] = field(default_factory=list)
+    # The HTTP request behind the call, for its events' `request` (None: a preset, not the API).
+    request_id: str | None = None
+    idempotency_key: str | None = None
+    now: float = field(init=False)  # the sandbox's time when the call began (`Store.now`)
+
+    def __post_init__(self) -> None:
+        self.now = self.store.now()
 
     def new_id(self, prefix: str) -> str:
         """The id of a new object: the next fixed id if any, else a random Stripe-style one."""

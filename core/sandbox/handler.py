@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from core.sandbox import routes
+from core.sandbox import events, routes
 from core.sandbox.account import account_object
 from core.sandbox.auth import authenticate, require
 from core.sandbox.call import Call, random_id
@@ -138,7 +138,14 @@ class SandboxHandler(BaseHTTPRequestHandler):
             if route.endpoint is None:
                 outcome = Outcome(200, account_object(sandbox.account_id, sandbox.account_name))
             else:
-                call = Call(sandbox.store, caller.livemode, params, object_id)
+                call = Call(
+                    sandbox.store,
+                    caller.livemode,
+                    params,
+                    object_id,
+                    request_id=rid,
+                    idempotency_key=self.headers.get("Idempotency-Key"),
+                )
                 outcome = self._execute(route, call, method, path, idem_key, rid)
         except StripeApiError as error:
             outcome = Outcome(error.status, error.body())
@@ -171,6 +178,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
                     raise injected_error(failure.status, failure.code)
                 outcome = Outcome(200, route.endpoint(call))
             except StripeApiError as error:
+                events.publish(call)  # a refusal changes nothing, but never leave notes behind
                 if error.validation or key is None:
                     raise
                 outcome = Outcome(error.status, error.body())

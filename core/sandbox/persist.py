@@ -1,4 +1,5 @@
-"""The sandbox's state file: a SQLite database with one row per object and per idempotency key.
+"""The sandbox's state file: SQLite, one row per object (products, prices, events) and per
+idempotency key.
 
 A write touches only the rows of the objects it changed (and the counters), in one transaction, so
 its cost does not grow with what the sandbox already holds. Idempotency answers are kept compactly
@@ -25,7 +26,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 SCHEMA_VERSION = 2  # 1 was the whole-file JSON document
 RETENTION_SECONDS = 24 * 3600
 LOAD_CHUNK = 500  # rows per fetch: the GIL is free between fetches and between rows
-KINDS = ("products", "prices")
+KINDS = ("products", "prices", "events")
 
 # (livemode, key, fingerprint hash, status, body, request id, saved at)
 IdemRow = tuple[bool, str, bytes, int, dict[str, Any], str, float]

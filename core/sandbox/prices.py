@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from core.sandbox import listing, price_fields, product_fields
+from core.sandbox import events, listing, price_fields, product_fields
 from core.sandbox.call import Call
 from core.sandbox.errors import StripeApiError, invalid, missing_parameter, resource_missing
 from core.sandbox.fields import check_currency, merge_metadata
@@ -121,7 +121,7 @@ def _set_lookup_key(call: Call, price: Obj, key: str | None, strip_from: list[st
     for old_id in strip_from:
         old = dict(call.data.prices.objects[old_id])
         old["lookup_key"] = None
-        call.data.prices.objects[old_id] = old
+        call.data.prices.replace(old)
         call.data.prices.record_write(old_id, call.now, call.lag)
     if price.get("lookup_key") and call.data.lookup_keys.get(price["lookup_key"]) == price["id"]:
         del call.data.lookup_keys[price["lookup_key"]]
@@ -183,6 +183,7 @@ def create(call: Call) -> Obj:
         product_fields.insert(call, *new_product)
     _set_lookup_key(call, price, key, strip_from)
     _insert(call, price)
+    events.publish(call)
     return PRICES.render(call, price, expand)
 
 
@@ -256,10 +257,11 @@ def update(call: Call) -> Obj:
             "This price cannot be archived because it is the default price of its product.",
             param="active",
         )
-    call.data.prices.objects[price["id"]] = price
+    call.data.prices.replace(price)
     if "lookup_key" in params:
         _set_lookup_key(call, price, key, strip_from)
     call.data.prices.record_write(price["id"], call.now, call.lag)
+    events.publish(call)
     return PRICES.render(call, price, expand)
 
 

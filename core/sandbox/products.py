@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.sandbox import listing, price_fields, prices, product_fields
+from core.sandbox import events, listing, price_fields, prices, product_fields
 from core.sandbox.call import Call
 from core.sandbox.errors import StripeApiError, resource_missing
 from core.sandbox.forms import as_bool, as_enum, as_expand, as_list, as_str, check_known
@@ -50,6 +50,7 @@ def create(call: Call) -> Obj:
         price = prices.create_for_product(call, product["id"], price_data)
         product["default_price"] = price["id"]
         call.data.products.record_write(product["id"], call.now, call.lag)
+    events.publish(call)
     return PRODUCTS.render(call, product, expand)
 
 
@@ -77,8 +78,9 @@ def update(call: Call) -> Obj:
     if "default_price" in params:
         product["default_price"] = _check_default_price(call, params["default_price"])
     product["updated"] = max(int(call.now), product["created"])
-    call.data.products.objects[product["id"]] = product
+    call.data.products.replace(product)
     call.data.products.record_write(product["id"], call.now, call.lag)
+    events.publish(call)
     return PRODUCTS.render(call, product, expand)
 
 
@@ -109,6 +111,7 @@ def delete(call: Call) -> Obj:
         )
     call.data.products.delete(product["id"], call.now, call.lag)
     call.data.prices_by_product.pop(product["id"], None)
+    events.publish(call)
     return {"id": product["id"], "object": "product", "deleted": True}
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_plus
 
-from core.sandbox import prices, products
+from core.sandbox import events, prices, products
 from core.sandbox.call import Call
 
 Endpoint = Callable[[Call], dict[str, Any]]
@@ -46,6 +46,8 @@ ROUTES = [
     _route("GET", "/v1/prices", prices.list_prices, "plan"),
     _route("GET", "/v1/prices/{id}", prices.retrieve, "plan"),
     _route("POST", "/v1/prices/{id}", prices.update, "plan"),
+    _route("GET", "/v1/events", events.list_events, "event"),
+    _route("GET", "/v1/events/{id}", events.retrieve, "event"),
 ]
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from core.sandbox import presets
 from core.sandbox.account import ACCOUNT_ID, ACCOUNT_NAME
+from core.sandbox.clock import Clock
 from core.sandbox.handler import SandboxHandler
 from core.sandbox.limits import Faults, RateLimiter
 from core.sandbox.store import Store
@@ -67,7 +68,8 @@ class _HTTPServer(ThreadingHTTPServer):
 
 
 class SandboxServer:
-    """A Stripe-compatible API server for products and prices, served on a background thread.
+    """A Stripe-compatible API server for products, prices and their events, served on a background
+    thread.
 
     `rate_limit` is requests per second per mode (0 = off); `search_lag` is how many seconds a
     write takes to show in search; `state_file` keeps the data across restarts (a SQLite file,
@@ -179,6 +181,16 @@ class SandboxServer:
     def set_rate_limit(self, per_second: float) -> None:
         """Requests per second per mode; 0 turns the limit off."""
         self.limiter.set_rate(per_second)
+
+    @property
+    def clock(self) -> Clock:
+        """The sandbox's time: every `created`, `updated` and event age comes from it."""
+        return self.store.clock
+
+    def advance_clock(self, seconds: float) -> None:
+        """Let `seconds` pass for the sandbox (e.g. 31 days: events that old are gone, §4.9)."""
+        with self.store.lock:
+            self.store.clock.advance(seconds)
 
     def set_search_lag(self, seconds: float) -> None:
         """Seconds before a write becomes visible to search."""

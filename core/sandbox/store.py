@@ -7,6 +7,10 @@ lists walk a sorted sequence of creation numbers, so a page costs O(log n + page
 With a state file (`persist.StateDB`, SQLite) every collection notes which objects a request
 changed, and `Store.save()` writes just those rows: a write costs the same whatever the sandbox
 already holds. Lookup keys and the per-product price index are rebuilt from the prices on load.
+
+Products and prices note the state each object had before a request first touched it
+(`ModeData.journal`); `events.publish` turns those notes into events, kept in `ModeData.events` for
+30 days. Time comes from `Store.clock`, which tests can move.
 """
 
 from __future__ import annotations
@@ -19,11 +23,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from core.sandbox.clock import Clock
 from core.sandbox.idempotency import IdempotencyStore
 from core.sandbox.persist import KINDS, StateDB, is_sqlite, migrate_json
 
 Obj = dict[str, Any]
 _Entry = tuple[float, float, Obj | None]
+# (kind, id) → the object before the current request first changed it; None for a new object.
+Journal = dict[tuple[str, str], Obj | None]
+EVENT_RETENTION_SECONDS = 30 * 24 * 3600  # events are listed and retrievable 30 days (§4.9)
 
 
 def _indexed(entry: _Entry, now: float, lag: float) -> bool:
@@ -33,9 +41,14 @@ def _indexed(entry: _Entry, now: float, lag: float) -> bool:
 
 
 class Collection:
-    """One kind of object (products or prices) in one mode."""
+    """One kind of object (products or prices) in one mode.
 
-    def __init__(self) -> None:
+    With a `journal`, every change notes the object's state before the request's first change.
+    """
+
+    def __init__(self, kind: str = "", journal: Journal | None = None) -> None:
+        self.kind = kind
+        self.journal = journal
         self.objects: dict[str, Obj] = {}
         self.seq_of: dict[str, int] = {}
         self._seqs: list[int] = []
@@ -56,6 +69,7 @@ class Collection:
     def insert(self, obj: Obj, seq: int, now: float, lag: float) -> None:
         """Add a new object; `seq` orders it after every older one."""
         object_id = obj["id"]
+        self._note(object_id)
         self.objects[object_id] = obj
         self.seq_of[object_id] = seq
         bisect.insort(self._seqs, seq)
@@ -63,6 +77,15 @@ class Collection:
         self.history.pop(object_id, None)
         self._history_seq[object_id] = seq
         self.record_write(object_id, now, lag)
+
+    def _note(self, object_id: str) -> None:
+        if self.journal is not None:
+            self.journal.setdefault((self.kind, object_id), self.objects.get(object_id))
+
+    def replace(self, obj: Obj) -> None:
+        """Put a changed copy of a stored object in its place (call `record_write` after)."""
+        self._note(obj["id"])
+        self.objects[obj["id"]] = obj
 
     def record_write(self, object_id: str, now: float, lag: float) -> None:
         """Note a write for search (the new state becomes searchable `lag` seconds from now) and
@@ -88,6 +111,7 @@ class Collection:
 
     def delete(self, object_id: str, now: float, lag: float) -> None:
         """Remove an object (search may still return it during the lag, facts §6.7)."""
+        self._note(object_id)
         self.objects.pop(object_id)
         seq = self.seq_of.pop(object_id)
         index = bisect.bisect_left(self._seqs, seq)
@@ -131,12 +155,39 @@ class Collection:
         return [obj for _, obj in found]
 
 
+class EventLog(Collection):
+    """A mode's events, oldest first: never searched, never changed, dropped after 30 days."""
+
+    def record_write(self, object_id: str, now: float, lag: float) -> None:
+        """Only the state file needs to hear about an event (search never sees events)."""
+        self.dirty.add(object_id)
+        if object_id not in self.objects:
+            self._history_seq.pop(object_id, None)
+
+    def load(self, obj: Obj, seq: int) -> None:
+        """Add an event read back from the state file."""
+        super().load(obj, seq)
+        del self.history[obj["id"]]
+
+    def prune(self, now: float) -> None:
+        """Drop the events older than Stripe's 30 days (`created` never goes backwards)."""
+        expired: list[str] = []
+        for event in self.oldest_first(0):
+            if event["created"] >= now - EVENT_RETENTION_SECONDS:
+                break
+            expired.append(event["id"])
+        for event_id in expired:
+            self.delete(event_id, now, 0.0)
+
+
 class ModeData:
     """Everything one mode (test or live) holds."""
 
     def __init__(self) -> None:
-        self.products = Collection()
-        self.prices = Collection()
+        self.journal: Journal = {}
+        self.products = Collection("products", self.journal)
+        self.prices = Collection("prices", self.journal)
+        self.events = EventLog("events")
         self.lookup_keys: dict[str, str] = {}
         self.prices_by_product: dict[str, set[str]] = {}
 
@@ -155,8 +206,8 @@ class ModeData:
             self.lookup_keys[price["lookup_key"]] = price["id"]
 
     def collection(self, kind: str) -> Collection:
-        """`products` or `prices`."""
-        return self.products if kind == "products" else self.prices
+        """`products`, `prices` or `events`."""
+        return {"products": self.products, "prices": self.prices, "events": self.events}[kind]
 
 
 class Store:
@@ -164,6 +215,7 @@ class Store:
 
     def __init__(self, state_file: str | os.PathLike[str] | None = None) -> None:
         self.lock = threading.RLock()
+        self.clock = Clock()
         self.modes: dict[bool, ModeData] = {False: ModeData(), True: ModeData()}
         self.search_lag = 0.0
         # Saved answers per idempotency key: kept in the state file too, since Stripe keeps them
@@ -180,10 +232,14 @@ class Store:
         """The data of test mode (False) or live mode (True)."""
         return self.modes[livemode]
 
+    def now(self) -> float:
+        """The sandbox's current time (`clock`: the wall clock unless a test moved it)."""
+        return self.clock.now()
+
     def next_created(self) -> tuple[int, int]:
         """A new creation number and `created` timestamp; both never go backwards."""
         self._seq += 1
-        self._last_created = max(self._last_created, int(time.time()))
+        self._last_created = max(self._last_created, int(self.now()))
         return self._seq, self._last_created
 
     @property
@@ -212,7 +268,7 @@ class Store:
             if self._db is None:
                 return
             self._db.write(upserts, deletes, (self._seq, self._last_created), answers)
-            now = time.time()
+            now = time.time()  # idempotency's 24 hours run on the wall clock
             if self.idempotency.prune_due(now):
                 self._db.prune(now)
 
@@ -264,3 +320,6 @@ class Store:
                 data.products.load(obj, seq)
             for seq, obj in db.objects(livemode, "prices"):
                 data.load_price(obj, seq)
+            for seq, obj in db.objects(livemode, "events"):
+                data.events.load(obj, seq)
+            data.events.prune(self.now())

@@ -162,8 +162,9 @@ def test_a_write_touches_only_its_own_rows(tmp_path: Path) -> None:
         make_client(server).v1.products.update(
             "p7", params={"name": "Renamed"}, options={"idempotency_key": "rename-p7"}
         )
-        # One product row, one idempotency answer, two counters: not the 300 other products.
-        assert server.store.rows_written - before == 4
+        # One product row, its product.updated event, one idempotency answer, two counters: not
+        # the 300 other products (nor their 300 product.created events).
+        assert server.store.rows_written - before == 5
     assert state.stat().st_size - size < 64 * 1024
     reopened = Store(state)
     assert reopened.mode(False).products.objects["p7"]["name"] == "Renamed"
