@@ -76,9 +76,26 @@ def operation_records(plans: Sequence[ProductPlan]) -> list[dict[str, Any]]:
             "summary": op.summary,
             "variant_id": op.variant_id,
             "target_id": op.target_id,
-            "params": op.params,
+            "params": _readable(op.params),
             "overwrites_stripe_edit": op.overwrites_stripe_edit,
         }
         for plan in plans
         for op in plan.operations
     ]
+
+
+def _readable(value: Any) -> Any:
+    """Parameters with the plan's placeholders for objects it creates first (`@product`,
+    `@price:UNIT`, `@default_price`) spelled out: {"created_by_this_plan": "price", "unit": …}."""
+    if isinstance(value, dict):
+        return {k: _readable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_readable(v) for v in value]
+    if isinstance(value, str) and value.startswith("@"):
+        if value.startswith("@price:"):
+            unit = value[len("@price:") :]
+            return {"created_by_this_plan": "price", "unit": unit or None}
+        if value == "@product":
+            return {"created_by_this_plan": "product"}
+        return {"created_by_this_plan": "default price"}
+    return value

@@ -399,3 +399,25 @@ def test_a_second_process_in_sandbox_mode_uses_the_sandbox_the_first_one_serves(
             holder.stdin.flush()
             holder.wait(timeout=60)
     assert main(["status"]) == 0  # and alone again once the other one closed
+
+
+def test_plan_json_spells_out_what_the_plan_creates_first(
+    sandbox: SandboxServer,
+    db: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("STRIPE_SECRET_KEY", TEST_KEY)
+    assert main(["import", str(_catalog_file(tmp_path)), "--db", db]) == 0
+    assert main(["sync", "--all", "--mode", "test", "--db", db]) == 0
+    run_sql(db, "UPDATE products SET base_price_cents = base_price_cents + 100")
+    capsys.readouterr()
+    assert main(["plan", "--json", "--mode", "test", "--db", db]) == 0
+    text = capsys.readouterr().out
+    assert "@price" not in text and "@product" not in text
+    ops = json.loads(text)["operations"]
+    defaults = [o for o in ops if o["op"] == "set_default_price"]
+    assert defaults and all(
+        o["params"]["default_price"]["created_by_this_plan"] == "price" for o in defaults
+    )
