@@ -7,10 +7,17 @@ read (`expected_*`): when another writer changed it meanwhile the edit is refuse
 transaction each changed field becomes a journal row (with before and after), and a pull also
 records, for one Stripe account and mode, the value taken as the last written one (the snapshot)
 and the Stripe price now linked to a unit.
+
+An operator's edit (`EDIT`) or revert (`REVERT`) is the same kind of change, made for no Stripe
+account or mode (`catalog_edit`): its journal rows carry the catalog's account and mode
+(`core.catalog.journal.CATALOG`) and the operating-system user who made it. A row's `before` and
+`after` hold the columns it changed: a product's by name, a variant's with its `variant_id`
+(`changed_columns` reads them back, for a revert).
 """
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,12 +27,16 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from core.catalog.errors import CatalogError
-from core.catalog.journal import JournalRecord, add_records
+from core.catalog.journal import CATALOG, CATALOG_ACCOUNT, OS_USER, JournalRecord, add_records
 from core.catalog.links import PRICE, PRODUCT, VARIANT_PRICE, save_link
 from core.catalog.per_account import of_account
 from core.catalog.snapshots import as_utc, save_snapshot
 
 PULL = "pull"  # the journal operation of a value taken from Stripe into the catalog
+EDIT = "edit"  # an operator changed the catalog (the window, or `set`)
+REVERT = "revert"  # an operator took the catalog back to the values before a journal entry
+IMPORT = "import"  # a catalog file changed the product (core.catalog.importer)
+VARIANT_KEY = "variant_id"  # in a journal row's before/after: the variant whose columns these are
 
 
 class EditConflictError(CatalogError):
@@ -208,3 +219,67 @@ def as_columns(values: Mapping[str, Any]) -> dict[str, Any]:
         k: v if v is None or isinstance(v, (str, int, float, bool)) else str(v)
         for k, v in values.items()
     }
+
+
+def os_user() -> str:
+    """The operating-system user running the tool ("unknown" when the system cannot say)."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):
+        return "unknown"
+
+
+def catalog_edit(
+    product_id: str,
+    operation: str,
+    *,
+    product: Mapping[str, Any],
+    variants: Mapping[str, Mapping[str, Any]],
+    expected_product: Mapping[str, Any],
+    expected_variants: Mapping[str, Mapping[str, Any]],
+    changes: tuple[FieldChange, ...],
+    user: str,
+) -> RecordEdit:
+    """An operator's edit or revert of one product: for no Stripe account or mode, each journal
+    row naming `user` in its `after`."""
+    return RecordEdit(
+        product_id=product_id,
+        account_id=CATALOG_ACCOUNT,
+        mode=CATALOG,
+        operation=operation,
+        product=product,
+        variants=variants,
+        expected_product=expected_product,
+        expected_variants=expected_variants,
+        changes=tuple(
+            FieldChange(c.summary, c.before, {**c.after, OS_USER: user}, c.stripe_object_id)
+            for c in changes
+        ),
+    )
+
+
+def changed_columns(
+    values: Mapping[str, Any] | None,
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """A journal row's `before` or `after` as (product columns, variant id → columns).
+
+    Reads the three shapes the journal holds: `{column: value}` (a product's), `{"variant_id":
+    id, column: value}` (one variant's, from an edit or a pull) and `{..., "variants": {id:
+    {column: value}}}` (an import's). The user key is left out.
+    """
+    product: dict[str, Any] = {}
+    variants: dict[str, dict[str, Any]] = {}
+    if not values:
+        return product, variants
+    own = {k: v for k, v in values.items() if k not in (OS_USER, "variants")}
+    if VARIANT_KEY in own:
+        vid = str(own.pop(VARIANT_KEY))
+        variants[vid] = own
+    else:
+        product = own
+    nested = values.get("variants")
+    if isinstance(nested, Mapping):
+        for vid, columns in nested.items():
+            if isinstance(columns, Mapping):
+                variants.setdefault(str(vid), {}).update(columns)
+    return product, variants

@@ -9,6 +9,11 @@ twice changes nothing, and the report counts inserted, updated and unchanged row
 The `stripe_product_id`/`stripe_price_id` columns are the tool's to write (after a sync, for the
 account and mode they belong to): a file's values are ignored unless they equal what is stored, so
 a test-mode export imported over a live catalog cannot replace its live ids.
+
+Each product the import added or changed (its row, or its variants' rows) gets one journal row
+(`import`, in the same transaction), its `before` and `after` holding the changed columns, the
+variants' under `variants` (see `core.catalog.edits.changed_columns`); an added product has no
+`before`. The operating-system user who imported is named in `after`.
 """
 
 from __future__ import annotations
@@ -25,8 +30,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from core.catalog.cells import same
 from core.catalog.db import write_transaction
+from core.catalog.edits import IMPORT, as_columns, os_user
 from core.catalog.errors import ImportFileError
 from core.catalog.import_read import ParsedFile, Row, read_file
+from core.catalog.journal import CATALOG, CATALOG_ACCOUNT, OS_USER, JournalRecord, add_records
+from core.catalog.schema import VARIANTS
 from core.catalog.store import CatalogStore
 from core.catalog.validate import ImportProblems
 from core.domain.row_rules import (
@@ -40,6 +48,19 @@ from core.domain.row_rules import (
 )
 
 STRIPE_COLUMNS = ("stripe_product_id", "stripe_price_id")
+# Columns the journal leaves out of an import's before and after (the import's own stamp).
+_UNJOURNALED = ("id", "product_id", "updated_at")
+
+
+@dataclass
+class RowChange:
+    """One row an import added (`old` None) or changed: its columns before and after."""
+
+    variant: bool
+    product_id: str
+    row_id: str
+    old: dict[str, Any] | None
+    new: dict[str, Any]
 
 
 @dataclass
@@ -81,7 +102,9 @@ def import_file(store: CatalogStore, path: str | Path) -> ImportReport:
     parsed = read_file(path, store.products, store.variants)
     try:
         with write_transaction(store.engine) as conn:
-            return write_parsed(conn, store.products, store.variants, parsed)
+            return write_parsed(
+                conn, store.products, store.variants, parsed, journal=store.journal_table
+            )
     except SQLAlchemyError as err:
         raise ImportFileError(
             parsed.name, f"the database refused the import: {_first_line(err)}"
@@ -91,11 +114,21 @@ def import_file(store: CatalogStore, path: str | Path) -> ImportReport:
 
 
 def write_parsed(
-    conn: Connection, products: sa.Table, variants: sa.Table, parsed: ParsedFile
+    conn: Connection,
+    products: sa.Table,
+    variants: sa.Table,
+    parsed: ParsedFile,
+    *,
+    journal: sa.Table | None = None,
 ) -> ImportReport:
-    """Write a checked file's rows inside the caller's transaction; raises ImportFileError."""
+    """Write a checked file's rows inside the caller's transaction; raises ImportFileError.
+
+    `journal`: the journal table, to record each added or changed product (see the module
+    docstring); None records nothing (the sample catalog a first start fills in).
+    """
     name = parsed.name
     report = ImportReport(file=name)
+    changes: list[RowChange] = []
     problems = ImportProblems(name)
     known = {r.values["id"] for r in parsed.products}
     known |= _existing_ids(conn, products, [r.values["product_id"] for r in parsed.variants])
@@ -111,14 +144,71 @@ def write_parsed(
             )
     problems.raise_any()
     ignored: set[str] = set()
-    _upsert_rows(conn, products, parsed.products, report, report.products, ignored, name)
-    _upsert_rows(conn, variants, parsed.variants, report, report.variants, ignored, name)
+    _upsert_rows(conn, products, parsed.products, report, report.products, ignored, changes)
+    _upsert_rows(conn, variants, parsed.variants, report, report.variants, ignored, changes)
     report.ignored_columns = sorted(ignored)
     # The rows as a sync will read them (the file's values over what the catalog held), checked
     # by the sync's own rules; raising here rolls the whole import back.
     check_sync_rules(conn, products, variants, parsed, problems)
     problems.raise_any()
+    if journal is not None:
+        add_records(conn, journal, journal_records(changes, name))
     return report
+
+
+def journal_records(changes: list[RowChange], file: str) -> list[JournalRecord]:
+    """One `import` journal row per product the import added or changed (module docstring)."""
+    at = datetime.now(UTC)
+    user = os_user()
+    by_product: dict[str, list[RowChange]] = {}
+    for change in changes:
+        by_product.setdefault(change.product_id, []).append(change)
+    records: list[JournalRecord] = []
+    for pid, rows in by_product.items():
+        before: dict[str, Any] = {}
+        after: dict[str, Any] = {}
+        words: list[str] = []
+        added = False
+        for change in rows:
+            old = change.old or {}
+            columns = sorted(
+                k
+                for k, v in change.new.items()
+                if k not in _UNJOURNALED and (change.old is None or not same(old.get(k), v))
+            )
+            new_values = as_columns({k: change.new[k] for k in columns})
+            old_values = as_columns({k: old.get(k) for k in columns})
+            if not change.variant:
+                added = change.old is None
+                after.update(new_values)
+                if not added:
+                    before.update(old_values)
+                    words.extend(columns)
+                continue
+            after.setdefault("variants", {})[change.row_id] = new_values
+            if change.old is None:
+                words.append(f"added variant {change.row_id}")
+            else:
+                before.setdefault("variants", {})[change.row_id] = old_values
+                words.append(f"variant {change.row_id}: {', '.join(columns)}")
+        summary = (
+            f"added by importing {file}"
+            if added
+            else f"imported from {file}: {'; '.join(words) or 'no change'}"
+        )
+        records.append(
+            JournalRecord(
+                at=at,
+                mode=CATALOG,
+                account_id=CATALOG_ACCOUNT,
+                product_id=pid,
+                operation=IMPORT,
+                summary=summary,
+                before=None if added else before,
+                after={**after, OS_USER: user},
+            )
+        )
+    return records
 
 
 def check_sync_rules(
@@ -211,10 +301,12 @@ def _upsert_rows(
     report: ImportReport,
     counts: Counts,
     ignored: set[str],
-    name: str,
+    changes: list[RowChange],
 ) -> None:
     if not rows:
         return
+    name = report.file
+    is_variant = table.name == VARIANTS
     existing: dict[str, dict[str, Any]] = {}
     ids = [r.values["id"] for r in rows]
     for start in range(0, len(ids), 500):
@@ -236,11 +328,13 @@ def _upsert_rows(
                     values["updated_at"] = now
                 conn.execute(sa.insert(table).values(**values))
                 counts.inserted += 1
+                changes.append(_change(table, values, None, is_variant))
             elif any(not same(old.get(k), v) for k, v in values.items()):
                 if stamp:
                     values["updated_at"] = now
                 conn.execute(sa.update(table).where(table.c.id == values["id"]).values(**values))
                 counts.updated += 1
+                changes.append(_change(table, values, old, is_variant))
             else:
                 counts.unchanged += 1
         except SQLAlchemyError as err:
@@ -251,6 +345,15 @@ def _upsert_rows(
                 record_id=values["id"],
                 section="variants" if row.section == "variants" else None,
             ) from err
+
+
+def _change(
+    table: sa.Table, values: dict[str, Any], old: dict[str, Any] | None, is_variant: bool
+) -> RowChange:
+    product_id = values.get("product_id") if is_variant else values["id"]
+    if product_id is None and old is not None:
+        product_id = old.get("product_id")
+    return RowChange(is_variant, str(product_id), str(values["id"]), old, values)
 
 
 def _first_line(err: Exception) -> str:

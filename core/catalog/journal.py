@@ -1,10 +1,16 @@
-"""The journal: every write the tool made to Stripe, and every product sync that failed."""
+"""The journal: every write the tool made to Stripe, every product sync that failed, and every
+change made to the catalog itself (an edit, a revert, an import, a pull).
+
+A change to the catalog belongs to no Stripe account or mode: its rows carry the account ""
+and the mode `CATALOG` ("catalog"), and the operating-system user who made it under the
+`OS_USER` key of `after` (a key no SQL column can have, so it never mixes with a column's value).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict
@@ -14,14 +20,23 @@ from core.catalog.per_account import of_account
 from core.catalog.snapshots import as_utc
 from core.settings import Mode
 
+# The mode and account of a change to the catalog itself (not to any Stripe account).
+CATALOG: Literal["catalog"] = "catalog"
+CATALOG_ACCOUNT = ""
+# The key of `after` naming the operating-system user who changed the catalog.
+OS_USER = "@os_user"
+
 
 class JournalEntry(BaseModel):
-    """One write the tool made to Stripe, as the journal keeps it."""
+    """One journal row: a write the tool made to Stripe, or a change to the catalog.
+
+    `seq` is the row's number in the journal (rising; what a revert names).
+    """
 
     model_config = ConfigDict(frozen=True)
 
     at: datetime
-    mode: Mode
+    mode: Mode | Literal["catalog"]
     account_id: str
     product_id: str
     operation: str  # Operation.kind
@@ -31,6 +46,7 @@ class JournalEntry(BaseModel):
     before: dict[str, object] | None = None
     after: dict[str, object] | None = None
     error: str | None = None
+    seq: int | None = None
 
 
 # The operation recorded when a product's sync failed before (or without) a failing write.
@@ -116,6 +132,7 @@ def to_entry(row: Any) -> JournalEntry:
         before=row["before"],
         after=row["after"],
         error=row["error"],
+        seq=row.get("seq"),
     )
 
 

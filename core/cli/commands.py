@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from core.cli import adopt_commands, two_way
+from core.cli import adopt_commands, edit_commands, two_way
 from core.cli.output import Usage, confirm_live, done, emit, out, progress_bar, say
 from core.cli.views import show_plan, show_results, show_status
 from core.settings import Mode, load_settings
@@ -41,6 +41,8 @@ def _with_workspace(ns: argparse.Namespace) -> int:
         overwrite = bool(getattr(ns, "overwrite_stripe_edits", False))
         if ns.command in ("adopt", "link"):
             return adopt_commands.run(ws, ns)
+        if ns.command in edit_commands.COMMANDS:
+            return edit_commands.run(ws, ns)
         if ns.command == "pull":
             return two_way.run_pull(ws, ns)
         if ns.command == "status":

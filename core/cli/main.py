@@ -5,6 +5,9 @@
     stripe-sync-admin sync IDS…|--all      apply (live mode asks first, or needs --yes)
     stripe-sync-admin archive IDS…         archive in Stripe, in this mode only (catalog untouched)
     stripe-sync-admin pull IDS… [--field F] take values edited in Stripe into the catalog
+    stripe-sync-admin set ID FIELD=VALUE…  change catalog fields (writes nothing to Stripe)
+    stripe-sync-admin history ID           a product's changes and prices over time
+    stripe-sync-admin revert ID --to ENTRY take the catalog back to a history entry
     stripe-sync-admin import FILE          JSON or CSV catalog into the database
     stripe-sync-admin export FILE [--diff] catalog (or the differences) to JSON or CSV
     stripe-sync-admin sandbox …            run the Stripe sandbox server
@@ -20,7 +23,7 @@ import importlib.metadata
 import sys
 from collections.abc import Sequence
 
-from core.cli import adopt_commands, two_way
+from core.cli import adopt_commands, edit_commands, two_way
 from core.cli.commands import run_command
 from core.cli.output import PROG, Usage, say
 from core.errors import (
@@ -76,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--diff", action="store_true", help="export the differences with Stripe")
     adopt_commands.add_parsers(sub, common)
+    edit_commands.add_parsers(sub, common)
     two_way.add_parsers(sub, common)
     sub.add_parser("sandbox", help="run the local Stripe sandbox (see: sandbox --help)")
     return parser

@@ -247,6 +247,8 @@ class Operation(BaseModel):
     summary: str  # plain words: 'price $120.00 → $130.00 as a new price, old one archived'
     # The write replaces a value someone edited in Stripe since the tool last wrote it.
     overwrites_stripe_edit: bool = False
+    # Live mode: whether test mode (same account) already holds the values this write brings.
+    tried_in_test: bool | None = None
     # The target's state this update was planned from (part of its idempotency key, see
     # core.engine.idempotency); None for a create, whose key names what it creates.
     version: str | None = None

@@ -78,6 +78,7 @@ def operation_records(plans: Sequence[ProductPlan]) -> list[dict[str, Any]]:
             "target_id": op.target_id,
             "params": _readable(op.params),
             "overwrites_stripe_edit": op.overwrites_stripe_edit,
+            **({} if op.tried_in_test is None else {"tried_in_test": op.tried_in_test}),
         }
         for plan in plans
         for op in plan.operations

@@ -24,14 +24,29 @@ from core.reconcile.adopt import AdoptionPlan, Ambiguous, Match, PriceLink, Unsu
 from core.reconcile.report import diff_records, operation_records
 from core.reconcile.rows import OtherPrice, ProductRow, ProductState, VariantRow
 from core.settings import Mode
+from core.workspace.edit_values import (
+    ChangedField,
+    EditConflict,
+    EditProblem,
+    EditResult,
+    InvalidEditError,
+)
 from core.workspace.facade import Workspace
 from core.workspace.files import export_catalog, import_catalog
+from core.workspace.history import HistoryEntry, PricePeriod
 from core.workspace.keycheck import verify_key_with_stripe
 from core.workspace.opening import MODES, SANDBOX_KEY
 from core.workspace.pulling import PulledField, PullResult, RefusedField
 
 __all__ = [
     "AdoptionPlan",
+    "ChangedField",
+    "EditConflict",
+    "EditProblem",
+    "EditResult",
+    "HistoryEntry",
+    "InvalidEditError",
+    "PricePeriod",
     "Ambiguous",
     "Match",
     "PriceLink",

@@ -20,16 +20,19 @@ from core.engine.types import (
 from core.reconcile.report import diff_records
 from core.reconcile.rows import ProductRow
 from core.reconcile.threeway import Overwrite
+from core.reconcile.tried import mark_rows
 from core.settings import Mode
 from core.workspace.adopting import AdoptMethods
+from core.workspace.editing import EditMethods
 from core.workspace.opening import open_parts
 from core.workspace.pulling import PullMethods
+from core.workspace.reads import CatalogRead
 from core.workspace.syncing import NOTHING_TO_ARCHIVE, SyncMethods
 
 __all__ = ["NOTHING_TO_ARCHIVE", "Workspace"]
 
 
-class Workspace(SyncMethods, AdoptMethods, PullMethods):
+class Workspace(SyncMethods, AdoptMethods, PullMethods, EditMethods):
     """One catalog, one Stripe account and mode; see the module docstring."""
 
     @classmethod
@@ -77,7 +80,7 @@ class Workspace(SyncMethods, AdoptMethods, PullMethods):
         release = list(ids) if release_holds and ids is not None else ()
         with self._gateway.cancellable(cancel):
             read = self._read(ids, release=release, overwrite=overwrite_stripe_edits)
-        return read.evaluation.rows
+        return self._tried_in_test(read)
 
     def plan(
         self,
@@ -95,7 +98,18 @@ class Workspace(SyncMethods, AdoptMethods, PullMethods):
         with self._gateway.cancellable(cancel):
             release = list(ids) if ids is not None else ()
             read = self._read(ids, release=release, overwrite=overwrite_stripe_edits)
+        self._tried_in_test(read)
         return list(read.evaluation.plans.values())
+
+    def _tried_in_test(self, read: CatalogRead) -> list[ProductRow]:
+        """Live mode: mark each write whose values were never synced to test (same account)."""
+        evaluation = read.evaluation
+        if self.mode != "live":
+            return evaluation.rows
+        test = self.catalog.snapshots(self.account().id, "test")
+        marked: list[ProductRow] = mark_rows(evaluation.rows, evaluation.plans, test)
+        evaluation.rows = marked
+        return marked
 
     def export_diff(self, path: str | Path) -> int:
         """Write the differences with Stripe (as `status --json` has them) to a .json or .csv file;
