@@ -30,6 +30,7 @@ class ActionState:
     selection: tuple[ProductRow, ...]
     has_rows: bool
     has_changes: bool = True  # some product differs, is missing in Stripe or failed
+    mode: Mode | None = None  # the mode the window is in (the sandbox's own actions need it)
 
 
 class WindowActions:
@@ -79,6 +80,18 @@ class WindowActions:
             "Write the fields edited in Stripe into the catalog, for the selected products",
             icons.SP_ArrowDown,
         )
+        self.adopt = make(
+            "Adopt…",
+            "",
+            "Link products made by hand in Stripe to catalog products (writes nothing to Stripe)",
+            icons.SP_FileDialogContentsView,
+        )
+        self.start_handmade = make(
+            "Start from a hand-made Stripe catalog…",
+            "",
+            "Start the built-in sandbox afresh with a Stripe catalog made by hand for the sample "
+            "products, to try Adopt",
+        )
         self.reset_client = make(
             "Reset client",
             "Ctrl+Shift+R",
@@ -111,6 +124,10 @@ class WindowActions:
         archivable = any(can_archive(r) or not_in_stripe(r) for r in state.selection)
         self.archive.setEnabled(live and archivable)
         self.take_stripe_edits.setEnabled(live and any(map(has_stripe_edits, state.selection)))
+        self.adopt.setEnabled(live)
+        sandbox = state.mode == "sandbox"
+        self.start_handmade.setVisible(sandbox)
+        self.start_handmade.setEnabled(live and sandbox)
 
 
 def can_sync(row: ProductRow) -> bool:

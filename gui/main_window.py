@@ -1,7 +1,7 @@
 """The main window: its layout and view state (filter, selection, which actions apply, palette,
 closing). Work goes through `Session`; what the operator's actions do is in `gui.window_commands`,
 how results are shown in `gui.window_results`, Sync selected's review and Stripe's edits in
-`gui.window_review`."""
+`gui.window_review`, adopting a Stripe catalog made by hand in `gui.window_adopt`."""
 
 from __future__ import annotations
 
@@ -40,6 +40,7 @@ from gui.widgets.mode_banner import ModeBanner
 from gui.widgets.status_panel import StatusPanel
 from gui.widgets.stripe_edits import StripeEditsBox
 from gui.widgets.table_placeholder import TablePlaceholder
+from gui.window_adopt import AdoptWindowFlows
 from gui.window_commands import OpenKeys, WindowCommands
 from gui.window_results import SessionResults
 from gui.window_review import ReviewFlows
@@ -47,9 +48,9 @@ from gui.window_review import ReviewFlows
 log = logging.getLogger(__name__)
 
 
-class MainWindow(QMainWindow, WindowCommands, SessionResults, ReviewFlows):
-    """Toolbar, mode banner, filter bar, product table beside the detail pane (and the selected
-    product's Stripe edits under it), status bar."""
+class MainWindow(QMainWindow, WindowCommands, SessionResults, ReviewFlows, AdoptWindowFlows):
+    """Menus and toolbar, mode banner, filter bar, product table beside the detail pane (and the
+    selected product's Stripe edits under it), status bar."""
 
     def __init__(
         self,
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow, WindowCommands, SessionResults, ReviewFlows):
             self.setWindowIcon(icon)
         self.colors = DiffColors.from_palette(self.palette())
         self._init_review()
+        self._init_adopt()
 
         self.actions = WindowActions(self)
         self.model = ProductTableModel(self.colors, self)
@@ -105,11 +107,13 @@ class MainWindow(QMainWindow, WindowCommands, SessionResults, ReviewFlows):
         a = self.actions
         for action in (a.refresh, a.sync_selected, a.sync_all, a.archive, a.take_stripe_edits):
             toolbar.addAction(action)
+        toolbar.addAction(a.adopt)
         toolbar.addSeparator()
         toolbar.addAction(a.reset_client)
         toolbar.addAction(a.keys)
         self.addToolBar(toolbar)
         self.toolbar = toolbar
+        self._build_menus()
 
         self.banner = ModeBanner(self)
         self.filter_bar = FilterBar(self)
@@ -167,6 +171,21 @@ class MainWindow(QMainWindow, WindowCommands, SessionResults, ReviewFlows):
         self.statusBar().setSizeGripEnabled(True)
         self.connection = ConnectionView(self, self.banner, self.account_label, self.placeholder)
 
+    def _build_menus(self) -> None:
+        a = self.actions
+        stripe = self.menuBar().addMenu("&Stripe")
+        for action in (a.refresh, a.sync_selected, a.sync_all, a.archive, a.take_stripe_edits):
+            stripe.addAction(action)
+        stripe.addSeparator()
+        stripe.addAction(a.adopt)
+        stripe.addSeparator()
+        stripe.addAction(a.reset_client)
+        stripe.addAction(a.keys)
+        self.stripe_menu = stripe
+        # Only the built-in sandbox can be given a ready-made Stripe catalog: hidden in test/live.
+        self.sandbox_menu = self.menuBar().addMenu("S&andbox")
+        self.sandbox_menu.addAction(a.start_handmade)
+
     def _wire(self) -> None:
         self._wire_actions(self.actions)
         self.filter_bar.text_changed.connect(self._on_text)
@@ -176,6 +195,7 @@ class MainWindow(QMainWindow, WindowCommands, SessionResults, ReviewFlows):
         self.detail.link_opened.connect(lambda url: log.info("Opened %s", url))
         self._wire_session()
         self._wire_review()
+        self._wire_adopt()
 
     def _restore(self) -> None:
         geometry = self.settings.geometry
@@ -259,8 +279,10 @@ class MainWindow(QMainWindow, WindowCommands, SessionResults, ReviewFlows):
                 selection=tuple(self.selected_rows()),
                 has_rows=bool(rows),
                 has_changes=has_changes(rows),
+                mode=self.mode,
             )
         )
+        self.sandbox_menu.menuAction().setVisible(self.mode == "sandbox")
         self.mode_box.setEnabled(not busy)
         self.stripe_edits.set_busy(busy)
 
@@ -286,8 +308,9 @@ class MainWindow(QMainWindow, WindowCommands, SessionResults, ReviewFlows):
         self.settings.geometry = self.saveGeometry()
         self.settings.splitter = self.splitter.saveState()
         self.settings.sync()
-        if self.plan_dialog is not None:
-            self.plan_dialog.reject()
+        for dialog in (self.plan_dialog, self.adopt_dialog, self.preset_box):
+            if dialog is not None:
+                dialog.reject()
         if self.keys_dialog is not None:  # a key being checked is not saved
             getattr(self.keys_dialog, "abandon", self.keys_dialog.reject)()
         if self.session.busy:

@@ -6,8 +6,9 @@ session's signals and keeps only plain data: the mode, the account and the rows.
 
 Here: opening, refreshing, resetting and closing the workspace, and the task plumbing. The writing
 flows (plans, reviews, sync and archive runs) are in `gui.session_runs`, taking Stripe's edits into
-the catalog in `gui.session_pulls`, the detail pane's loading in `gui.session_detail`; all are mixed
-into `Session` and speak through its signals.
+the catalog in `gui.session_pulls`, adopting a Stripe catalog made by hand in `gui.session_adopt`,
+the detail pane's loading in `gui.session_detail`; all are mixed into `Session` and speak through
+its signals.
 """
 
 from __future__ import annotations
@@ -22,10 +23,12 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from core.workspace import AccountInfo, Mode, ProductRow
+from gui.session_adopt import AdoptFlows
 from gui.session_detail import DetailLoading
 from gui.session_pulls import PullFlows, PullRequest
 from gui.session_runs import RunFlows
 from gui.session_types import (
+    AdoptOutcome,
     Detail,
     IsSessionKey,
     Opened,
@@ -41,6 +44,7 @@ from gui.session_types import (
 from gui.tasks import Task, TaskRunner
 
 __all__ = [
+    "AdoptOutcome",
     "Detail",
     "Opened",
     "OpenWorkspace",
@@ -79,7 +83,7 @@ def _settle_heap() -> None:
     gc.freeze()
 
 
-class Session(QObject, RunFlows, PullFlows, DetailLoading):
+class Session(QObject, RunFlows, PullFlows, AdoptFlows, DetailLoading):
     """Owns the workspace and the task runner; turns operator requests into background tasks.
 
     Every task can end in `cancelled(name)`; opening or resetting that fails or is cancelled leaves
@@ -92,6 +96,10 @@ class Session(QObject, RunFlows, PullFlows, DetailLoading):
     plans_ready = Signal(str, object)  # purpose ("sync_all"), list[ProductPlan]
     review_ready = Signal(object)  # Review: the selection as syncing it by name would leave it
     pull_finished = Signal(object)  # PullOutcome (the rows follow through rows_loaded)
+    adopt_preview_ready = Signal(object)  # AdoptionPlan: what adopting would link (dry run)
+    adopt_finished = Signal(object)  # AdoptOutcome (the rows follow through rows_loaded)
+    link_finished = Signal(object)  # AdoptOutcome of a link made by hand, with a new preview
+    preset_applied = Signal(object)  # list[str]: the sandbox objects the preset created
     run_started = Signal(str)  # what runs, in words
     run_progress = Signal(object)  # ProgressEvent (throttled: session_runs.PROGRESS_INTERVAL_MS)
     run_finished = Signal(object)  # RunOutcome

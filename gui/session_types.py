@@ -9,8 +9,10 @@ from typing import Any, Protocol
 
 from core.workspace import (
     AccountInfo,
+    AdoptionPlan,
     CancelToken,
     JournalEntry,
+    Match,
     Mode,
     ProductPlan,
     ProductRow,
@@ -92,6 +94,16 @@ class WorkspaceLike(Protocol):
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
     ) -> list[StripeSyncResult]: ...
+    def adopt(
+        self,
+        *,
+        dry_run: bool = False,
+        import_unmatched: bool = False,
+        only: Collection[str] | None = None,
+        cancel: CancelToken | None = None,
+    ) -> AdoptionPlan: ...
+    def link(self, local_id: str, stripe_product_id: str) -> Match: ...
+    def apply_sandbox_preset(self, name: str = "handmade", *, fresh: bool = False) -> list[str]: ...
     def journal(self, product_id: str | None = None, limit: int = 50) -> list[JournalEntry]: ...
     def reset_client(self) -> AccountInfo: ...
     def dashboard_url(self, stripe_id: str) -> str: ...
@@ -147,6 +159,21 @@ class PullOutcome:
     error: Exception | None = None  # what stopped the pull (results: the products before)
     refresh_error: Exception | None = None
     cancelled: bool = False
+
+
+@dataclass(frozen=True)
+class AdoptOutcome:
+    """The end of an Adopt (or of a link made by hand), and the table read again.
+
+    `preview`: what adopting would still link afterwards (after a link by hand, for the dialog).
+    """
+
+    plan: AdoptionPlan | None = None  # what was recorded (None: nothing, it failed)
+    match: Match | None = None  # the link made by hand
+    rows: list[ProductRow] | None = None  # None: not read again
+    error: Exception | None = None  # why nothing was recorded
+    refresh_error: Exception | None = None
+    preview: AdoptionPlan | None = None
 
 
 @dataclass(frozen=True)

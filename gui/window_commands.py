@@ -1,5 +1,5 @@
 """What the operator's actions do in the main window, and which action, key or button triggers
-which: switch mode, refresh, reset the client, sync selected or all, archive, cancel, keys.
+which: switch mode, refresh, reset the client, sync selected or all, archive, adopt, cancel, keys.
 
 `WindowCommands` is mixed into `gui.main_window.MainWindow`, which builds the widgets these act on.
 """
@@ -53,6 +53,8 @@ class WindowCommands:
     overwrite_for: Callable[..., Overwrite]
     clear_overwrites: Callable[[], None]
     take_stripe_edits: Callable[[], None]
+    open_adopt: Callable[[], None]
+    start_from_handmade: Callable[[], None]
     _on_key_changed: Callable[[str], None]
     _on_keys_closed: Callable[[int], None]
 
@@ -67,6 +69,8 @@ class WindowCommands:
         a.sync_all.triggered.connect(self.sync_all)
         a.archive.triggered.connect(self.archive_selected)
         a.take_stripe_edits.triggered.connect(self.take_stripe_edits)
+        a.adopt.triggered.connect(self.open_adopt)
+        a.start_handmade.triggered.connect(self.start_from_handmade)
         a.reset_client.triggered.connect(self.reset_client)
         a.keys.triggered.connect(self.open_keys)
         a.cancel.triggered.connect(self.cancel_run)

@@ -1,5 +1,6 @@
-"""The detail pane: one product field by field (catalog, Stripe, last written), its variants,
-dashboard links and the last journal entries. Rendered as simple HTML in a text browser."""
+"""The detail pane: one product field by field (catalog, Stripe, last written), its variants, the
+Stripe prices the tool does not manage, dashboard links and the last journal entries. Rendered as
+simple HTML in a text browser."""
 
 from __future__ import annotations
 
@@ -24,6 +25,13 @@ def dashboard_url(mode: Mode, stripe_id: str) -> str | None:
     kind = "prices" if stripe_id.startswith(("price_", "plan_")) else "products"
     prefix = "" if mode == "live" else "test/"
     return f"https://dashboard.stripe.com/{prefix}{kind}/{stripe_id}"
+
+
+OTHER_PRICES_TITLE = "Other prices in Stripe, not managed here"
+OTHER_PRICES_NOTE = (
+    "Subscriptions, tiered prices, other currencies and prices made by hand that are not linked: "
+    "this tool never archives or changes them."
+)
 
 
 def _cell(value: object) -> str:
@@ -92,6 +100,8 @@ class DetailPane(QTextBrowser):
         parts.append(self._fields(row))
         if row.variants:
             parts.append(self._variants(row))
+        if row.unmanaged_prices:
+            parts.append(self._other_prices(row))
         if row.plan is not None and row.plan.operations:
             ops = "".join(f"<li>{escape(operation_text(op))}</li>" for op in row.plan.operations)
             parts.append(f"<h3>A sync would</h3><ul>{ops}</ul>")
@@ -194,6 +204,19 @@ class DetailPane(QTextBrowser):
             )
         out.append("</table>")
         return "".join(out)
+
+    def _other_prices(self, row: ProductRow) -> str:
+        items = []
+        for price in row.unmanaged_prices:
+            url = dashboard_url(self._mode, price.id)
+            code = f"<code>{escape(price.id)}</code>"
+            if url is not None:
+                code = f"<a href='{escape(url)}'>{code}</a>"
+            items.append(f"<li>{code} — {escape(price.text)}</li>")
+        return (
+            f"<h3>{escape(OTHER_PRICES_TITLE)}</h3>"
+            f"<p style='color:gray'>{escape(OTHER_PRICES_NOTE)}</p><ul>{''.join(items)}</ul>"
+        )
 
     def _links(self, row: ProductRow) -> str:
         if not row.stripe_product_id:

@@ -4,13 +4,15 @@ It keeps a local catalog, a pretend Stripe side and what was last written to it,
 and plans the way the real one does in spirit (create / update / archive; edits made in Stripe kept
 unless overwritten; the operator's archive holds, released by syncing a product by name), takes
 Stripe's edits into the catalog (`pull`), records every call, and can be made to block or fail, so
-window tests can check what the window asks for and what it shows.
+window tests can check what the window asks for and what it shows. It also adopts a Stripe
+catalog made by hand (`adopt`, `link`, `apply_sandbox_preset`) from a plan the test sets
+(`adoption`, e.g. `handmade_adoption()`): adopting records links only, as the real one does.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,7 +30,8 @@ from core.engine.types import (
     ProgressEvent,
     SyncCancelledError,
 )
-from core.errors import StripeAuthError, SyncAdminError
+from core.errors import ConfigurationError, StripeAuthError, SyncAdminError
+from core.reconcile.adopt import AdoptionPlan, Ambiguous, Match, PriceLink, Unsupported
 from core.reconcile.rows import ProductRow
 from core.reconcile.threeway import Overwrite, overwrites
 from core.settings import Mode
@@ -114,6 +117,9 @@ class FakeWorkspace:
     written: dict[str, Remote] = field(default_factory=dict)  # what the tool last wrote
     holds: set[str] = field(default_factory=set)  # products the operator archived here
     refuse_pull: dict[str, str] = field(default_factory=dict)  # field -> why pull refuses it
+    adoption: AdoptionPlan | None = None  # what adopt proposes (None: nothing made by hand)
+    refuse_link: str | None = None  # why link refuses, if it does
+    links: dict[str, str] = field(default_factory=dict)  # local id -> Stripe id adopted/linked
 
     @classmethod
     def sample(cls, **kwargs: Any) -> FakeWorkspace:
@@ -283,6 +289,75 @@ class FakeWorkspace:
                     result.refused.append(Refused(name, "this field cannot be taken from Stripe"))
             out.append(result)
         return out
+
+    def adopt(
+        self,
+        *,
+        dry_run: bool = False,
+        import_unmatched: bool = False,
+        only: Collection[str] | None = None,
+        cancel: CancelToken | None = None,
+    ) -> AdoptionPlan:
+        wanted = None if only is None else sorted(only)
+        self.calls.append(("adopt", dry_run, import_unmatched, wanted))
+        proposed = self.adoption or AdoptionPlan()
+        keep = (lambda m: True) if only is None else (lambda m: m.stripe_product_id in set(only))
+        imports = [m for m in proposed.imported if keep(m)] if import_unmatched else []
+        plan = AdoptionPlan(
+            linked=[m for m in proposed.linked if keep(m)],
+            imported=imports,
+            new_rows=[r for r in proposed.new_rows if r["id"] in {m.local_id for m in imports}],
+            ambiguous=list(proposed.ambiguous),
+            unmatched_stripe=[]
+            if import_unmatched
+            else [m.stripe_product_id for m in proposed.imported]
+            + [u.stripe_product_id for u in proposed.unsupported],
+            unmatched_local=list(proposed.unmatched_local),
+            unsupported=list(proposed.unsupported) if import_unmatched else [],
+        )
+        if not dry_run:
+            for row in plan.new_rows:
+                self.local[row["id"]] = Local(row["name"], row["base_price_cents"])
+            for match in plan.linked + plan.imported:
+                self._adopted(match)
+            done = {m.stripe_product_id for m in plan.linked + plan.imported}
+            proposed.linked = [m for m in proposed.linked if m.stripe_product_id not in done]
+            proposed.imported = [m for m in proposed.imported if m.stripe_product_id not in done]
+        return plan
+
+    def link(self, local_id: str, stripe_product_id: str) -> Match:
+        self.calls.append(("link", local_id, stripe_product_id))
+        if self.refuse_link is not None:
+            raise ConfigurationError(self.refuse_link, hint="Nothing was linked.")
+        match = Match(local_id, stripe_product_id, "hand", (PriceLink("", f"price_{local_id}"),))
+        self._adopted(match)
+        if self.adoption is not None:
+            self.adoption.ambiguous = [
+                a
+                for a in self.adoption.ambiguous
+                if a.stripe_product_id != stripe_product_id and local_id not in a.candidates
+            ]
+        return match
+
+    def apply_sandbox_preset(self, name: str = "handmade", *, fresh: bool = False) -> list[str]:
+        self.calls.append(("apply_sandbox_preset", name, fresh))
+        if self.mode != "sandbox":
+            raise ConfigurationError(
+                "Presets fill the built-in sandbox only.",
+                hint="Switch to Sandbox mode to try adopting a hand-made catalog.",
+            )
+        if fresh:
+            self.remote.clear()
+            self.written.clear()
+            self.links.clear()
+        self.adoption = handmade_adoption(self)
+        return ["prod_Sticker", "price_Sticker", "prod_Lamp", "price_Lamp"]
+
+    def _adopted(self, match: Match) -> None:
+        loc = self.local[match.local_id]
+        self.links[match.local_id] = match.stripe_product_id
+        self.remote[match.local_id] = Remote(loc.name, loc.price)
+        self.written[match.local_id] = Remote(loc.name, loc.price)
 
     def journal(self, product_id: str | None = None, limit: int = 50) -> list[JournalEntry]:
         self.calls.append(("journal", product_id))
@@ -464,3 +539,31 @@ def _who(local: object, stripe: object, was: object | None) -> Any:
     if local != was and stripe != was:
         return "both"
     return "stripe" if stripe != was else "catalog"
+
+
+def handmade_adoption(ws: FakeWorkspace) -> AdoptionPlan:
+    """A Stripe catalog made by hand for `ws` (adds its catalog products "p-lamp" and "p-cable"):
+    "Sticker" matched by name, "Lamp" by its local_id tag, two Stripe products named "Cable", a
+    gift card Stripe has alone (the catalog could hold it) and a tip jar it could not."""
+    ws.local.setdefault("p-lamp", Local("Lamp", 4500))
+    ws.local.setdefault("p-cable", Local("Cable", 450))
+    for pid in ("p-new", "p-lamp", "p-cable"):
+        ws.remote.pop(pid, None)
+    return AdoptionPlan(
+        linked=[
+            Match("p-new", "prod_Sticker", "name", (PriceLink("", "price_Sticker"),)),
+            Match("p-lamp", "prod_Lamp", "metadata", (PriceLink("", "price_Lamp"),)),
+        ],
+        imported=[Match("gift-card", "prod_Gift", "id", (PriceLink("", "price_Gift"),))],
+        new_rows=[{"id": "gift-card", "name": "Gift Card", "base_price_cents": 2500}],
+        ambiguous=[
+            Ambiguous("prod_CableA", "Cable", ("p-cable",)),
+            Ambiguous("prod_CableB", "Cable", ("p-cable",)),
+        ],
+        unmatched_local=["p-int"],
+        unsupported=[
+            Unsupported(
+                "prod_Tip", "its default price is a price whose amount the customer chooses"
+            )
+        ],
+    )

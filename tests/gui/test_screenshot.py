@@ -1,4 +1,5 @@
-"""scripts/screenshot starts the real app under Xvfb and saves a real, non-blank picture of it."""
+"""scripts/screenshot and scripts/screenshot-adopt start the real app under Xvfb and save a real,
+non-blank picture of the window and of its Adopt dialog."""
 
 from __future__ import annotations
 
@@ -23,12 +24,12 @@ pytestmark = [
 ]
 
 
-def test_screenshot_script_saves_the_window(tmp_path: Path) -> None:
-    out = tmp_path / "shot.png"
+def shoot(script: str, out: Path) -> QImage:
+    """Run a screenshot script writing `out`; the picture it saved."""
     env = {**os.environ, "PYTHON": sys.executable}
     env.pop("QT_QPA_PLATFORM", None)  # the script picks xcb under Xvfb itself
     done = subprocess.run(
-        ["bash", str(ROOT / "scripts" / "screenshot"), str(out)],
+        ["bash", str(ROOT / "scripts" / script), str(out)],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -38,8 +39,28 @@ def test_screenshot_script_saves_the_window(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr + done.stdout
     image = QImage(str(out))
     assert not image.isNull()
+    return image
+
+
+def colours(image: QImage) -> int:
+    """How many colours a grid of the picture's pixels has (a blank picture has one or two)."""
+    return len(
+        {
+            image.pixel(x, y)
+            for x in range(0, image.width(), 23)
+            for y in range(0, image.height(), 17)
+        }
+    )
+
+
+def test_screenshot_script_saves_the_window(tmp_path: Path) -> None:
+    image = shoot("screenshot", tmp_path / "shot.png")
     assert image.width() >= 1200 and image.height() >= 750
-    colours = {
-        image.pixel(x, y) for x in range(0, image.width(), 23) for y in range(0, image.height(), 17)
-    }
-    assert len(colours) >= 8, "the picture looks blank"
+    assert colours(image) >= 8, "the picture looks blank"
+
+
+def test_adopt_screenshot_script_saves_the_adopt_dialog(tmp_path: Path) -> None:
+    image = shoot("screenshot-adopt", tmp_path / "adopt.png")
+    # The dialog alone, fitting a 1400x900 screen with room around it.
+    assert 800 <= image.width() <= 1300 and 500 <= image.height() <= 850
+    assert colours(image) >= 8, "the picture looks blank"

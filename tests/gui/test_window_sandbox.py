@@ -290,3 +290,54 @@ def test_take_stripes_edits_writes_them_into_the_catalog(
     assert row.state == "in_sync" and not row.differences
     name = query_value(db_url, "SELECT name FROM products WHERE id = 'cable-jst-1m'")
     assert name == "JST cable, long (Stripe)"  # the shop's own table, not just the window
+
+
+def test_adopt_a_hand_made_catalog_links_only_the_ticked_products(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    assert window.sandbox_menu.menuAction().isVisible()
+    window.actions.start_handmade.trigger()
+    start = window.preset_start_button()
+    assert start is not None
+    with qtbot.waitSignal(window.session.preset_applied, timeout=30_000):
+        start.click()  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not window.session.busy, timeout=20_000)
+    assert "Now try Stripe ▸ Adopt…" in window.status.text()
+    before = states(window)
+    adopted = ["material-strip-1m", "founder-edition", "material-8x8-v1"]
+    assert {before[pid] for pid in [*adopted, "pulse-controller-v2"]} == {"missing"}
+
+    window.actions.adopt.trigger()
+    qtbot.waitUntil(lambda: window.adopt_dialog is not None, timeout=30_000)
+    dialog = window.adopt_dialog
+    assert dialog is not None
+    rows = {
+        dialog.tree.topLevelItem(i).text(0): dialog.tree.topLevelItem(i)
+        for i in range(dialog.tree.topLevelItemCount())
+    }
+    (pulse,) = [item for text, item in rows.items() if "(pulse-controller-v2)" in text]
+    founder = next(item for text, item in rows.items() if "(founder-edition)" in text)
+    assert founder.text(2) == "same name" and founder.text(3) == "3 prices"
+    assert set(dialog.link_buttons) and len(dialog.link_buttons) == 2  # two "JST Link Cable 30 cm"
+    dialog.set_ticked(pulse.data(0, Qt.ItemDataRole.UserRole), False)
+    with qtbot.waitSignal(window.session.adopt_finished, timeout=30_000):
+        dialog.adopt.click()
+    qtbot.waitUntil(lambda: not window.session.busy, timeout=20_000)
+    assert "Linked 5 products; 2 ambiguous — link them by hand" in window.status.text()
+    after = states(window)
+    assert all(after[pid] != "missing" for pid in adopted), after
+    assert after["pulse-controller-v2"] == "missing"  # unticked: not linked
+    assert after["cable-jst-30cm"] == "missing"  # ambiguous: left for a link by hand
+
+    # The strip's subscription price stays in Stripe, listed as not managed here.
+    select(window, "material-strip-1m")
+    qtbot.waitUntil(lambda: "Other prices in Stripe" in window.detail.toPlainText(), timeout=5000)
+    assert "every month" in window.detail.toPlainText()
+
+
+def test_the_sandbox_catalog_is_not_offered_in_test_mode(test_window: MainWindow) -> None:
+    assert test_window.mode == "test"
+    assert not test_window.actions.start_handmade.isEnabled()
+    assert not test_window.actions.start_handmade.isVisible()
+    assert not test_window.sandbox_menu.menuAction().isVisible()
+    assert test_window.actions.adopt.isEnabled()
