@@ -29,6 +29,15 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         help="Stripe products that match nothing become catalog rows",
     )
     p = sub.add_parser(
+        "sandbox-preset",
+        parents=[common],
+        help="start the built-in sandbox afresh from a preset Stripe catalog (e.g. handmade)",
+        description="Replace everything in the built-in sandbox with a preset Stripe catalog: "
+        "'handmade' is a catalog made by hand in the Dashboard for the sample products, to try "
+        "`adopt` on. The tool's sandbox links are forgotten; your catalog is not changed.",
+    )
+    p.add_argument("preset", nargs="?", default="handmade", choices=["handmade"])
+    p = sub.add_parser(
         "link",
         parents=[common],
         help="link one catalog product to one Stripe product by hand",
@@ -38,7 +47,16 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(ws: Workspace, ns: argparse.Namespace) -> int:
-    """Run `adopt` or `link`; returns the exit code."""
+    """Run `adopt`, `link` or `sandbox-preset`; returns the exit code."""
+    if ns.command == "sandbox-preset":
+        created = ws.apply_sandbox_preset(ns.preset, fresh=True)
+        done(
+            {"preset": ns.preset, "created": created},
+            f"The built-in sandbox now holds the {ns.preset!r} Stripe catalog ({len(created)} "
+            "objects); your catalog is unchanged. Next: `stripe-sync-admin adopt --dry-run`.",
+            ns,
+        )
+        return 0
     if ns.command == "link":
         match = ws.link(ns.local_id, ns.stripe_product_id)
         prices = ", ".join(p.stripe_price_id for p in match.prices) or "no price yet"

@@ -39,7 +39,7 @@ def _with_workspace(ns: argparse.Namespace) -> int:
     try:
         ids = list(ns.ids) if getattr(ns, "ids", None) else None
         overwrite = bool(getattr(ns, "overwrite_stripe_edits", False))
-        if ns.command in ("adopt", "link"):
+        if ns.command in ("adopt", "link", "sandbox-preset"):
             return adopt_commands.run(ws, ns)
         if ns.command in edit_commands.COMMANDS:
             return edit_commands.run(ws, ns)

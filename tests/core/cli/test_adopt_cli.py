@@ -77,3 +77,19 @@ def test_adopt_dry_run_then_adopt_then_link(db: str, capsys: pytest.CaptureFixtu
     code, out, _ = _run(capsys, "status", "--json", "cable-jst-30cm", "--db", db)
     (row,) = json.loads(out)
     assert row["state"] != "missing"
+
+
+def test_sandbox_preset_starts_the_built_in_sandbox_afresh(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["sync", "material-8x8-v1"]) == 0  # sandbox mode, the default catalog
+    capsys.readouterr()
+    assert main(["sandbox-preset", "handmade"]) == 0
+    assert "holds the 'handmade' Stripe catalog" in capsys.readouterr().out
+    assert main(["status", "--json", "material-8x8-v1"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert row["state"] == "missing"  # its old sandbox product is gone with the old sandbox
+    assert "Stripe already has a product named like this" in row["note"]
+    assert main(["adopt", "--json"]) == 0
+    linked = {m["local_id"] for m in json.loads(capsys.readouterr().out)["linked"]}
+    assert "material-8x8-v1" in linked
