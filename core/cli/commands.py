@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
-from core.cli import adopt_commands, edit_commands, two_way
+from core.cli import adopt_commands, edit_commands, row_commands, two_way
 from core.cli.output import Usage, confirm_live, done, emit, out, progress_bar, say
-from core.cli.views import show_plan, show_results, show_status
+from core.cli.views import NEVER_TRIED, show_plan, show_results, show_status, untried_writes
 from core.settings import Mode, load_settings
 from core.workspace import Workspace, export_catalog, import_catalog
 
@@ -41,6 +42,8 @@ def _with_workspace(ns: argparse.Namespace) -> int:
         overwrite = bool(getattr(ns, "overwrite_stripe_edits", False))
         if ns.command in ("adopt", "link", "sandbox-preset"):
             return adopt_commands.run(ws, ns)
+        if ns.command in row_commands.COMMANDS:
+            return row_commands.run(ws, ns)
         if ns.command in edit_commands.COMMANDS:
             return edit_commands.run(ws, ns)
         if ns.command == "pull":
@@ -69,10 +72,13 @@ def _with_workspace(ns: argparse.Namespace) -> int:
             if writes:
                 if not ns.json:
                     show_plan(rows, ns, preview=True)
-                changing = sum(
-                    1 for r in rows if r.plan and r.plan.operations and (r.has_local or r.held)
-                )
-                confirm_live(ws, ns, f"make {writes} write(s) for {changing} product(s)")
+                writing = [
+                    r for r in rows if r.plan and r.plan.operations and (r.has_local or r.held)
+                ]
+                untried = untried_writes(writing)
+                what = f"make {writes} write(s) for {len(writing)} product(s)"
+                confirm_live(ws, ns, what + (f", {untried} {NEVER_TRIED}" if untried else ""))
+                _confirm_untried(untried, ns)
             results = ws.sync_reviewed(
                 rows,
                 release_holds=ids is not None,
@@ -86,6 +92,23 @@ def _with_workspace(ns: argparse.Namespace) -> int:
         return show_results(results, ns)
     finally:
         ws.close()
+
+
+def _confirm_untried(untried: int, ns: argparse.Namespace) -> None:
+    """Test before live: with the setting on, ask once more before writes never synced to test
+    mode (only on a terminal; --yes goes on). The maker may always go on."""
+    if not untried or ns.yes or not sys.stdin.isatty() or not load_settings().confirm_untried_live:
+        return
+    were = "write was" if untried == 1 else "writes were"
+    sys.stderr.write(
+        f"{untried} of these {were} never synced to test mode first. Go on anyway? [y/N] "
+    )
+    sys.stderr.flush()
+    if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+        raise Usage(
+            "not confirmed; nothing was written. Sync to test mode first (--mode test) to try "
+            "these changes there"
+        )
 
 
 def _say_settled(ws: Workspace) -> None:

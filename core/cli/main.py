@@ -23,7 +23,7 @@ import importlib.metadata
 import sys
 from collections.abc import Sequence
 
-from core.cli import adopt_commands, edit_commands, two_way
+from core.cli import adopt_commands, edit_commands, row_commands, two_way
 from core.cli.commands import run_command
 from core.cli.output import PROG, Usage, say
 from core.errors import (
@@ -80,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--diff", action="store_true", help="export the differences with Stripe")
     adopt_commands.add_parsers(sub, common)
     edit_commands.add_parsers(sub, common)
+    row_commands.add_parsers(sub, common)
     two_way.add_parsers(sub, common)
     sub.add_parser("sandbox", help="run the local Stripe sandbox (see: sandbox --help)")
     return parser

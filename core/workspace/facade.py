@@ -23,16 +23,16 @@ from core.reconcile.threeway import Overwrite
 from core.reconcile.tried import mark_rows
 from core.settings import Mode
 from core.workspace.adopting import AdoptMethods
-from core.workspace.editing import EditMethods
 from core.workspace.opening import open_parts
 from core.workspace.pulling import PullMethods
 from core.workspace.reads import CatalogRead
+from core.workspace.row_editing import RowMethods
 from core.workspace.syncing import NOTHING_TO_ARCHIVE, SyncMethods
 
 __all__ = ["NOTHING_TO_ARCHIVE", "Workspace"]
 
 
-class Workspace(SyncMethods, AdoptMethods, PullMethods, EditMethods):
+class Workspace(SyncMethods, AdoptMethods, PullMethods, RowMethods):
     """One catalog, one Stripe account and mode; see the module docstring."""
 
     @classmethod

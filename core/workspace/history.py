@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict
 from core.catalog.edits import EDIT, IMPORT, PULL, REVERT, changed_columns
 from core.catalog.journal import CATALOG, OS_USER, JournalEntry
 from core.catalog.links import LinkMap
+from core.catalog.row_changes import ADD
 
 STRIPE_WRITES = frozenset(
     {
@@ -38,7 +39,14 @@ STRIPE_WRITES = frozenset(
 )
 PRICE_WRITES = frozenset({"create_price", "update_price", "set_default_price", "archive_price"})
 Kind = Literal["edit", "revert", "import", "pull", "stripe_write"]
-_KINDS: dict[str, Kind] = {EDIT: "edit", REVERT: "revert", IMPORT: "import", PULL: "pull"}
+# Adding a product or a variant is an edit of the catalog (its `after` holds the new columns).
+_KINDS: dict[str, Kind] = {
+    EDIT: "edit",
+    ADD: "edit",
+    REVERT: "revert",
+    IMPORT: "import",
+    PULL: "pull",
+}
 
 
 class HistoryEntry(BaseModel):
