@@ -55,3 +55,10 @@ def sandbox_lock_file() -> Path:
 def settings_file() -> Path:
     """The TOML file holding the non-secret settings."""
     return config_dir() / "settings.toml"
+
+
+def mirror_file(account_id: str, mode: str) -> Path:
+    """The SQLite file holding the mirror of one Stripe account's products and prices in one mode
+    (core.engine.mirror): what the tool last read of Stripe, kept up to date from its events."""
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in f"{account_id}-{mode}")
+    return private_dir(data_dir() / "mirror") / f"{safe}.sqlite3"

@@ -22,6 +22,7 @@ from core.errors import ConfigurationError
 from core.reconcile.threeway import Overwrite
 from core.runtime.instance_lock import InstanceLock
 from core.settings import Mode, Settings
+from core.workspace.mirroring import MirrorKeeper, StripeRefresh
 from core.workspace.reads import CatalogRead, read_catalog
 
 RATE_LIMIT_ENV = "STRIPE_SYNC_RATE_LIMIT"
@@ -74,6 +75,7 @@ class WorkspaceBase:
         self._sandbox = sandbox
         self._sandbox_lock = sandbox_lock
         self._gateway = self._new_gateway()
+        self._mirror = MirrorKeeper(catalog, mode)
 
     def _new_gateway(self) -> StripeGateway:
         rate = rate_limit_for(self.mode, self._rate_limit, self.settings)
@@ -111,18 +113,35 @@ class WorkspaceBase:
         *,
         release: Collection[str] = (),
         overwrite: Overwrite = False,
+        refresh_all: bool = False,
     ) -> CatalogRead:
+        account = self.account()
         return read_catalog(
             self.catalog,
             self._gateway,
-            account=self.account(),
+            account=account,
             mode=self.mode,
             currency=self.settings.currency,
             ids=ids,
             remote=remote,
             release=release,
             overwrite=overwrite,
+            fetch=lambda: self._mirror.remote(self._gateway, account, full=refresh_all),
+            changes=lambda: self._mirror.changes(account),
         )
+
+    def refresh_stripe(
+        self, *, refresh_all: bool = False, cancel: CancelToken | None = None
+    ) -> StripeRefresh:
+        """Bring Stripe's side up to date now: its events since the last refresh, or everything
+        (`refresh_all`, or when events cannot serve); says how, and what changed (for `watch`)."""
+        with self._gateway.cancellable(cancel):
+            return self._mirror.refresh(self._gateway, self.account(), full=refresh_all)[1]
+
+    @property
+    def last_refresh(self) -> StripeRefresh | None:
+        """What the last refresh of Stripe's side did (None before the first)."""
+        return self._mirror.last
 
     def reset_client(self) -> AccountInfo:
         """Drop cached Stripe clients, build a fresh gateway and check the account again."""
@@ -139,7 +158,8 @@ class WorkspaceBase:
         return f"https://dashboard.stripe.com/{prefix}products/{stripe_id}"
 
     def close(self) -> None:
-        """Stop the in-process sandbox, release its lock and the database."""
+        """Stop the in-process sandbox, release its lock, the mirror and the database."""
+        self._mirror.close()
         if self._sandbox is not None:
             self._sandbox.stop()
             self._sandbox = None

@@ -8,7 +8,7 @@ owns the database connection.
 from __future__ import annotations
 
 import gc
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,7 +20,9 @@ from core.catalog.store import CatalogStore
 from core.engine.fetch import fetch_remote
 from core.engine.gateway import StripeGateway
 from core.engine.types import AccountInfo, RemoteCatalog
+from core.reconcile.build_rows import with_stripe_changes
 from core.reconcile.evaluate import Evaluation, convert_records, evaluate
+from core.reconcile.rows import StripeChange
 from core.reconcile.threeway import Overwrite
 from core.settings import Mode
 
@@ -47,15 +49,20 @@ def read_catalog(
     remote: RemoteCatalog | None = None,
     release: Collection[str] = (),
     overwrite: Overwrite = False,
+    fetch: Callable[[], RemoteCatalog] | None = None,
+    changes: Callable[[], Mapping[str, StripeChange]] | None = None,
 ) -> CatalogRead:
     """Read the catalog (all of it, or `ids`) and Stripe (unless `remote` is given), evaluate.
 
     An id that is neither in the catalog nor a product the tool made in Stripe raises CatalogError
-    naming it. `release`: ids whose operator archive holds the coming sync releases.
+    naming it. `release`: ids whose operator archive holds the coming sync releases. `fetch`:
+    how Stripe's side is read (default: everything, `fetch_remote`; the workspace uses its
+    mirror); `changes`: Stripe product id → the newest change made there elsewhere, for the rows.
     """
     records = catalog.list_records(ids)
+    read_stripe = fetch or (lambda: fetch_remote(gateway))
     with collections_paused(), ThreadPoolExecutor(1, "stripe-read") as reader:
-        reading = reader.submit(fetch_remote, gateway) if remote is None else None
+        reading = reader.submit(read_stripe) if remote is None else None
         converted = convert_records(records, currency)
         links = catalog.links(account.id, mode)
         snapshots = catalog.snapshots(account.id, mode)
@@ -83,6 +90,8 @@ def read_catalog(
             mode=mode,
             overwrite=overwrite,
         )
+        if changes is not None:
+            evaluation.rows[:] = with_stripe_changes(evaluation.rows, changes())
     shown = {row.product_id for row in evaluation.rows} | {
         row.stripe_product_id for row in evaluation.rows if row.stripe_product_id
     }
