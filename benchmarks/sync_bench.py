@@ -8,6 +8,11 @@ run, one price list per variant), both throttled to the same rate. Prints a tabl
 
     .venv/bin/python benchmarks/sync_bench.py --quick          # 100 products
     .venv/bin/python benchmarks/sync_bench.py --sizes 100,1000
+    .venv/bin/python benchmarks/sync_bench.py --quick --currencies eur,gbp
+
+With `--currencies`, every product and variant also has a price in those currencies (Stripe's
+`currency_options`), and a fourth phase changes only the first one's amount on 10 % of the prices:
+each such price is updated in place (one write, no new price). The baseline ignores currencies.
 """
 
 from __future__ import annotations
@@ -31,11 +36,18 @@ RATE = 25.0  # the sandbox's limit, as Stripe's test mode
 T = TypeVar("T")
 
 
-def make_catalog(n: int, changed_every: int = 0) -> list[dict[str, Any]]:
-    """n products in the seed's shape; with `changed_every`, every n-th product costs $1 more."""
+def make_catalog(
+    n: int, changed_every: int = 0, currencies: tuple[str, ...] = (), extra_every: int = 0
+) -> list[dict[str, Any]]:
+    """n products in the seed's shape; with `changed_every`, every n-th product costs $1 more.
+    `currencies`: each product and variant also priced in those (its USD cents × 0.9, rounded);
+    with `extra_every`, every n-th product's amount in the first one is 1 unit more."""
     items: list[dict[str, Any]] = []
     for i in range(n):
         bump = 100 if changed_every and i % changed_every == 0 else 0
+        extra = {c: (1000 + i + bump) * 9 // 10 for c in currencies}
+        if extra_every and i % extra_every == 0 and currencies:
+            extra[currencies[0]] += 1
         item: dict[str, Any] = {
             "id": f"bench-{i:05d}",
             "name": f"Bench product {i}",
@@ -43,10 +55,14 @@ def make_catalog(n: int, changed_every: int = 0) -> list[dict[str, Any]]:
             "price_usd": 1000 + i + bump,
             "sell_status": "available",
         }
+        if extra:
+            item["currency_amounts"] = extra
         if i % 3 == 0:
             item["variants"] = [
                 {"id": f"bench-{i:05d}-{c.lower()}", "color": c} for c in ("RED", "GREEN", "BLUE")
             ]
+            for variant in item["variants"] if extra else ():
+                variant["currency_amounts"] = dict(extra)
         items.append(item)
     return items
 
@@ -139,10 +155,14 @@ class Naive:
         return params
 
 
-def bench(size: int) -> list[tuple[str, Measure, Measure, int]]:
-    """Measure the three phases for the engine and the baseline on fresh sandboxes."""
-    base = make_catalog(size)
-    changed = make_catalog(size, changed_every=10)
+def bench(size: int, currencies: tuple[str, ...] = ()) -> list[tuple[str, Measure, Measure, int]]:
+    """Measure the phases for the engine and the baseline on fresh sandboxes."""
+    base = make_catalog(size, currencies=currencies)
+    changed = make_catalog(size, changed_every=10, currencies=currencies)
+    phases = [("first sync", base), ("re-sync unchanged", base), ("10% changed", changed)]
+    if currencies:
+        extra = make_catalog(size, changed_every=10, currencies=currencies, extra_every=10)
+        phases.append((f"10% {currencies[0]} changed", extra))
     rows: list[tuple[str, Measure, Measure, int]] = []
     with (
         SandboxServer(port=0, rate_limit=RATE) as eng_srv,
@@ -161,11 +181,7 @@ def bench(size: int) -> list[tuple[str, Measure, Measure, int]]:
             return lambda: [naive.sync(item) for item in items]
 
         prices = sum(len(i.get("variants", [])) or 1 for i in base)
-        for phase, items in (
-            ("first sync", base),
-            ("re-sync unchanged", base),
-            ("10% changed", changed),
-        ):
+        for phase, items in phases:
             e = measure(eng_srv, engine(items))
             n = measure(naive_srv, baseline(items))
             rows.append((phase, e, n, prices))
@@ -179,7 +195,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,1000", help="comma-separated catalog sizes")
     parser.add_argument("--quick", action="store_true", help="only 100 products")
+    parser.add_argument(
+        "--currencies", default="", help="other currencies every price has, e.g. eur,gbp"
+    )
     args = parser.parse_args()
+    currencies = tuple(c.strip().lower() for c in args.currencies.split(",") if c.strip())
     sizes = [100] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
     header = (
         f"{'products':>8}  {'phase':<18} {'engine calls (r/w)':>19} {'engine s':>9}  "
@@ -188,7 +208,7 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     for size in sizes:
-        for phase, e, n, prices in bench(size):
+        for phase, e, n, prices in bench(size, currencies):
             ratio = n.calls / e.calls if e.calls else math.inf
             speed = n.seconds / e.seconds if e.seconds else math.inf
             print(

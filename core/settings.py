@@ -42,6 +42,11 @@ class Settings(BaseModel):
         description="Stripe requests per second in test and live mode (default: 90% of Stripe's "
         "limit: 22.5 test, 90 live; 0 = no limit). STRIPE_SYNC_RATE_LIMIT overrides it",
     )
+    confirm_untried_live: bool = Field(
+        default=True,
+        description="ask once more before a live sync that makes writes never synced to test mode "
+        "first (going on stays possible)",
+    )
 
     @field_validator("currency")
     @classmethod

@@ -12,6 +12,7 @@ from typing import IO, Any
 
 import sqlalchemy as sa
 
+from core.catalog import amounts
 from core.catalog.cells import plain
 from core.catalog.csv_safety import escape_cell, number_cell
 from core.catalog.db import read_transaction
@@ -58,21 +59,49 @@ def _rows(store: CatalogStore, table: sa.Table) -> Iterator[dict[str, Any]]:
             yield dict(row._mapping)
 
 
+def _with_amounts(
+    store: CatalogStore, rows: Iterator[dict[str, Any]], variants: bool
+) -> Iterator[tuple[dict[str, Any], dict[str, int]]]:
+    """Each row with its prices in other currencies, read for a few hundred rows at a time."""
+    batch: list[dict[str, Any]] = []
+
+    def flush() -> Iterator[tuple[dict[str, Any], dict[str, int]]]:
+        pids = [str(r["product_id"] if variants else r["id"]) for r in batch]
+        with read_transaction(store.engine) as conn:
+            found = amounts.load(conn, store.amounts_table, pids)
+        for row, pid in zip(batch, pids, strict=True):
+            unit = str(row["id"]) if variants else amounts.PRODUCT_UNIT
+            yield row, found.get(pid, {}).get(unit, {})
+        batch.clear()
+
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= 500:
+            yield from flush()
+    yield from flush()
+
+
 def _json_stream(store: CatalogStore, fh: IO[str]) -> int:
-    """The catalog as {"products": [...], "variants": [...]}, one row at a time."""
+    """The catalog as {"products": [...], "variants": [...]}, one row at a time; a row with
+    prices in other currencies carries them as `currency_amounts`."""
     count = 0
     fh.write('{\n  "products": [')
-    for count, row in enumerate(_rows(store, store.products), start=1):
-        fh.write(("\n    " if count == 1 else ",\n    ") + _json_line(row))
+    products = _with_amounts(store, _rows(store, store.products), variants=False)
+    for count, (row, extra) in enumerate(products, start=1):
+        fh.write(("\n    " if count == 1 else ",\n    ") + _json_line(row, extra))
     fh.write('\n  ],\n  "variants": [')
-    for number, row in enumerate(_rows(store, store.variants), start=1):
-        fh.write(("\n    " if number == 1 else ",\n    ") + _json_line(row))
+    variants = _with_amounts(store, _rows(store, store.variants), variants=True)
+    for number, (row, extra) in enumerate(variants, start=1):
+        fh.write(("\n    " if number == 1 else ",\n    ") + _json_line(row, extra))
     fh.write("\n  ]\n}\n")
     return count
 
 
-def _json_line(row: Mapping[str, Any]) -> str:
-    return json.dumps({k: _plain(v) for k, v in row.items()}, ensure_ascii=False, default=_plain)
+def _json_line(row: Mapping[str, Any], extra: Mapping[str, int] | None = None) -> str:
+    data = {k: _plain(v) for k, v in row.items()}
+    if extra:
+        data["currency_amounts"] = dict(extra)
+    return json.dumps(data, ensure_ascii=False, default=_plain)
 
 
 def _json_text(data: Any) -> str:
@@ -100,6 +129,9 @@ def _csv_row(values: Sequence[Any]) -> list[str]:
 def export_catalog(store: CatalogStore, path: str | Path) -> int:
     """Write every product (JSON: with variants; CSV: products only); returns products written.
 
+    Prices in other currencies: JSON `currency_amounts` on a product or variant; CSV a column
+    `price_<currency>` per currency some product has (variants' are in the JSON only).
+
     The JSON file imports back unchanged (`import` of an export changes nothing). Rows are
     streamed from the database, so memory stays flat whatever the catalog's size.
     """
@@ -110,13 +142,16 @@ def export_catalog(store: CatalogStore, path: str | Path) -> int:
         _write(path, lambda fh: counted.append(_json_stream(store, fh)))
         return counted[0]
     columns = [c.name for c in store.products.columns]
+    with read_transaction(store.engine) as conn:
+        currencies = amounts.product_currencies(conn, store.amounts_table)
 
     def rows(fh: IO[str]) -> None:
         writer = csv.writer(fh)
-        writer.writerow(_csv_row(columns))
+        writer.writerow(_csv_row(columns + [f"price_{c}" for c in currencies]))
         count = 0
-        for row in _rows(store, store.products):
-            writer.writerow(_csv_row([row.get(c) for c in columns]))
+        for row, extra in _with_amounts(store, _rows(store, store.products), variants=False):
+            cells = [row.get(c) for c in columns] + [extra.get(c) for c in currencies]
+            writer.writerow(_csv_row(cells))
             count += 1
         counted.append(count)
 

@@ -27,6 +27,7 @@ from pydantic import BaseModel, ValidationError
 from core.catalog.cells import CellError, to_column
 from core.catalog.csv_safety import unescape_cell
 from core.catalog.errors import ImportFileError
+from core.catalog.import_amounts import GivenAmounts, take
 from core.catalog.validate import ImportProblems, ProductIn, VariantIn, plain_errors
 from core.domain.row_rules import clip, shown
 from core.domain.text import control_characters
@@ -49,6 +50,7 @@ class Row:
     number: int
     section: str  # "products" or "variants"
     values: dict[str, Any]  # only the fields the file gave, as the columns' Python types
+    amounts: GivenAmounts | None = None  # its prices in other currencies, when the file gives any
 
 
 @dataclass(frozen=True)
@@ -60,14 +62,17 @@ class ParsedFile:
     variants: list[Row]
 
 
-def read_file(path: str | Path, products: sa.Table, variants: sa.Table) -> ParsedFile:
+def read_file(
+    path: str | Path, products: sa.Table, variants: sa.Table, *, currency: str | None = None
+) -> ParsedFile:
     """Read and check a .json or .csv catalog file against the shop's tables; every bad row is
-    reported at once (one ImportFileError naming the first `MAX_REPORTED`)."""
+    reported at once (one ImportFileError naming the first `MAX_REPORTED`). `currency`: the
+    catalog's, which a row's amounts in other currencies may not repeat."""
     path = Path(path)
     name = path.name
     raw_products, raw_variants, problems = _read(path, name)
-    product_rows = _validate("products", raw_products, ProductIn, products, problems)
-    variant_rows = _validate("variants", raw_variants, VariantIn, variants, problems)
+    product_rows = _validate("products", raw_products, ProductIn, products, problems, currency)
+    variant_rows = _validate("variants", raw_variants, VariantIn, variants, problems, currency)
     _check_duplicates(product_rows, problems)
     _check_duplicates(variant_rows, problems)
     problems.raise_any()
@@ -322,6 +327,7 @@ def _validate(
     model: type[BaseModel],
     target: sa.Table,
     problems: ImportProblems,
+    currency: str | None = None,
 ) -> list[Row]:
     label = section if section == "variants" else None
     out: list[Row] = []
@@ -333,6 +339,12 @@ def _validate(
         bad = _bad_text_field(raw)
         if bad is not None:
             problems.add(bad[1], row=number, record_id=rid, field=clip(bad[0]), section=label)
+            continue
+        own = raw.get("currency") if isinstance(raw.get("currency"), str) else None
+        raw, amounts, wrong = take(raw, target.c.keys(), (own or currency or "").strip().lower())
+        for p in wrong:
+            problems.add(p.message, row=number, record_id=rid, field=clip(p.field), section=label)
+        if wrong:
             continue
         # Columns the shop's own table has beyond the canonical ones are passed through,
         # converted to the column's type.
@@ -359,7 +371,7 @@ def _validate(
                 problems.add(str(err), row=number, record_id=rid, field=key, section=label)
                 fine = False
         if fine:
-            out.append(Row(number=number, section=section, values=values))
+            out.append(Row(number=number, section=section, values=values, amounts=amounts))
     return out
 
 

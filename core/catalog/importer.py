@@ -32,6 +32,7 @@ from core.catalog.cells import same
 from core.catalog.db import write_transaction
 from core.catalog.edits import IMPORT, as_columns, os_user
 from core.catalog.errors import ImportFileError
+from core.catalog.import_amounts import AmountChange, write_amounts
 from core.catalog.import_read import ParsedFile, Row, read_file
 from core.catalog.journal import CATALOG, CATALOG_ACCOUNT, OS_USER, JournalRecord, add_records
 from core.catalog.schema import VARIANTS
@@ -48,6 +49,8 @@ from core.domain.row_rules import (
 )
 
 STRIPE_COLUMNS = ("stripe_product_id", "stripe_price_id")
+# How a row's prices in other currencies appear in its journal row.
+AMOUNTS = "currency_amounts"
 # Columns the journal leaves out of an import's before and after (the import's own stamp).
 _UNJOURNALED = ("id", "product_id", "updated_at")
 
@@ -97,13 +100,23 @@ class ImportReport:
         return text
 
 
-def import_file(store: CatalogStore, path: str | Path) -> ImportReport:
-    """Import a .json or .csv catalog file into the store (see the module docstring)."""
-    parsed = read_file(path, store.products, store.variants)
+def import_file(
+    store: CatalogStore, path: str | Path, *, currency: str | None = None
+) -> ImportReport:
+    """Import a .json or .csv catalog file into the store (see the module docstring).
+
+    `currency`: the catalog's currency (Settings.currency), which a row's prices in other
+    currencies may not repeat."""
+    parsed = read_file(path, store.products, store.variants, currency=currency)
     try:
         with write_transaction(store.engine) as conn:
             return write_parsed(
-                conn, store.products, store.variants, parsed, journal=store.journal_table
+                conn,
+                store.products,
+                store.variants,
+                parsed,
+                journal=store.journal_table,
+                amounts_table=store.amounts_table,
             )
     except SQLAlchemyError as err:
         raise ImportFileError(
@@ -120,6 +133,7 @@ def write_parsed(
     parsed: ParsedFile,
     *,
     journal: sa.Table | None = None,
+    amounts_table: sa.Table | None = None,
 ) -> ImportReport:
     """Write a checked file's rows inside the caller's transaction; raises ImportFileError.
 
@@ -146,6 +160,9 @@ def write_parsed(
     ignored: set[str] = set()
     _upsert_rows(conn, products, parsed.products, report, report.products, ignored, changes)
     _upsert_rows(conn, variants, parsed.variants, report, report.variants, ignored, changes)
+    if amounts_table is not None:
+        for unit in write_amounts(conn, amounts_table, parsed.products + parsed.variants):
+            _note_amounts(report, changes, unit)
     report.ignored_columns = sorted(ignored)
     # The rows as a sync will read them (the file's values over what the catalog held), checked
     # by the sync's own rules; raising here rolls the whole import back.
@@ -178,6 +195,9 @@ def journal_records(changes: list[RowChange], file: str) -> list[JournalRecord]:
             )
             new_values = as_columns({k: change.new[k] for k in columns})
             old_values = as_columns({k: old.get(k) for k in columns})
+            if AMOUNTS in columns:  # kept as data: {"eur": 2345}, not its text
+                new_values[AMOUNTS] = change.new[AMOUNTS]
+                old_values[AMOUNTS] = old.get(AMOUNTS, {})
             if not change.variant:
                 added = change.old is None
                 after.update(new_values)
@@ -359,3 +379,17 @@ def _change(
 def _first_line(err: Exception) -> str:
     text = str(getattr(err, "orig", None) or err).strip()
     return text.splitlines()[0] if text else type(err).__name__
+
+
+def _note_amounts(report: ImportReport, changes: list[RowChange], unit: AmountChange) -> None:
+    """Count and journal a row's changed prices in other currencies like a changed column."""
+    found = next((c for c in changes if (c.variant, c.row_id) == (unit[0], unit[2])), None)
+    if found is None:
+        counts = report.variants if unit[0] else report.products
+        counts.unchanged -= 1
+        counts.updated += 1
+        changes.append(RowChange(unit[0], unit[1], unit[2], {AMOUNTS: unit[3]}, {AMOUNTS: unit[4]}))
+        return
+    found.new[AMOUNTS] = unit[4]
+    if found.old is not None:
+        found.old[AMOUNTS] = unit[3]

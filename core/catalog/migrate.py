@@ -5,6 +5,7 @@ History:
 - 2: adds `ssa_snapshots` and `ssa_journal.error`.
 - 3: adds `ssa_holds` (the operator's archive holds, per account and mode).
 - 4: adds `ssa_intents` (the write-ahead journal: Stripe writes about to be made).
+- 5: adds `ssa_currency_amounts` (prices in other currencies, per product and variant).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy.engine import Connection
 from core.catalog import schema
 from core.catalog.errors import SchemaVersionError
 
-CURRENT_VERSION = 4
+CURRENT_VERSION = 5
 
 
 def _v1_to_v2(conn: Connection) -> None:
@@ -36,8 +37,17 @@ def _v3_to_v4(conn: Connection) -> None:
     schema.define_intents(sa.MetaData()).create(conn, checkfirst=True)
 
 
+def _v4_to_v5(conn: Connection) -> None:
+    schema.define_currency_amounts(sa.MetaData()).create(conn, checkfirst=True)
+
+
 # version N → N+1
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    1: _v1_to_v2,
+    2: _v2_to_v3,
+    3: _v3_to_v4,
+    4: _v4_to_v5,
+}
 
 
 def read_version(conn: Connection) -> int | None:
@@ -66,6 +76,7 @@ def ensure_tool_tables(conn: Connection, where: str) -> int:
             schema.define_journal,
             schema.define_holds,
             schema.define_intents,
+            schema.define_currency_amounts,
         ):
             define(metadata)
         metadata.create_all(conn, checkfirst=True)

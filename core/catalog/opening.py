@@ -79,6 +79,7 @@ def prepare(
         schema.JOURNAL: schema.define_journal(tool),
         schema.HOLDS: schema.define_holds(tool),
         schema.INTENTS: schema.define_intents(tool),
+        schema.CURRENCY_AMOUNTS: schema.define_currency_amounts(tool),
     }
     return tables, created
 

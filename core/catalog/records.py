@@ -12,10 +12,15 @@ from core.catalog.journal import JournalRecord
 
 @dataclass(frozen=True)
 class CatalogRecord:
-    """One product row (as a plain dict of its columns) and its variant rows."""
+    """One product row (as a plain dict of its columns) and its variant rows.
+
+    `currency_amounts`: unit ('' for the product's own price, else the variant id) → currency →
+    amount in that currency's smallest unit (prices in other currencies, `ssa_currency_amounts`).
+    """
 
     product: dict[str, Any]
     variants: tuple[dict[str, Any], ...] = ()
+    currency_amounts: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def id(self) -> str:

@@ -18,6 +18,7 @@ SNAPSHOTS = "ssa_snapshots"
 JOURNAL = "ssa_journal"
 HOLDS = "ssa_holds"
 INTENTS = "ssa_intents"
+CURRENCY_AMOUNTS = "ssa_currency_amounts"
 SCHEMA_VERSION = "ssa_schema_version"
 
 # Columns a shop's table must have for the tool to work with it at all.
@@ -175,4 +176,18 @@ def define_intents(metadata: sa.MetaData) -> sa.Table:
         sa.Column("variant_id", sa.Text),
         sa.Column("target_id", sa.Text),
         sa.Column("params", sa.JSON),
+    )
+
+
+def define_currency_amounts(metadata: sa.MetaData) -> sa.Table:
+    """A product's or variant's price in other currencies (Stripe's `currency_options`): one row
+    per unit and currency, the amount in that currency's smallest unit. `variant_id` is '' for the
+    product's own price. Catalog data beside the shop's tables (not per Stripe account)."""
+    return sa.Table(
+        CURRENCY_AMOUNTS,
+        metadata,
+        sa.Column("product_id", sa.Text, primary_key=True),
+        sa.Column("variant_id", sa.Text, primary_key=True),
+        sa.Column("currency", sa.Text, primary_key=True),
+        sa.Column("amount", sa.Integer, nullable=False),
     )

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from core import paths
-from core.catalog import schema
+from core.catalog import amounts, schema
 from core.catalog.adoption import insert_products
 from core.catalog.db import (
     create_engine,
@@ -57,6 +57,7 @@ class CatalogStore:
         self.journal_table = tables[schema.JOURNAL]
         self.holds_table = tables[schema.HOLDS]
         self.intents = IntentLog(engine, tables[schema.INTENTS])
+        self.amounts_table = tables[schema.CURRENCY_AMOUNTS]
         self.created_tables = False  # whether open() created the shop's tables
 
     # ----------------------------------------------------------------------------- opening
@@ -143,8 +144,13 @@ class CatalogStore:
                     for r in conn.execute(query):
                         variant = dict(r._mapping)
                         by_product.setdefault(str(variant["product_id"]), []).append(variant)
+            extra = amounts.load(conn, self.amounts_table, None if ids is None else sorted(wanted))
         return [
-            CatalogRecord(product=p, variants=tuple(by_product.get(str(p["id"]), ())))
+            CatalogRecord(
+                product=p,
+                variants=tuple(by_product.get(str(p["id"]), ())),
+                currency_amounts=extra.get(str(p["id"]), {}),
+            )
             for p in products
         ]
 

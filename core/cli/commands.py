@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from core.cli import adopt_commands, edit_commands, row_commands, two_way
+from core.cli import adopt_commands, edit_commands, row_commands, two_way, watch_command
 from core.cli.output import Usage, confirm_live, done, emit, out, progress_bar, say
 from core.cli.views import NEVER_TRIED, show_plan, show_results, show_status, untried_writes
 from core.settings import Mode, load_settings
@@ -48,6 +48,8 @@ def _with_workspace(ns: argparse.Namespace) -> int:
             return edit_commands.run(ws, ns)
         if ns.command == "pull":
             return two_way.run_pull(ws, ns)
+        if ns.command == watch_command.COMMAND:
+            return watch_command.run(ws, ns)
         if ns.command == "status":
             return show_status(ws.status(ids, overwrite_stripe_edits=overwrite), ns)
         if ns.command == "plan":
@@ -99,9 +101,9 @@ def _confirm_untried(untried: int, ns: argparse.Namespace) -> None:
     mode (only on a terminal; --yes goes on). The maker may always go on."""
     if not untried or ns.yes or not sys.stdin.isatty() or not load_settings().confirm_untried_live:
         return
-    were = "write was" if untried == 1 else "writes were"
+    were = "was" if untried == 1 else "were"
     sys.stderr.write(
-        f"{untried} of these {were} never synced to test mode first. Go on anyway? [y/N] "
+        f"{untried} of these writes {were} never synced to test mode first. Go on anyway? [y/N] "
     )
     sys.stderr.flush()
     if sys.stdin.readline().strip().lower() not in ("y", "yes"):

@@ -5,6 +5,7 @@
     stripe-sync-admin sync IDS…|--all      apply (live mode asks first, or needs --yes)
     stripe-sync-admin archive IDS…         archive in Stripe, in this mode only (catalog untouched)
     stripe-sync-admin pull IDS… [--field F] take values edited in Stripe into the catalog
+    stripe-sync-admin watch [--json]        print each change made in Stripe as it is seen
     stripe-sync-admin set ID FIELD=VALUE…  change catalog fields (writes nothing to Stripe)
     stripe-sync-admin history ID           a product's changes and prices over time
     stripe-sync-admin revert ID --to ENTRY take the catalog back to a history entry
@@ -23,7 +24,7 @@ import importlib.metadata
 import sys
 from collections.abc import Sequence
 
-from core.cli import adopt_commands, edit_commands, row_commands, two_way
+from core.cli import adopt_commands, edit_commands, row_commands, two_way, watch_command
 from core.cli.commands import run_command
 from core.cli.output import PROG, Usage, say
 from core.errors import (
@@ -82,6 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     edit_commands.add_parsers(sub, common)
     row_commands.add_parsers(sub, common)
     two_way.add_parsers(sub, common)
+    watch_command.add_parsers(sub, common)
     sub.add_parser("sandbox", help="run the local Stripe sandbox (see: sandbox --help)")
     return parser
 

@@ -15,6 +15,7 @@ from core.workspace import (
 )
 
 _VERB = {"created": "create", "updated": "update", "archived": "archive"}
+NEVER_TRIED = "never tried in test mode"
 
 
 def show_status(rows: list[ProductRow], ns: argparse.Namespace) -> int:
@@ -78,6 +79,8 @@ def show_plan(rows: list[ProductRow], ns: argparse.Namespace, *, preview: bool =
         out(f"{r.product_id}: {_VERB.get(r.plan.action, r.plan.action)}")
         for op in r.plan.operations:
             mark = " — overwrites an edit made in Stripe" if op.overwrites_stripe_edit else ""
+            if op.tried_in_test is False:
+                mark += f" — {NEVER_TRIED}"
             out(f"  - {op.summary}{mark}")
     for r in keeping:
         assert r.plan is not None
@@ -100,7 +103,24 @@ def show_plan(rows: list[ProductRow], ns: argparse.Namespace, *, preview: bool =
         out("Nothing to write: Stripe's edits are kept.")
     else:
         out("Nothing to do: Stripe matches the catalog.")
+    untried = untried_writes(changing)
+    if untried:
+        out(
+            f"{untried} of {writes} write(s) {NEVER_TRIED}: sync to test mode first to try them, "
+            "or go on if you are sure."
+        )
     return 1 if _invalid(rows) else 0
+
+
+def untried_writes(rows: list[ProductRow]) -> int:
+    """How many planned writes (live mode) bring Stripe to values never synced to test mode."""
+    return sum(
+        1
+        for r in rows
+        if r.plan is not None
+        for op in r.plan.operations
+        if op.tried_in_test is False
+    )
 
 
 def _invalid(rows: list[ProductRow]) -> list[ProductRow]:

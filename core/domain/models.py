@@ -42,6 +42,8 @@ MAX_UNIT_AMOUNT = 99_999_999
 # Stripe's rule for caller-chosen object ids (stripe-api-facts.md §2.4).
 STRIPE_ID_RE = re.compile(r"\A[A-Za-z0-9_\-]+\Z")
 CURRENCY_RULE = "a three-letter ISO code such as usd or eur"
+# Extra currencies (Stripe's `currency_options`): lowercase code → amount in its smallest unit.
+CurrencyAmounts = dict[str, int]
 
 
 def _non_blank(value: str, what: str) -> str:
@@ -63,6 +65,24 @@ def iso_currency(value: str) -> str:
     return code
 
 
+def check_currency_amounts(value: dict[str, int]) -> dict[str, int]:
+    """Extra-currency amounts with their codes checked and lowercased, each 0…MAX_UNIT_AMOUNT in
+    the currency's smallest unit (¥500 is 500, €5.00 is 500); ValueError naming the first bad one."""
+    out: dict[str, int] = {}
+    for raw, amount in value.items():
+        code = iso_currency(raw)
+        if isinstance(amount, bool) or not isinstance(amount, int):
+            raise ValueError(f"the {code.upper()} amount must be a whole number")
+        if not 0 <= amount <= MAX_UNIT_AMOUNT:
+            raise ValueError(
+                f"the {code.upper()} amount must be between 0 and {MAX_UNIT_AMOUNT:,}, got {amount}"
+            )
+        if code in out:
+            raise ValueError(f"{code.upper()} is given twice")
+        out[code] = amount
+    return dict(sorted(out.items()))
+
+
 class VariantSyncInput(BaseModel):
     """One sellable variant of a product (a colour, a size): it gets its own Stripe price.
 
@@ -81,6 +101,8 @@ class VariantSyncInput(BaseModel):
     )
     inventory_count: int | None = Field(default=None, ge=0)
     is_limited_edition: bool = False
+    # The variant's price in other currencies (Stripe's currency_options), smallest units.
+    currency_amounts: CurrencyAmounts = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod
@@ -99,6 +121,11 @@ class VariantSyncInput(BaseModel):
     @classmethod
     def _id_not_blank(cls, value: str) -> str:
         return _non_blank(value, "id")
+
+    @field_validator("currency_amounts")
+    @classmethod
+    def _amounts(cls, value: dict[str, int]) -> dict[str, int]:
+        return check_currency_amounts(value)
 
     def label(self) -> str:
         """A readable name for the variant, e.g. `color BLACK` (used in price nicknames)."""
@@ -126,6 +153,8 @@ class ProductSyncInput(BaseModel):
     sell_status: SellStatus
     dev_status: int | None = Field(default=None, ge=0, le=5)
     is_live: bool | None = None
+    # The price in other currencies (Stripe's currency_options), in each one's smallest unit.
+    currency_amounts: CurrencyAmounts = Field(default_factory=dict)
 
     @field_validator("id", "name")
     @classmethod
@@ -143,6 +172,20 @@ class ProductSyncInput(BaseModel):
     @classmethod
     def _iso_currency(cls, value: str) -> str:
         return iso_currency(value)
+
+    @field_validator("currency_amounts")
+    @classmethod
+    def _amounts(cls, value: dict[str, int]) -> dict[str, int]:
+        return check_currency_amounts(value)
+
+    @model_validator(mode="after")
+    def _not_own_currency(self) -> ProductSyncInput:
+        if self.currency in self.currency_amounts:
+            raise ValueError(
+                f"currency_amounts: {self.currency.upper()} is the price's own currency; give "
+                "only other currencies there"
+            )
+        return self
 
     @property
     def wants_active(self) -> bool:
@@ -192,6 +235,15 @@ def variant_problems(
                 )
             )
         first_at.setdefault(variant.id, index)
+        if product.currency in variant.currency_amounts:
+            problems.append(
+                _problem(
+                    ("variants", index, "currency_amounts"),
+                    variant.currency_amounts,
+                    f"{product.currency.upper()} is the price's own currency; give only other "
+                    "currencies there",
+                )
+            )
         amount = variant.unit_amount(product.price_cents)
         if variant.price_cents is None and not 0 <= amount <= MAX_UNIT_AMOUNT:
             problems.append(

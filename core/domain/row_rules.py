@@ -242,3 +242,65 @@ def check_variant_row(
         "inventory_count": None if max_q is None else max(0, max_q - (sold or 0)),
         "is_limited_edition": bool(limited),
     }
+
+
+def check_currency_amounts(
+    amounts: Mapping[str, Any], own: str | None, problems: list[RowProblem], field: str
+) -> dict[str, int]:
+    """A unit's amounts in other currencies (Stripe's `currency_options`) as the catalog holds
+    them: each a currency Stripe accepts, not the price's own (`own`), a whole number of the
+    currency's smallest unit from 0 to Stripe's limit. Returns the good ones, lowercased; each bad
+    one adds a problem on `field` (e.g. `currency_amounts.eur`)."""
+    out: dict[str, int] = {}
+    for raw, value in sorted(amounts.items()):
+        where = f"{field}.{clip(str(raw).lower(), 10)}"
+        try:
+            code = iso_currency(str(raw))
+        except ValueError as err:
+            problems.append(RowProblem(where, clip(str(err), 200)))
+            continue
+        if code == own:
+            problems.append(
+                RowProblem(
+                    where,
+                    f"{code.upper()} is the catalog's own currency for this product (its price "
+                    "is given there already); give only other currencies",
+                )
+            )
+            continue
+        number = whole_number(value)
+        if number is None or not 0 <= number <= MAX_UNIT_AMOUNT:
+            problems.append(
+                RowProblem(
+                    where,
+                    f"must be a whole number from 0 to {MAX_UNIT_AMOUNT:,} in the currency's "
+                    f"smallest unit (cents; yen for JPY), got {shown(value)}",
+                )
+            )
+            continue
+        out[code] = number
+    return out
+
+
+def variant_currency_amounts(
+    own: Mapping[str, int], product: Mapping[str, int], modifier: int, problems: list[RowProblem]
+) -> dict[str, int]:
+    """A variant's amounts in other currencies: its own, and the product's for a currency it does
+    not give when it sells at the product's price (no price modifier). A variant whose price
+    differs has no amount in that currency to take: it must give one (a problem otherwise)."""
+    out = dict(own)
+    for code, amount in product.items():
+        if code in out:
+            continue
+        if modifier == 0:
+            out[code] = amount
+        else:
+            problems.append(
+                RowProblem(
+                    f"currency_amounts.{code}",
+                    f"the product has a {code.upper()} price but this variant costs a different "
+                    f"amount (price modifier {modifier:+,}); give the variant's own {code.upper()} "
+                    "amount",
+                )
+            )
+    return dict(sorted(out.items()))

@@ -27,7 +27,23 @@ def remote_price(data: dict[str, Any]) -> RemotePrice:
         billing_scheme=str(data.get("billing_scheme") or "per_unit"),
         recurring_interval=(data.get("recurring") or {}).get("interval"),
         custom_amount=bool(data.get("custom_unit_amount")),
+        currency_options=_options(data),
     )
+
+
+def _options(data: dict[str, Any]) -> dict[str, int] | None:
+    """The price's fixed amounts in other currencies; None when Stripe did not show them (they
+    are shown only when expanded). An option without a fixed amount (tiers, or the customer
+    chooses it) is left out."""
+    options = data.get("currency_options")
+    if not isinstance(options, dict):
+        return None
+    own = str(data.get("currency") or "")
+    return {
+        str(code): int(entry["unit_amount"])
+        for code, entry in sorted(options.items())
+        if code != own and isinstance(entry, dict) and isinstance(entry.get("unit_amount"), int)
+    }
 
 
 def remote_product(data: dict[str, Any], prices: tuple[RemotePrice, ...] = ()) -> RemoteProduct:

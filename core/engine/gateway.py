@@ -17,7 +17,7 @@ raises the same exceptions, so throttling, retries and error mapping are those o
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import stripe
@@ -37,6 +37,8 @@ stripe.enable_telemetry = False
 
 T = TypeVar("T")
 PAGE_SIZE = 100
+# A lone price shows its amounts in other currencies only when asked (stripe-facts §5.5).
+PRICE_EXPAND: dict[str, Any] = {"expand": ["currency_options"]}
 
 
 class StripeGateway(Transport):
@@ -153,7 +155,9 @@ class StripeGateway(Transport):
         """One price by id as it is now, or None when Stripe has no such price."""
         try:
             obj = self._read(
-                lambda: self._v1.prices.retrieve(price_id), "read prices", "rak_plan_read"
+                lambda: self._v1.prices.retrieve(price_id, params=PRICE_EXPAND),
+                "read prices",
+                "rak_plan_read",
             )
         except StripeRequestError as err:
             if err.http_status == 404:
@@ -200,13 +204,37 @@ class StripeGateway(Transport):
     def list_prices(
         self, *, product: str | None = None, active: bool | None = None
     ) -> list[RemotePrice]:
-        """Every price (of one product, when given), all pages, filtered by `active` if given."""
-        params: dict[str, Any] = {}
+        """Every price (of one product, when given), all pages, filtered by `active` if given,
+        with its amounts in other currencies (`currency_options`)."""
+        # The amounts in other currencies are shown only when expanded (stripe-facts §5.5).
+        params: dict[str, Any] = {"expand": ["data.currency_options"]}
         if product is not None:
             params["product"] = product
         if active is not None:
             params["active"] = active
         return self._list_all("/v1/prices", params, remote_price, "list prices", "rak_plan_read")
+
+    def list_events(
+        self,
+        types: Sequence[str],
+        *,
+        ending_before: str | None = None,
+        starting_after: str | None = None,
+        limit: int = PAGE_SIZE,
+    ) -> dict[str, Any]:
+        """One page of events of `types` (plain JSON, newest first, with `has_more`).
+
+        `ending_before`: the events just newer than that one; a cursor Stripe no longer keeps
+        (older than 30 days) raises StripeRequestError `resource_missing` (stripe-facts §4.7-4.9).
+        """
+        params: dict[str, Any] = {"limit": limit, "types": list(types)}
+        if ending_before is not None:
+            params["ending_before"] = ending_before
+        if starting_after is not None:
+            params["starting_after"] = starting_after
+        return self._read(
+            lambda: self._list_page("/v1/events", params), "list events", "rak_event_read"
+        )
 
     # -- writes ---------------------------------------------------------------------------------
 

@@ -79,9 +79,11 @@ def price_create_key(
     unit_amount: int,
     currency: str,
     salt: str | None = None,
+    options: dict[str, int] | None = None,
 ) -> str:
-    """The key for creating the price that sells one unit at one amount (see the docstring)."""
-    basis = {
+    """The key for creating the price that sells one unit at one amount (see the docstring);
+    `options`: its amounts in other currencies, part of what the price is."""
+    basis: dict[str, object] = {
         "gen": CREATE_KEY_GENERATION,
         "account": account,
         "live": livemode,
@@ -91,6 +93,8 @@ def price_create_key(
         "currency": currency.lower(),
         "salt": salt,
     }
+    if options:  # absent when none, so the keys of single-currency prices stay as they were
+        basis["options"] = dict(sorted(options.items()))
     return f"{KEY_PREFIX}-create_price-{digest(basis)}"
 
 

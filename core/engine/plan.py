@@ -1,8 +1,8 @@
 """Compare one local product with its Stripe side and plan the writes, in a safe order. Pure.
 
 Only owned fields are compared (design.md §3): name, description, active, the tool's metadata keys,
-and per sellable unit (the product itself, or each variant) the amount, currency, nickname and
-`variant_id` tag of its active price. Writes come in this order: the product itself, new prices
+and per sellable unit (the product itself, or each variant) the amount, currency, nickname,
+`variant_id` tag and amounts in other currencies (`currency_options`) of its active price. Writes come in this order: the product itself, new prices
 and price renames, the default price, then archiving the prices they replace — so Stripe is never
 asked to archive a default price (facts §4.6) and nothing is briefly unsellable.
 
@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 
 from core.domain.models import STRIPE_ID_RE, ProductSyncInput, SyncAction, VariantSyncInput
-from core.engine.plan_prices import plan_prices, price_diff, price_params, unit_words
+from core.engine.plan_currencies import extra_diffs, options_param
+from core.engine.plan_prices import plan_prices, price_diff, price_params, unit_words, with_extra
 from core.engine.types import (
     FieldDiff,
     Operation,
@@ -50,11 +51,14 @@ def _plan_create(
         params["id"] = product.id
     if product.description and "description" not in unmanaged:
         params["description"] = product.description
-    params["default_price_data"] = {
+    price_data: dict[str, object] = {
         "currency": first.currency,
         "unit_amount": first.amount,
         "metadata": dict(first.metadata),
     }
+    if first.extra:
+        price_data["currency_options"] = options_param(first)
+    params["default_price_data"] = price_data
     id_note = f" (id {product.id})" if custom_id else ""
     ops = [
         Operation(
@@ -63,7 +67,7 @@ def _plan_create(
             variant_id=first.key or None,
             params=params,
             summary=f"create product “{product.name}”{id_note} with price {first.money()}"
-            f"{unit_words(first)}",
+            f"{unit_words(first)}{with_extra(first)}",
         )
     ]
     if first.nickname:
@@ -85,11 +89,12 @@ def _plan_create(
                 product_id=product.id,
                 variant_id=unit.key,
                 params=price_params(unit, product_ref),
-                summary=f"create price {unit.money()}{unit_words(unit)}",
+                summary=f"create price {unit.money()}{unit_words(unit)}{with_extra(unit)}",
             )
         )
     diffs = [FieldDiff(field="name", local=product.name, stripe=None)]
-    diffs += [price_diff(u.field, u, None) for u in units]
+    for unit in units:
+        diffs += [price_diff(unit.field, unit, None), *extra_diffs(unit, None)]
     return _made(
         product, variants, action="created", operations=ops, differences=diffs, unmanaged=unmanaged
     )

@@ -12,6 +12,13 @@ from datetime import UTC, datetime
 
 from core.domain.models import ProductSyncInput
 from core.domain.money import format_money
+from core.engine.plan_currencies import (
+    extra_diffs,
+    in_place_update,
+    new_price_reason,
+    options_param,
+    twin_matches,
+)
 from core.engine.types import (
     MANAGED_BY_VALUE,
     META_MANAGED_BY,
@@ -57,7 +64,14 @@ def price_params(unit: Unit, product_ref: str) -> dict[str, object]:
     }
     if unit.nickname:
         params["nickname"] = unit.nickname
+    if unit.extra:
+        params["currency_options"] = options_param(unit)
     return params
+
+
+def with_extra(unit: Unit) -> str:
+    """' with EUR €41.00, JPY ¥6,900' for a unit with amounts in other currencies, else ''."""
+    return f" with {unit.extra_money()}" if unit.extra else ""
 
 
 def _price_version(price: RemotePrice, product: RemoteProduct) -> str:
@@ -108,6 +122,10 @@ def _plan_unit(
         unit.amount,
         unit.currency,
     )
+    # Amounts in other currencies that Stripe cannot bring in step in place need a new price.
+    why_new = None if changed or current is None else new_price_reason(unit, current, owned)
+    changed = changed or why_new is not None
+    because = f" ({why_new})" if why_new else ""
     earlier = _archived_twin(existing, unit) if changed else None
     if changed and earlier is not None:
         # Reuse before create (design §12): the price this tool made for the unit at this amount
@@ -127,11 +145,13 @@ def _plan_unit(
                 target_id=earlier.id,
                 params=params_back,
                 version=_price_version(earlier, existing),
-                summary=f"reuse price {earlier.id} {unit.money()}{was}{unit_words(unit)} "
-                f"(made on {made}, archived since) instead of creating a new one",
+                summary=f"reuse price {earlier.id} {unit.money()}{was}{unit_words(unit)}"
+                f"{with_extra(unit)} (made on {made}, archived since) instead of creating a new "
+                f"one{because}",
             )
         )
         out.diffs.append(price_diff(unit.field, unit, current))
+        out.diffs += extra_diffs(unit, current)
         if current is not None and owned:
             out.archives.append(_archive_op(product, existing, current, unit.key, "old price"))
         chosen = earlier.id
@@ -149,10 +169,12 @@ def _plan_unit(
                 product_id=product.id,
                 variant_id=unit.key or None,
                 params=params,
-                summary=f"create {new} {unit.money()}{was}{unit_words(unit)}",
+                summary=f"create {new} {unit.money()}{was}{unit_words(unit)}{with_extra(unit)}"
+                f"{because}",
             )
         )
         out.diffs.append(price_diff(unit.field, unit, current))
+        out.diffs += extra_diffs(unit, current)
         if current is not None and owned:  # one made by hand and not linked stays as it is
             out.archives.append(_archive_op(product, existing, current, unit.key, "old price"))
         chosen = ref
@@ -160,27 +182,7 @@ def _plan_unit(
         assert current is not None  # not changed: the unit has its price
         chosen = current.id
         out.current[unit.key] = current.id
-        # A hand-made price the unit adopted keeps its own nickname (no write just to rename it).
-        if unit.nickname and current.nickname != unit.nickname and is_managed(current):
-            out.diffs.append(
-                FieldDiff(
-                    field=f"variant:{unit.key}.nickname",
-                    local=unit.nickname,
-                    stripe=current.nickname,
-                )
-            )
-            out.creates.append(
-                Operation(
-                    kind="update_price",
-                    product_id=product.id,
-                    variant_id=unit.key,
-                    target_id=current.id,
-                    params={"nickname": unit.nickname},
-                    version=_price_version(current, existing),
-                    summary=f"rename the price{unit_words(unit)} “{current.nickname or ''}” → "
-                    f"“{unit.nickname}”",
-                )
-            )
+        _update_in_place(product, existing, unit, current, out)
     # One active price per unit: older duplicates (e.g. from a hand edit) are archived.
     for price in existing.prices:
         if (
@@ -194,6 +196,48 @@ def _plan_unit(
         out.default_money = unit.money()
 
 
+def _update_in_place(
+    product: ProductSyncInput,
+    existing: RemoteProduct,
+    unit: Unit,
+    current: RemotePrice,
+    out: _PricePlan,
+) -> None:
+    """One `update_price` for what changes on the unit's price without replacing it: its
+    nickname, its amounts in other currencies (plan_currencies)."""
+    params: dict[str, object] = {}
+    words: list[str] = []
+    # A hand-made price the unit adopted keeps its own nickname (no write just to rename it).
+    if unit.nickname and current.nickname != unit.nickname and is_managed(current):
+        out.diffs.append(
+            FieldDiff(
+                field=f"variant:{unit.key}.nickname", local=unit.nickname, stripe=current.nickname
+            )
+        )
+        params["nickname"] = unit.nickname
+        words.append(
+            f"rename the price{unit_words(unit)} “{current.nickname or ''}” → “{unit.nickname}”"
+        )
+    diffs = extra_diffs(unit, current)
+    if diffs:  # new_price_reason said Stripe can change these in place
+        out.diffs += diffs
+        params["currency_options"], text = in_place_update(unit, current)
+        words.append(text.replace("the price", f"the price{unit_words(unit)}", 1))
+    if not params:
+        return
+    out.creates.append(
+        Operation(
+            kind="update_price",
+            product_id=product.id,
+            variant_id=unit.key or None,
+            target_id=current.id,
+            params=params,
+            version=_price_version(current, existing),
+            summary="; ".join(words),
+        )
+    )
+
+
 def _archived_twin(existing: RemoteProduct, unit: Unit) -> RemotePrice | None:
     """The oldest archived price this tool made for `unit` at its wanted amount and currency."""
     earlier = [
@@ -203,6 +247,7 @@ def _archived_twin(existing: RemoteProduct, unit: Unit) -> RemotePrice | None:
         and _unit_of(p, unit.key)
         and p.kind_refusal is None
         and (p.unit_amount, p.currency) == (unit.amount, unit.currency)
+        and twin_matches(p, unit)
     ]
     return min(earlier, key=lambda p: (p.created, p.id), default=None)
 
@@ -233,6 +278,10 @@ def plan_prices(
         if price.active and stale:
             name = f"variant:{tag}.price" if tag else "price"
             out.diffs.append(price_diff(name, None, price))
+            out.diffs += [
+                d.model_copy(update={"field": name + d.field[len("price") :]})
+                for d in extra_diffs(None, price)
+            ]
             out.archives.append(_archive_op(product, existing, price, tag, "price no longer sold"))
     ops = list(out.creates)
     if out.default_target is not None and out.default_target != existing.default_price:

@@ -37,12 +37,22 @@ from core.engine.types import META_VARIANT_ID, RemotePrice
 MAX_STEPS = 20
 
 
+def _options(params: dict[str, Any]) -> dict[str, int]:
+    """The amounts in other currencies `params` would create the price with."""
+    given = params.get("currency_options")
+    if not isinstance(given, dict):
+        return {}
+    return {str(c): int(v["unit_amount"]) for c, v in given.items()}
+
+
 def _sells(price: RemotePrice, params: dict[str, Any]) -> bool:
-    """Whether `price` is active and sells what `params` would create."""
+    """Whether `price` is active and sells what `params` would create (its amounts in other
+    currencies too, when they were read)."""
     meta = params.get("metadata")
     wanted_variant = meta.get(META_VARIANT_ID) if isinstance(meta, dict) else None
     return (
-        price.active
+        (price.currency_options is None or price.currency_options == _options(params))
+        and price.active
         and price.product == params["product"]
         and price.unit_amount == params["unit_amount"]
         and price.currency.lower() == str(params["currency"]).lower()
@@ -71,6 +81,7 @@ def create_price_once(
             unit_amount=int(params["unit_amount"]),
             currency=str(params["currency"]),
             salt=salt,
+            options=_options(params),
         )
         try:
             written = gateway.create_price(params, idempotency_key=key)

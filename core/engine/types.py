@@ -44,6 +44,9 @@ class RemotePrice(BaseModel):
     billing_scheme: str = "per_unit"  # or "tiered"
     recurring_interval: str | None = None  # "month", … for a recurring price
     custom_amount: bool = False  # the customer chooses the amount (custom_unit_amount)
+    # Amounts in other currencies (Stripe's currency_options, without the price's own currency):
+    # currency → unit_amount. None: not read (Stripe shows them only when expanded), so not compared.
+    currency_options: dict[str, int] | None = None
 
     @property
     def kind_refusal(self) -> str | None:

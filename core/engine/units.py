@@ -5,7 +5,7 @@ the metadata the tool owns, and the placeholders a plan uses for objects it is a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from core.domain.models import ProductSyncInput, VariantSyncInput
 from core.domain.money import format_money
@@ -37,6 +37,8 @@ class Unit:
     currency: str
     nickname: str | None
     metadata: dict[str, str]
+    # The price in other currencies (Stripe's currency_options): currency → smallest units.
+    extra: dict[str, int] = field(default_factory=dict)
 
     @property
     def field(self) -> str:
@@ -46,6 +48,10 @@ class Unit:
     def money(self) -> str:
         """The desired price for display."""
         return format_money(self.amount, self.currency)
+
+    def extra_money(self) -> str:
+        """The amounts in other currencies for display, e.g. `EUR €41.00, JPY ¥6,900`."""
+        return ", ".join(f"{c.upper()} {format_money(a, c)}" for c, a in sorted(self.extra.items()))
 
 
 def price_nickname(product: ProductSyncInput, variant: VariantSyncInput) -> str:
@@ -83,7 +89,17 @@ def desired_units(product: ProductSyncInput, variants: Sequence[VariantSyncInput
     """The sellable units of a product; the first one's price is the product's default price."""
     if not variants:
         meta = {META_LOCAL_ID: product.id, META_MANAGED_BY: MANAGED_BY_VALUE}
-        return [Unit(PRODUCT_UNIT, "", product.price_cents, product.currency, None, meta)]
+        return [
+            Unit(
+                PRODUCT_UNIT,
+                "",
+                product.price_cents,
+                product.currency,
+                None,
+                meta,
+                dict(product.currency_amounts),
+            )
+        ]
     return [
         Unit(
             key=v.id,
@@ -96,6 +112,7 @@ def desired_units(product: ProductSyncInput, variants: Sequence[VariantSyncInput
                 META_LOCAL_ID: product.id,
                 META_MANAGED_BY: MANAGED_BY_VALUE,
             },
+            extra=dict(v.currency_amounts),
         )
         for v in variants
     ]

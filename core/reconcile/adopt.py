@@ -47,12 +47,14 @@ class Match:
     stripe_product_id: str
     by: MatchedBy
     prices: tuple[PriceLink, ...] = ()
+    stripe_name: str = ""  # the Stripe product's name, as Stripe holds it
 
     def record(self) -> dict[str, Any]:
         """The `adopt --json` shape of one link."""
         return {
             "local_id": self.local_id,
             "stripe_product_id": self.stripe_product_id,
+            "stripe_name": self.stripe_name,
             "by": self.by,
             "prices": [
                 {"local_id": p.local_id, "stripe_price_id": p.stripe_price_id} for p in self.prices
@@ -163,7 +165,8 @@ def plan_adoption(
             rest.extend(products)
     ambiguous_locals = {c for a in out.ambiguous for c in a.candidates}
     for record, product, by in pairs:
-        out.linked.append(Match(record.id, product.id, by, unit_prices(record, product, currency)))
+        prices = unit_prices(record, product, currency)
+        out.linked.append(Match(record.id, product.id, by, prices, product.name))
     for product in sorted(rest, key=lambda p: p.id):
         if not import_unmatched:
             out.unmatched_stripe.append(product.id)
@@ -176,7 +179,7 @@ def plan_adoption(
         how: MatchedBy = "metadata" if product.local_id else "id"
         price = product.default_price_object()
         prices = (PriceLink("", price.id),) if price is not None else ()
-        out.imported.append(Match(str(row["id"]), product.id, how, prices))
+        out.imported.append(Match(str(row["id"]), product.id, how, prices, product.name))
     out.unmatched_local = sorted(free_local - ambiguous_locals)
     return out
 

@@ -7,7 +7,7 @@ row's error says what is wrong.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from core.catalog.records import CatalogRecord
@@ -15,7 +15,14 @@ from core.catalog.snapshots import Snapshot
 from core.domain.money import format_money
 from core.engine.types import META_SELL_STATUS, ProductPlan, RemoteProduct, is_managed
 from core.reconcile.convert import Invalid, NotReady, ReadyProduct, whole_number
-from core.reconcile.rows import OtherPrice, ProductRow, ProductState, StripeStatus, VariantRow
+from core.reconcile.rows import (
+    OtherPrice,
+    ProductRow,
+    ProductState,
+    StripeChange,
+    StripeStatus,
+    VariantRow,
+)
 
 
 def stripe_side(product: RemoteProduct | None, linked: str | None = None) -> dict[str, object]:
@@ -62,6 +69,20 @@ def with_other_prices(row: ProductRow, existing: RemoteProduct | None) -> Produc
     used = {row.stripe_price_id} | {v.stripe_price_id for v in row.variants}
     others = other_prices(existing, {u for u in used if u})
     return row.model_copy(update={"unmanaged_prices": others}) if others else row
+
+
+def with_stripe_changes(
+    rows: Sequence[ProductRow], changes: Mapping[str, StripeChange]
+) -> list[ProductRow]:
+    """The rows, each with the newest change made in Stripe elsewhere than this tool to its
+    Stripe product (`changes`: Stripe product id → change), when there is one."""
+    if not changes:
+        return list(rows)
+    out: list[ProductRow] = []
+    for row in rows:
+        change = changes.get(row.stripe_product_id) if row.stripe_product_id else None
+        out.append(row.model_copy(update={"stripe_change": change}) if change else row)
+    return out
 
 
 def text(value: Any) -> str | None:

@@ -27,8 +27,10 @@ from core.domain.models import (
 from core.domain.row_rules import (
     PRICE_RULE,
     RowProblem,
+    check_currency_amounts,
     check_product_row,
     check_variant_row,
+    variant_currency_amounts,
     variant_label,
     whole_number,
 )
@@ -87,12 +89,23 @@ def _messages(problems: list[RowProblem], prefix: str = "") -> list[str]:
     return [f"{prefix}{p.field}: {p.message}" for p in problems]
 
 
-def _variant(row: dict[str, Any], base: int | None, problems: list[str]) -> VariantSyncInput | None:
+def _variant(
+    row: dict[str, Any],
+    base: int | None,
+    problems: list[str],
+    amounts: tuple[dict[str, Any], dict[str, int], str | None],
+) -> VariantSyncInput | None:
+    """`amounts`: the variant's own amounts in other currencies, the product's, its currency."""
     found: list[RowProblem] = []
     values = check_variant_row(row, base, found)
+    own, product_extra, currency = amounts
+    extra = check_currency_amounts(own, currency, found, "currency_amounts")
+    if values is not None and base is not None:
+        modifier = values["price_cents"] - base
+        values["currency_amounts"] = variant_currency_amounts(extra, product_extra, modifier, found)
     # An id with control characters is shown escaped (and a long one cut) in the label.
     problems.extend(_messages(found, f"{variant_label(row['id'])}."))
-    return None if values is None else VariantSyncInput(**values)
+    return None if values is None or found else VariantSyncInput(**values)
 
 
 def to_sync_input(record: CatalogRecord, *, currency: str = "usd") -> Converted:
@@ -101,11 +114,20 @@ def to_sync_input(record: CatalogRecord, *, currency: str = "usd") -> Converted:
     pid = record.id
     found: list[RowProblem] = []
     fields = check_product_row(row, found, currency=currency)
+    own = record.currency_amounts.get("", {})
+    fields["currency_amounts"] = check_currency_amounts(
+        own, fields["currency"], found, "currency_amounts"
+    )
     problems = _messages(found)
     use_variants = fields.pop("has_variants") is not False
     variants: list[VariantSyncInput] = []
     for v in record.variants if use_variants else ():
-        made = _variant(v, fields["price_cents"], problems)
+        amounts = (
+            record.currency_amounts.get(str(v["id"]), {}),
+            fields["currency_amounts"],
+            fields["currency"],
+        )
+        made = _variant(v, fields["price_cents"], problems, amounts)
         if made is not None:
             variants.append(made)
     if problems:

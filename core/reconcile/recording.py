@@ -74,11 +74,18 @@ def snapshot_fields(plan: ProductPlan) -> dict[str, str]:
         for variant in plan.variants:
             amount = variant.unit_amount(product.price_cents)
             fields[f"variant:{variant.id}.price"] = format_money(amount, product.currency)
+            fields.update(_extra(f"variant:{variant.id}.price", variant.currency_amounts))
     else:
         fields["price"] = format_money(product.price_cents, product.currency)
+        fields.update(_extra("price", product.currency_amounts))
     for name in plan.unmanaged:
         fields.pop(name, None)  # the shop's table has no such column: not the tool's
     return fields
+
+
+def _extra(field: str, amounts: dict[str, int]) -> dict[str, str]:
+    """A price's amounts in other currencies as snapshot fields: `price.eur` → "€23.45"."""
+    return {f"{field}.{code}": format_money(amount, code) for code, amount in amounts.items()}
 
 
 def build_write_back(

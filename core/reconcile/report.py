@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from core.engine.types import FieldDiff, ProductPlan
-from core.reconcile.rows import ProductRow
+from core.reconcile.rows import ProductRow, StripeChange
 
 
 def difference_record(diff: FieldDiff) -> dict[str, Any]:
@@ -58,7 +58,24 @@ def row_record(row: ProductRow) -> dict[str, Any]:
         item["error"] = row.error
     if row.note:
         item["note"] = row.note
+    if row.stripe_change is not None:
+        item["stripe_change"] = change_record(row.stripe_change)
     return item
+
+
+def change_record(change: StripeChange) -> dict[str, Any]:
+    """A change seen in Stripe as JSON-ready data (what `watch --json` prints, one per line)."""
+    return {
+        "at": change.at.isoformat(),
+        "object": change.object,
+        "id": change.id,
+        "local_id": change.local_id,
+        "change": change.change,
+        "fields": {name: {"old": c.old, "new": c.new} for name, c in change.fields.items()},
+        "by": change.by,
+        "product_id": change.product_id,
+        "event": change.event_id,
+    }
 
 
 def diff_records(rows: Sequence[ProductRow]) -> list[dict[str, Any]]:

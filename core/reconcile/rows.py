@@ -8,7 +8,7 @@ from a worker thread to the GUI thread.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -58,6 +58,55 @@ class VariantRow(BaseModel):
         return self.stripe_price_cents != self.local_price_cents
 
 
+class FieldChange(BaseModel):
+    """One field a change in Stripe moved: its value before and after (as Stripe shows them)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    old: Any = None
+    new: Any = None
+
+
+class StripeChange(BaseModel):
+    """One change seen in Stripe's events: when, by whom, to what, and which fields moved.
+
+    `by`: "this tool" when the request that made it is in the journal (matched by Stripe's
+    request id), else "elsewhere" (the Dashboard, another program). `fields` is empty for a
+    creation or a deletion. A row keeps the newest change made elsewhere to its product or prices.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    at: datetime
+    by: Literal["this tool", "elsewhere"]
+    object: Literal["product", "price"]
+    id: str  # the product's or price's Stripe id
+    change: Literal["created", "updated", "deleted"]
+    product_id: str  # the Stripe product concerned (a price's product)
+    local_id: str | None = None
+    fields: dict[str, FieldChange] = Field(default_factory=dict)
+    event_id: str = ""
+
+    def describe(self) -> str:
+        """E.g. "changed in Stripe at 14:02, not by this tool: name (was 'Desk Lamp')"."""
+        local = self.at.astimezone()
+        when = local.strftime(
+            "%H:%M" if local.date() == datetime.now().date() else "%Y-%m-%d %H:%M"
+        )
+        who = "by this tool" if self.by == "this tool" else "not by this tool"
+        what = "price " if self.object == "price" else ""
+        verb = {"created": "created", "updated": "changed", "deleted": "deleted"}[self.change]
+        text = f"{what}{verb} in Stripe at {when}, {who}"
+        if self.fields:
+            moved = ", ".join(f"{name} (was {_shown(c.old)})" for name, c in self.fields.items())
+            text = f"{text}: {moved}"
+        return text
+
+
+def _shown(value: Any) -> str:
+    return "empty" if value is None or value == "" else repr(value)
+
+
 class ProductRow(BaseModel):
     """One product as the table shows it. `differences` names every owned field that differs."""
 
@@ -96,6 +145,9 @@ class ProductRow(BaseModel):
     note: str | None = None
     held: bool = False  # archived by the operator in this account and mode (core.catalog.holds)
     unmanaged_prices: list[OtherPrice] = Field(default_factory=list)
+    # The newest change made in Stripe, not by this tool, to the product or its prices (the
+    # mirror's events), e.g. "changed in Stripe at 14:02, not by this tool: name (was 'Lamp')".
+    stripe_change: StripeChange | None = None
 
     @property
     def differing_fields(self) -> set[str]:

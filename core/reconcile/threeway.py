@@ -94,6 +94,7 @@ def keep_stripe_edits(
     """The input with Stripe's value taken for each edited field it can keep, and those fields."""
     product: dict[str, Any] = {}
     variant_amounts: dict[str, int] = {}
+    extra: dict[str, dict[str, int | None]] = {}  # unit → currency → Stripe's amount (None: none)
     kept: list[str] = []
     for diff in edits:
         field = diff.field
@@ -115,19 +116,53 @@ def keep_stripe_edits(
             if diff.stripe_amount is None or not _same_currency(diff, ready):
                 continue
             variant_amounts[field[len("variant:") : -len(".price")]] = diff.stripe_amount
+        elif extra_currency_unit(field) is not None:
+            unit, code = extra_currency_unit(field) or ("", "")
+            extra.setdefault(unit, {})[code] = diff.stripe_amount
         else:
             continue
         kept.append(field)
     if not kept:
         return ready, []
+    if "" in extra:
+        product["currency_amounts"] = _with(ready.product.currency_amounts, extra[""])
     variants = tuple(
-        v.model_copy(update={"price_cents": variant_amounts[v.id]})
-        if v.id in variant_amounts
+        v.model_copy(
+            update={
+                "price_cents": variant_amounts.get(v.id, v.price_cents),
+                "currency_amounts": _with(v.currency_amounts, extra.get(v.id, {})),
+            }
+        )
+        if v.id in variant_amounts or v.id in extra
         else v
         for v in ready.variants
     )
     new_product = ready.product.model_copy(update=product) if product else ready.product
     return ReadyProduct(new_product, variants, ready.manages_description), kept
+
+
+def extra_currency_unit(field: str) -> tuple[str, str] | None:
+    """(unit, currency) of a price's amount in another currency — `price.eur` → ("", "eur"),
+    `variant:v1.price.jpy` → ("v1", "jpy") — else None."""
+    head, _, code = field.rpartition(".")
+    if len(code) != 3 or not code.isalpha():
+        return None
+    if head == "price":
+        return "", code
+    if head.startswith("variant:") and head.endswith(".price") and len(head) > 14:
+        return head[len("variant:") : -len(".price")], code
+    return None
+
+
+def _with(amounts: Mapping[str, int], taken: Mapping[str, int | None]) -> dict[str, int]:
+    """`amounts` with Stripe's amount taken for some currencies (None: Stripe has none)."""
+    out = dict(amounts)
+    for code, amount in taken.items():
+        if amount is None:
+            out.pop(code, None)
+        else:
+            out[code] = amount
+    return dict(sorted(out.items()))
 
 
 def _same_currency(diff: FieldDiff, ready: ReadyProduct) -> bool:
@@ -142,10 +177,12 @@ def _touches(op: Operation) -> set[str]:
         if isinstance(metadata, dict):
             fields |= {f"metadata.{k}" for k in metadata}
         return fields
+    unit = f"variant:{op.variant_id}.price" if op.variant_id else "price"
+    options = op.params.get("currency_options")
+    extra = {f"{unit}.{c}" for c in options} if isinstance(options, dict) else set()
     if op.kind in ("create_price", "create_product"):
-        unit = f"variant:{op.variant_id}.price" if op.variant_id else "price"
-        return {unit, "name"} if op.kind == "create_product" else {unit}
-    return set()
+        return {unit, "name", *extra} if op.kind == "create_product" else {unit, *extra}
+    return extra
 
 
 def mark_overwrites(plan: ProductPlan, edits: Collection[str]) -> ProductPlan:

@@ -101,7 +101,10 @@ def publish(call: Call) -> None:
         elif before is not None and after is not None:
             old, new = _shown(kind, before), _shown(kind, after)
             changed = previous_attributes(old, new)
-            if changed:
+            # A change to a field events do not show (a price's currency_options) is still a
+            # change: price.updated, its previous_attributes empty [UNVERIFIED] (stripe-facts §5.5).
+            hidden = any(before.get(k) != after.get(k) for k in _HIDDEN[kind])
+            if changed or hidden:
                 _event(call, f"{name}.updated", {"object": new, "previous_attributes": changed})
     data.events.prune(call.now)
 

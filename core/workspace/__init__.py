@@ -8,7 +8,8 @@ data handed back by those calls. Callers import from this package only, never fr
 
 from core.catalog.db import mask_url
 from core.catalog.journal import JournalEntry
-from core.domain.models import StripeSyncResult, SyncSummary
+from core.catalog.records import CatalogRecord
+from core.domain.models import SELL_STATUSES, StripeSyncResult, SyncSummary
 from core.domain.money import format_money
 from core.engine.types import (
     AccountInfo,
@@ -35,11 +36,14 @@ from core.workspace.facade import Workspace
 from core.workspace.files import export_catalog, import_catalog
 from core.workspace.history import HistoryEntry, PricePeriod
 from core.workspace.keycheck import verify_key_with_stripe
+from core.workspace.mirroring import StripeChange, StripeRefresh
 from core.workspace.opening import MODES, SANDBOX_KEY
 from core.workspace.pulling import PulledField, PullResult, RefusedField
 
 __all__ = [
     "AdoptionPlan",
+    "CatalogRecord",
+    "SELL_STATUSES",
     "ChangedField",
     "EditConflict",
     "EditProblem",
@@ -68,6 +72,8 @@ __all__ = [
     "PullResult",
     "PulledField",
     "RefusedField",
+    "StripeChange",
+    "StripeRefresh",
     "StripeSyncResult",
     "SyncCancelledError",
     "SyncSummary",

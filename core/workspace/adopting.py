@@ -131,7 +131,11 @@ class AdoptMethods(WorkspaceBase):
         prices = tuple(self._gateway.list_prices(product=product.id))
         product = product.model_copy(update={"prices": prices})
         match = Match(
-            local_id, product.id, "hand", unit_prices(record, product, self.settings.currency)
+            local_id,
+            product.id,
+            "hand",
+            unit_prices(record, product, self.settings.currency),
+            product.name,
         )
         self._record([match], RemoteCatalog(products={product.id: product}), [])
         return match

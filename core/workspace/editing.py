@@ -100,12 +100,15 @@ class EditMethods(WorkspaceBase):
         *,
         variant_id: str | None = None,
         expect: Mapping[str, Any] | None = None,
+        dry_run: bool = False,
     ) -> EditResult:
         """Save `changes` (field → the value as typed) to the product, or with `variant_id` to
         that variant; nothing to Stripe. `expect`: the product's (or the variant's) columns as
         the caller loaded them; EditConflict when the catalog no longer holds them.
 
         InvalidEditError (nothing saved) names an unknown field or a value the rules refuse.
+        `dry_run`: check everything (fields, values, rules, and `expect` against the catalog now)
+        and return what would change, saving and journaling nothing.
         """
         record = self.editable(product_id)
         currency = self._currency(record)
@@ -135,9 +138,8 @@ class EditMethods(WorkspaceBase):
             columns[column] = value
         if problems:
             raise InvalidEditError(product_id, problems)
-        if variant_id is None:
-            return self._save(record, columns, {}, EDIT, "", expect=expect)
-        return self._save(record, {}, {variant_id: columns}, EDIT, "", expect=expect)
+        product, variants = (columns, {}) if variant_id is None else ({}, {variant_id: columns})
+        return self._save(record, product, variants, EDIT, "", expect=expect, dry_run=dry_run)
 
     def history(self, product_id: str) -> list[HistoryEntry]:
         """Every catalog edit, revert, import and pull of the product and every Stripe write for
@@ -204,6 +206,7 @@ class EditMethods(WorkspaceBase):
         prefix: str,
         *,
         expect: Mapping[str, Any] | None = None,
+        dry_run: bool = False,
     ) -> EditResult:
         pid = record.id
         table = self.catalog.products
@@ -259,6 +262,9 @@ class EditMethods(WorkspaceBase):
                 changed.append(
                     ChangedField(field=column, before=before, after=value, variant_id=vid)
                 )
+        if dry_run:
+            self._check_expected(record, expected, expected_variants, product, variants)
+            return EditResult(product_id=pid, changed=changed)
         edit = catalog_edit(
             pid,
             operation,
@@ -284,6 +290,26 @@ class EditMethods(WorkspaceBase):
                 current = {k: now.product.get(k) for k in loaded} if now is not None else {}
             raise EditConflict(pid, loaded, current, wanted) from err
         return EditResult(product_id=pid, changed=changed)
+
+    @staticmethod
+    def _check_expected(
+        record: CatalogRecord,
+        expected: dict[str, Any],
+        expected_variants: dict[str, dict[str, Any]],
+        product: dict[str, Any],
+        variants: dict[str, dict[str, Any]],
+    ) -> None:
+        """A dry run's conflict check: EditConflict when `record` (read just now) no longer
+        holds the values the caller loaded, as a save would raise it."""
+        if variants:
+            vid = next(iter(variants))
+            loaded, wanted = expected_variants[vid], variants[vid]
+            now = next((dict(v) for v in record.variants if str(v["id"]) == vid), {})
+        else:
+            loaded, wanted, now = expected, product, record.product
+        current = {k: now.get(k) for k in loaded}
+        if current != loaded:
+            raise EditConflict(record.id, loaded, current, wanted)
 
     def _check_rules(
         self,

@@ -67,6 +67,7 @@ class Workspace(SyncMethods, AdoptMethods, PullMethods, RowMethods):
         release_holds: bool = False,
         overwrite_stripe_edits: Overwrite = False,
         cancel: CancelToken | None = None,
+        refresh_all: bool = False,
     ) -> list[ProductRow]:
         """One row per product (and per product orphaned in Stripe when `ids` is None).
 
@@ -75,11 +76,14 @@ class Workspace(SyncMethods, AdoptMethods, PullMethods, RowMethods):
         `overwrite_stripe_edits`: plan to overwrite fields edited in Stripe since the last write
         (all: True; or product id → fields); by default a sync keeps them (see
         `core.reconcile.threeway`). `cancel`: cancelling it while Stripe is being retried raises
-        CancelledError at once.
+        CancelledError at once. `refresh_all`: read everything in Stripe again instead of only its
+        events since the last refresh (Refresh all).
         """
         release = list(ids) if release_holds and ids is not None else ()
         with self._gateway.cancellable(cancel):
-            read = self._read(ids, release=release, overwrite=overwrite_stripe_edits)
+            read = self._read(
+                ids, release=release, overwrite=overwrite_stripe_edits, refresh_all=refresh_all
+            )
         return self._tried_in_test(read)
 
     def plan(

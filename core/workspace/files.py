@@ -28,9 +28,10 @@ def import_catalog(db_url: str | None, file: str | Path) -> ImportOutcome:
     An import may start a catalog: into an empty database, or the default file on a fresh machine
     (then without the sample products: only the file's).
     """
-    store = CatalogStore.open(db_url or load_settings().db_url, create=True, fill_sample=False)
+    settings = load_settings()
+    store = CatalogStore.open(db_url or settings.db_url, create=True, fill_sample=False)
     try:
-        report = import_file(store, file)
+        report = import_file(store, file, currency=settings.currency)
         created, where = store.created_tables, store.display_url
     finally:
         store.close()

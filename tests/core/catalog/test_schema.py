@@ -38,6 +38,7 @@ def test_empty_database_gets_shop_and_tool_tables(db_url: str) -> None:
         "ssa_snapshots",
         "ssa_journal",
         "ssa_intents",
+        "ssa_currency_amounts",
         "ssa_schema_version",
     } <= _tables(db_url)
     assert _version(db_url) == CURRENT_VERSION
@@ -175,14 +176,15 @@ def test_version_2_gets_the_holds_table_keeping_its_rows(db_url: str) -> None:
         db_url,
         "DROP TABLE ssa_holds",
         "DROP TABLE ssa_intents",
+        "DROP TABLE ssa_currency_amounts",
         "UPDATE ssa_schema_version SET version = 2",
         "INSERT INTO ssa_journal (at, mode, account_id, product_id, operation, summary) VALUES "
         "('2026-01-02 03:04:05', 'live', 'acct_1', 'lamp', 'create_product', 'created lamp')",
     )
     store = CatalogStore.open(db_url)
     try:
-        assert _version(db_url) == CURRENT_VERSION == 4
-        assert {"ssa_holds", "ssa_intents"} <= set(_tables(db_url))
+        assert _version(db_url) == CURRENT_VERSION == 5
+        assert {"ssa_holds", "ssa_intents", "ssa_currency_amounts"} <= set(_tables(db_url))
         assert store.holds("acct_1", "live") == {}
         store.add_holds("acct_1", "live", ["lamp"], "archived by the operator")
         assert list(store.holds("acct_1", "live")) == ["lamp"]
@@ -313,3 +315,23 @@ def test_the_sample_catalog_is_found_beside_core_as_a_wheel_installs_it(tmp_path
     packaged = tomllib.loads((Path(__file__).parents[3] / "pyproject.toml").read_text())
     assert "resources" in packaged["tool"]["setuptools"]["packages"]["find"]["include"]
     assert "*.json" in packaged["tool"]["setuptools"]["package-data"]["*"]
+
+
+def test_version_4_gets_the_currency_amounts_table(db_url: str) -> None:
+    CatalogStore.open(db_url).close()
+    run_sql(
+        db_url,
+        "DROP TABLE ssa_currency_amounts",
+        "UPDATE ssa_schema_version SET version = 4",
+        "INSERT INTO products (id, name, base_price_cents, sell_status) "
+        "VALUES ('lamp', 'Desk Lamp', 4500, 'available')",
+    )
+    store = CatalogStore.open(db_url)
+    try:
+        assert _version(db_url) == 5
+        assert "ssa_currency_amounts" in _tables(db_url)
+        run_sql(db_url, "INSERT INTO ssa_currency_amounts VALUES ('lamp', '', 'eur', 4100)")
+        (record,) = store.list_records()
+        assert record.currency_amounts == {"": {"eur": 4100}}
+    finally:
+        store.close()

@@ -57,8 +57,10 @@ def test_adopt_dry_run_then_adopt_then_link(db: str, capsys: pytest.CaptureFixtu
     assert {item["local_id"] for item in dry["linked"]} >= {"material-8x8-v1", "founder-edition"}
     assert {item["stripe_product_id"] for item in dry["ambiguous"]} == {CABLE_A, CABLE_B}
     assert all(
-        set(item) == {"local_id", "stripe_product_id", "by", "prices"} for item in dry["linked"]
+        set(item) == {"local_id", "stripe_product_id", "stripe_name", "by", "prices"}
+        for item in dry["linked"]
     )
+    assert all(item["stripe_name"] for item in dry["linked"])  # the dialog shows "name (id)"
 
     code, out, _ = _run(capsys, "adopt", "--db", db)
     assert code == 0
@@ -69,6 +71,7 @@ def test_adopt_dry_run_then_adopt_then_link(db: str, capsys: pytest.CaptureFixtu
     code, out, _ = _run(capsys, "link", "cable-jst-30cm", CABLE_A, "--json", "--db", db)
     assert code == 0
     assert json.loads(out)["by"] == "hand"
+    assert json.loads(out)["stripe_name"]
     code, _, err = _run(capsys, "link", "cable-jst-1m", CABLE_A, "--db", db)
     assert code == 2
     assert "already linked to 'cable-jst-30cm'" in err

@@ -191,8 +191,8 @@ def test_live_mode_needs_yes_without_a_terminal_and_never_prints_the_key(
     err = capsys.readouterr().err
     assert err == (
         "Using the live key from STRIPE_SECRET_KEY (sk_live_…4321).\n"
-        "stripe-sync-admin sync: live mode: about to make 1 write(s) for 1 product(s); add --yes "
-        "(no terminal to ask for confirmation)\n"
+        "stripe-sync-admin sync: live mode: about to make 1 write(s) for 1 product(s), 1 never "
+        "tried in test mode; add --yes (no terminal to ask for confirmation)\n"
     )
     assert sandbox.writes() == []
     assert main(["sync", "--all", "--mode", "live", "--db", db, "--yes"]) == 0
@@ -266,11 +266,12 @@ def test_live_sync_reports_every_product_and_reads_stripe_twice_not_three_times(
         ("lamp", "created"),
     ]
     assert report["summary"]["skipped"] == 1 and report["summary"]["created"] == 1
-    # One bulk read for the plan shown and confirmed, one as the sync re-checks it.
+    # One bulk read for the plan shown and confirmed; the sync re-checks it from the events since.
     product_lists = [
         r for r in sandbox.request_log if (r.method, r.path) == ("GET", "/v1/products")
     ]
-    assert len(product_lists) == 2
+    assert len(product_lists) == 1
+    assert any(r.path == "/v1/events" for r in sandbox.request_log)
     # Nothing to write: still one result per product asked for.
     assert main(["sync", "kit", "lamp", "--mode", "live", "--db", db, "--json"]) == 0
     again = json.loads(capsys.readouterr().out)

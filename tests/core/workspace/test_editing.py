@@ -219,3 +219,22 @@ def test_revert_to_a_stripe_price_write_restores_the_amount_it_sent(
         (archive,) = [h for h in ws.history("lamp") if h.operation == "archive_price"]
         with pytest.raises(Exception, match="nothing the catalog holds"):
             ws.revert("lamp", archive.id)
+
+
+def test_a_dry_run_checks_everything_and_saves_nothing(db_url: str, sandbox: SandboxServer) -> None:
+    make_shop(db_url, [LAMP])
+    with open_ws(db_url, sandbox) as ws:
+        loaded = ws.editable("lamp").product
+        result = ws.edit("lamp", {"base_price": "12,50"}, expect=loaded, dry_run=True)
+        assert [(c.field, c.before, c.after) for c in result.changed] == [
+            ("base_price_cents", 4500, 1250)
+        ]
+        with pytest.raises(InvalidEditError) as err:
+            ws.edit("lamp", {"name": "  "}, dry_run=True)
+        assert [p.field for p in err.value.problems] == ["name"]
+        run_sql(db_url, "UPDATE products SET name = 'Shop Lamp' WHERE id = 'lamp'")
+        with pytest.raises(EditConflict) as conflict:
+            ws.edit("lamp", {"name": "My Lamp"}, expect=loaded, dry_run=True)
+        assert conflict.value.current["name"] == "Shop Lamp"
+        assert (_lamp(db_url, "name"), _lamp(db_url, "base_price_cents")) == ("Shop Lamp", 4500)
+        assert [h.kind for h in ws.history("lamp")] == ["import"]
