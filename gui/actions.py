@@ -59,6 +59,11 @@ class WindowActions:
         self.refresh = make(
             "Refresh", "F5", "Read the catalog and Stripe again", icons.SP_BrowserReload
         )
+        self.refresh_all = make(
+            "Refresh all",
+            "Shift+F5",
+            "Read everything in Stripe again, not only what changed since the last check",
+        )
         self.sync_selected = make(
             "Sync selected", "Ctrl+S", "Review and sync the selected products", icons.SP_ArrowUp
         )
@@ -108,11 +113,15 @@ class WindowActions:
         }
         self.find = make("Find", QKeySequence.StandardKey.Find, "Search products by id or name")
         self.quit = make("Quit", QKeySequence.StandardKey.Quit, "Close the window")
+        self.help = make("Help", "F1", "What the states and marks mean", icons.SP_DialogHelpButton)
+        self.about = make("About Stripe Sync Admin", "", "The version and the licences")
+        self.open_settings = make("Settings…", "", "How careful the window is with live writes")
 
     def update(self, state: ActionState) -> None:
         """Enable each action only when it can run and makes sense for the selection."""
         idle = not state.busy
         self.refresh.setEnabled(idle)
+        self.refresh_all.setEnabled(idle)
         self.reset_client.setEnabled(idle)
         self.keys.setEnabled(idle)
         self.cancel.setEnabled(state.busy)

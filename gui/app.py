@@ -130,7 +130,11 @@ def build_window(
 
 def _parse(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog=APP_ID, description="Stripe Sync Admin window")
-    parser.add_argument("--mode", choices=MODES, help="start in this mode (default: the last one)")
+    parser.add_argument(
+        "--mode",
+        choices=MODES,
+        help="start in this mode (default: the last one, but Test when it was Live)",
+    )
     parser.add_argument("--db-url", help="catalog database URL (default: the last one used)")
     return parser.parse_args(list(argv))
 
@@ -158,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setWindowIcon(app_icon())
     settings = SettingsStore()
     if args.mode:
-        settings.mode = args.mode
+        settings.requested_mode = args.mode
     window = build_window(db_url=args.db_url, settings=settings)
     window.show()
     window.start()

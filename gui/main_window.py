@@ -31,6 +31,7 @@ from gui.dialogs.plan_dialog import PlanDialog
 from gui.models.change_marks import ChangeMarkDelegate
 from gui.models.product_filter import ProductFilterProxy
 from gui.models.product_table import ROW_ROLE, Column, ProductTableModel
+from gui.row_menu import add_row_actions
 from gui.session import Session
 from gui.settings_store import SettingsStore
 from gui.theme import DiffColors
@@ -42,13 +43,25 @@ from gui.widgets.stripe_edits import StripeEditsBox
 from gui.widgets.table_placeholder import TablePlaceholder
 from gui.window_adopt import AdoptWindowFlows
 from gui.window_commands import OpenKeys, WindowCommands
+from gui.window_edits import EditWindowFlows
+from gui.window_help import HelpFlows
 from gui.window_results import SessionResults
 from gui.window_review import ReviewFlows
+from gui.window_watch import WatchFlows
 
 log = logging.getLogger(__name__)
 
 
-class MainWindow(QMainWindow, WindowCommands, SessionResults, ReviewFlows, AdoptWindowFlows):
+class MainWindow(
+    QMainWindow,
+    WindowCommands,
+    SessionResults,
+    ReviewFlows,
+    AdoptWindowFlows,
+    EditWindowFlows,
+    HelpFlows,
+    WatchFlows,
+):
     """Menus and toolbar, mode banner, filter bar, product table beside the detail pane (and the
     selected product's Stripe edits under it), status bar."""
 
@@ -73,6 +86,7 @@ class MainWindow(QMainWindow, WindowCommands, SessionResults, ReviewFlows, Adopt
         self.colors = DiffColors.from_palette(self.palette())
         self._init_review()
         self._init_adopt()
+        self._init_edits()
 
         self.actions = WindowActions(self)
         self.model = ProductTableModel(self.colors, self)
@@ -146,7 +160,7 @@ class MainWindow(QMainWindow, WindowCommands, SessionResults, ReviewFlows, Adopt
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
         side_layout.setSpacing(4)
-        side_layout.addWidget(self.detail, 1)
+        side_layout.addWidget(self._edit_tabs(self.detail), 1)  # Details, Edit, History
         side_layout.addWidget(self.stripe_edits)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -181,10 +195,14 @@ class MainWindow(QMainWindow, WindowCommands, SessionResults, ReviewFlows, Adopt
         stripe.addSeparator()
         stripe.addAction(a.reset_client)
         stripe.addAction(a.keys)
+        stripe.addAction(a.open_settings)
         self.stripe_menu = stripe
+        self._edit_menu()
         # Only the built-in sandbox can be given a ready-made Stripe catalog: hidden in test/live.
         self.sandbox_menu = self.menuBar().addMenu("S&andbox")
         self.sandbox_menu.addAction(a.start_handmade)
+        self.help_menu = self.menuBar().addMenu("&Help")
+        self.help_menu.addActions([a.help, a.about])
 
     def _wire(self) -> None:
         self._wire_actions(self.actions)
@@ -196,6 +214,9 @@ class MainWindow(QMainWindow, WindowCommands, SessionResults, ReviewFlows, Adopt
         self._wire_session()
         self._wire_review()
         self._wire_adopt()
+        self._wire_edits()
+        self._wire_help()
+        self._wire_watch()
 
     def _restore(self) -> None:
         geometry = self.settings.geometry
@@ -205,7 +226,7 @@ class MainWindow(QMainWindow, WindowCommands, SessionResults, ReviewFlows, Adopt
         if splitter is not None:
             self.splitter.restoreState(splitter)
         self.mode_box.blockSignals(True)
-        self.mode_box.setCurrentIndex(self.mode_box.findData(self.settings.mode))
+        self.mode_box.setCurrentIndex(self.mode_box.findData(self.settings.opening_mode))
         self.mode_box.blockSignals(False)
 
     # -- view state -----------------------------------------------------------------------------
@@ -230,12 +251,14 @@ class MainWindow(QMainWindow, WindowCommands, SessionResults, ReviewFlows, Adopt
 
     def _update_shown(self) -> None:
         self.filter_bar.set_shown(self.proxy.rowCount(), self.model.rowCount())
+        self.placeholder.show_no_match(self.proxy.no_match_text())
 
     def _show_detail(self, row: ProductRow | None) -> None:
         """Show one product (None: none) in the detail pane and its Stripe edits under it."""
         self.detail.set_row(row)
         chosen = self.overwrites.get(row.product_id, set()) if row is not None else set()
         self.stripe_edits.set_row(row, chosen)
+        self._show_edit(row)
 
     def context_menu(self) -> QMenu:
         """The table's context menu: what applies to the selected products."""
@@ -243,6 +266,7 @@ class MainWindow(QMainWindow, WindowCommands, SessionResults, ReviewFlows, Adopt
         a = self.actions
         for action in (a.sync_selected, a.archive, a.take_stripe_edits):
             menu.addAction(action)
+        add_row_actions(menu, self.selected_rows(), self.mode, self.status.show_message)
         return menu
 
     def _context_menu(self, at: QPoint) -> None:
@@ -308,7 +332,7 @@ class MainWindow(QMainWindow, WindowCommands, SessionResults, ReviewFlows, Adopt
         self.settings.geometry = self.saveGeometry()
         self.settings.splitter = self.splitter.saveState()
         self.settings.sync()
-        for dialog in (self.plan_dialog, self.adopt_dialog, self.preset_box):
+        for dialog in (self.plan_dialog, self.adopt_dialog, self.preset_box, self.conflict_dialog):
             if dialog is not None:
                 dialog.reject()
         if self.keys_dialog is not None:  # a key being checked is not saved

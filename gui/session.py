@@ -7,8 +7,9 @@ session's signals and keeps only plain data: the mode, the account and the rows.
 Here: opening, refreshing, resetting and closing the workspace, and the task plumbing. The writing
 flows (plans, reviews, sync and archive runs) are in `gui.session_runs`, taking Stripe's edits into
 the catalog in `gui.session_pulls`, adopting a Stripe catalog made by hand in `gui.session_adopt`,
-the detail pane's loading in `gui.session_detail`; all are mixed into `Session` and speak through
-its signals.
+the detail pane's loading in `gui.session_detail`, editing the catalog (check, save, undo, revert)
+in `gui.session_edits`, watching Stripe (refresh by events, Refresh all, when it was last
+checked) in `gui.session_refresh`; all are mixed into `Session` and speak through its signals.
 """
 
 from __future__ import annotations
@@ -25,11 +26,16 @@ from PySide6.QtCore import QObject, Signal
 from core.workspace import AccountInfo, Mode, ProductRow
 from gui.session_adopt import AdoptFlows
 from gui.session_detail import DetailLoading
+from gui.session_edits import EditFlows
 from gui.session_pulls import PullFlows, PullRequest
+from gui.session_refresh import RefreshFlows
 from gui.session_runs import RunFlows
 from gui.session_types import (
     AdoptOutcome,
     Detail,
+    EditCall,
+    EditCheck,
+    EditOutcome,
     IsSessionKey,
     Opened,
     OpenWorkspace,
@@ -46,6 +52,9 @@ from gui.tasks import Task, TaskRunner
 __all__ = [
     "AdoptOutcome",
     "Detail",
+    "EditCall",
+    "EditCheck",
+    "EditOutcome",
     "Opened",
     "OpenWorkspace",
     "Overwrite",
@@ -83,7 +92,7 @@ def _settle_heap() -> None:
     gc.freeze()
 
 
-class Session(QObject, RunFlows, PullFlows, AdoptFlows, DetailLoading):
+class Session(QObject, RunFlows, PullFlows, AdoptFlows, DetailLoading, EditFlows, RefreshFlows):
     """Owns the workspace and the task runner; turns operator requests into background tasks.
 
     Every task can end in `cancelled(name)`; opening or resetting that fails or is cancelled leaves
@@ -93,6 +102,8 @@ class Session(QObject, RunFlows, PullFlows, AdoptFlows, DetailLoading):
     opened = Signal(object)  # Opened
     disconnected = Signal(object)  # why there is no account: the exception, or None if cancelled
     rows_loaded = Signal(object)  # list[ProductRow] (object: no copy into a QVariantList)
+    rows_watched = Signal(object)  # Watched: the rows a refresh by events read (session_refresh)
+    stripe_checked = Signal(object)  # Checked: when and how Stripe was last checked
     plans_ready = Signal(str, object)  # purpose ("sync_all"), list[ProductPlan]
     review_ready = Signal(object)  # Review: the selection as syncing it by name would leave it
     pull_finished = Signal(object)  # PullOutcome (the rows follow through rows_loaded)
@@ -104,6 +115,8 @@ class Session(QObject, RunFlows, PullFlows, AdoptFlows, DetailLoading):
     run_progress = Signal(object)  # ProgressEvent (throttled: session_runs.PROGRESS_INTERVAL_MS)
     run_finished = Signal(object)  # RunOutcome
     detail_loaded = Signal(object)  # Detail
+    edit_checked = Signal(object)  # EditCheck: a dry run of the edit being typed
+    edit_saved = Signal(object)  # EditOutcome of a save, undo, redo or revert (rows follow)
     error = Signal(str, object)  # what was being done, the exception
     cancelled = Signal(str)  # what was cancelled, in words
     busy_changed = Signal(bool)
@@ -134,6 +147,7 @@ class Session(QObject, RunFlows, PullFlows, AdoptFlows, DetailLoading):
         self.shutting_down = False
         self._init_runs(self)
         self._init_detail()
+        self._init_refresh()
 
     # -- operator requests (GUI thread) -------------------------------------------------------
 

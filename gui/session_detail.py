@@ -1,5 +1,6 @@
-"""The session's detail loading: the journal and dashboard links of the one selected product, read
-in the background without blocking the operator's tasks; only the latest selection is shown.
+"""The session's detail loading: the journal and dashboard links of the one selected product, and
+its catalog row, history and price timeline (the Edit and History tabs), read in the background
+without blocking the operator's tasks; only the latest selection is shown.
 
 `DetailLoading` is mixed into `gui.session.Session`, which owns the runner, the account, the
 `detail_loaded` signal and the workspace (touched here on the pool thread only).
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import SignalInstance
 
+from core.errors import SyncAdminError
 from core.workspace import AccountInfo
 from gui.session_types import Detail, WorkspaceLike
 from gui.tasks import Task, TaskRunner
@@ -56,7 +58,14 @@ class DetailLoading:
         product_id, stripe_ids = wanted
         journal = self._ws.journal(product_id, limit=20)
         urls = {stripe_id: self._ws.dashboard_url(stripe_id) for stripe_id in stripe_ids}
-        return Detail(product_id, journal, urls)
+        try:
+            record = self._ws.editable(product_id)
+        except SyncAdminError:  # no catalog row (a product only Stripe has): nothing to edit
+            return Detail(product_id, journal, urls)
+        history = self._ws.history(product_id)
+        return Detail(
+            product_id, journal, urls, record, history, self._ws.price_history(product_id)
+        )
 
     def _on_detail(self, detail: Detail | None) -> None:
         if (

@@ -11,9 +11,13 @@ from core.workspace import (
     AccountInfo,
     AdoptionPlan,
     CancelToken,
+    CatalogRecord,
+    EditResult,
+    HistoryEntry,
     JournalEntry,
     Match,
     Mode,
+    PricePeriod,
     ProductPlan,
     ProductRow,
     ProgressCallback,
@@ -59,6 +63,7 @@ class WorkspaceLike(Protocol):
         release_holds: bool = False,
         overwrite_stripe_edits: Overwrite = False,
         cancel: CancelToken | None = None,
+        refresh_all: bool = False,
     ) -> list[ProductRow]: ...
     def plan(
         self, ids: Sequence[str] | None = None, *, overwrite_stripe_edits: Overwrite = False
@@ -105,6 +110,19 @@ class WorkspaceLike(Protocol):
     def link(self, local_id: str, stripe_product_id: str) -> Match: ...
     def apply_sandbox_preset(self, name: str = "handmade", *, fresh: bool = False) -> list[str]: ...
     def journal(self, product_id: str | None = None, limit: int = 50) -> list[JournalEntry]: ...
+    def editable(self, product_id: str) -> CatalogRecord: ...
+    def edit(
+        self,
+        product_id: str,
+        changes: Mapping[str, str],
+        *,
+        variant_id: str | None = None,
+        expect: Mapping[str, Any] | None = None,
+        dry_run: bool = False,
+    ) -> EditResult: ...
+    def history(self, product_id: str) -> list[HistoryEntry]: ...
+    def price_history(self, product_id: str) -> list[PricePeriod]: ...
+    def revert(self, product_id: str, entry_id: int) -> EditResult: ...
     def reset_client(self) -> AccountInfo: ...
     def dashboard_url(self, stripe_id: str) -> str: ...
     def close(self) -> None: ...
@@ -178,8 +196,57 @@ class AdoptOutcome:
 
 @dataclass(frozen=True)
 class Detail:
-    """What the detail pane loads in the background for one product."""
+    """What the detail pane loads in the background for one product: its journal and links,
+    and for a catalog product its row as the catalog holds it (what the Edit tab edits), its
+    history and each price it has had (the History tab)."""
 
     product_id: str
     journal: list[JournalEntry]
     urls: dict[str, str] = field(default_factory=dict)  # Stripe id -> dashboard URL
+    record: CatalogRecord | None = None  # None: no catalog row (or it could not be read)
+    history: list[HistoryEntry] = field(default_factory=list)
+    prices: list[PricePeriod] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EditCall:
+    """One `Workspace.edit` call: the product's own fields (`variant_id` None) or one variant's,
+    as typed, checked against `expect` (the columns as they were loaded; None: not checked)."""
+
+    variant_id: str | None
+    changes: dict[str, str]
+    expect: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class EditCheck:
+    """A dry run of an edit as it is being typed: the problems per (variant id, field)."""
+
+    product_id: str
+    token: int  # which version of the form was checked
+    problems: dict[tuple[str | None, str], str] = field(default_factory=dict)
+    error: Exception | None = None  # the check itself failed (the catalog could not be read)
+
+
+@dataclass(frozen=True)
+class EditOutcome:
+    """The end of a save, undo, redo or revert, and the table read again.
+
+    `error`: why (the rest of) it was not saved — an InvalidEditError, an EditConflict (then
+    `failed` is the call it hit: the calls before it were saved) or another refusal.
+    """
+
+    product_id: str
+    purpose: str  # "save", "undo", "redo", "revert"
+    calls: list[EditCall]
+    results: list[EditResult] = field(default_factory=list)
+    error: Exception | None = None
+    failed: int | None = None
+    rows: list[ProductRow] | None = None
+    refresh_error: Exception | None = None
+    token: object = None  # the caller's (the undo step)
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything was saved."""
+        return any(r.changed for r in self.results)

@@ -2,6 +2,9 @@
 
 QSettings in INI format at an explicit path (not the registry or Qt's default location), so a test
 with a fresh XDG_CONFIG_HOME starts from defaults and leaves nothing behind.
+
+The window never opens in Live mode by itself: left in Live, it opens in Test (`opening_mode`) and
+says so (`left_in_live`). Only `--mode live`, asked for this once (`requested_mode`), opens Live.
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ from core.workspace import Mode
 
 APP_DIR = "stripe-sync-admin"
 MODES: tuple[str, ...] = get_args(Mode)
+# Seconds between two refreshes by events while the window is visible (0: off). The sandbox is on
+# this computer and costs nothing to ask; Stripe counts every request against the rate limit.
+AUTO_REFRESH_DEFAULTS: dict[str, float] = {"sandbox": 3.0, "test": 30.0, "live": 30.0}
 
 
 def settings_path() -> Path:
@@ -28,6 +34,7 @@ class SettingsStore:
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or settings_path()
+        self.requested_mode: Mode | None = None  # `--mode`, for this start only
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._qs = QSettings(str(self.path), QSettings.Format.IniFormat)
 
@@ -73,6 +80,19 @@ class SettingsStore:
         self._qs.setValue("session/mode", value)
 
     @property
+    def opening_mode(self) -> Mode:
+        """The mode the window opens in: the one asked for on the command line, else the last one
+        used, but Test instead of Live (a live write should never be one click from starting)."""
+        if self.requested_mode is not None:
+            return self.requested_mode
+        return "test" if self.mode == "live" else self.mode
+
+    @property
+    def left_in_live(self) -> bool:
+        """Whether the window was left in Live mode and so opens in Test instead."""
+        return self.requested_mode is None and self.mode == "live"
+
+    @property
     def catalog_url(self) -> str | None:
         """The catalog database URL used last (None: the tool's default catalog)."""
         value = self._qs.value("session/catalog_url", "")
@@ -81,6 +101,20 @@ class SettingsStore:
     @catalog_url.setter
     def catalog_url(self, value: str | None) -> None:
         self._qs.setValue("session/catalog_url", value or "")
+
+    def auto_refresh_seconds(self, mode: Mode) -> float:
+        """Seconds between the window's own refreshes in `mode` (0: off): the saved choice, else
+        30 in test and live and 3 in the sandbox."""
+        value = self._qs.value("refresh/auto_seconds", "")
+        try:
+            seconds = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return AUTO_REFRESH_DEFAULTS[mode]
+        return seconds if seconds >= 0 else AUTO_REFRESH_DEFAULTS[mode]  # also refuses nan
+
+    def set_auto_refresh_seconds(self, seconds: float | None) -> None:
+        """Refresh every `seconds` in every mode (0: never by itself; None: the defaults)."""
+        self._qs.setValue("refresh/auto_seconds", "" if seconds is None else float(seconds))
 
     def sync(self) -> None:
         """Write pending changes to disk."""

@@ -145,6 +145,9 @@ class AdoptDialog(QDialog):
         self._plan = plan
         for item in plan.ambiguous:
             self._stripe_names.setdefault(item.stripe_product_id, item.name)
+        for match in plan.linked + plan.imported:
+            if match.stripe_name:
+                self._stripe_names.setdefault(match.stripe_product_id, match.stripe_name)
         for row in plan.new_rows:
             for match in plan.imported:
                 if match.local_id == row.get("id"):
@@ -175,8 +178,10 @@ class AdoptDialog(QDialog):
     def _item(self, match: Match) -> QTreeWidgetItem:
         name = self._names.get(match.local_id)
         local = f"{name} ({match.local_id})" if name else match.local_id
-        stripe_name = self._stripe_names.get(match.stripe_product_id)
-        stripe = match.stripe_product_id + (f" — {stripe_name}" if stripe_name else "")
+        stripe_name = match.stripe_name or self._stripe_names.get(match.stripe_product_id)
+        stripe = (
+            f"{stripe_name} ({match.stripe_product_id})" if stripe_name else match.stripe_product_id
+        )
         item = QTreeWidgetItem([local, stripe, MATCHED_BY.get(match.by, match.by)])
         item.setText(3, prices_text(match))
         item.setData(0, Qt.ItemDataRole.UserRole, match.stripe_product_id)

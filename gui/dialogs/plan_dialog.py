@@ -4,6 +4,10 @@ Only ticked products are applied. In live mode the dialog is red and the Apply b
 until the operator types the account's name or the word LIVE. A write that replaces a value someone
 edited in Stripe is marked, and the edits a plan keeps are listed; selected products with nothing to
 write are listed (greyed) with the reason.
+
+Test before live: a live write that brings Stripe to values never synced to test mode is marked
+"never tried in test mode", the top says how many there are, and (setting `confirm_untried_live`,
+on by default) applying them asks once more; the maker may always go on.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -27,6 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.errors import ConfigurationError
+from core.settings import load_settings
 from core.workspace import AccountInfo, Mode, ProductPlan
 from gui.row_words import kept_text, operation_text
 from gui.theme import LIVE_RED, DiffColors
@@ -40,6 +47,30 @@ _ACTION_WORDS = {
     "skipped": "nothing to do",
     "failed": "cannot sync",
 }
+
+
+NEVER_TRIED = "never tried in test mode"
+UNTRIED_MARK = "⚠"
+
+
+def untried_writes(plans: Sequence[ProductPlan]) -> int:
+    """How many writes of these (live) plans bring Stripe to values never synced to test mode."""
+    return sum(1 for plan in plans for op in plan.operations if op.tried_in_test is False)
+
+
+def untried_question(count: int) -> str:
+    """The extra question before applying live writes never tried in test mode."""
+    were = "was" if count == 1 else "were"
+    return f"{count} of these writes {were} never synced to test mode first. Go on anyway?"
+
+
+def confirm_untried_setting() -> bool:
+    """The `confirm_untried_live` setting (on when the settings file cannot be read: the safer
+    choice, and the window says nothing more about a file the command line reports)."""
+    try:
+        return load_settings().confirm_untried_live
+    except ConfigurationError:
+        return True
 
 
 def live_confirmation_ok(typed: str, account: AccountInfo | None) -> bool:
@@ -62,9 +93,11 @@ class PlanDialog(QDialog):
         verb: str = "Sync",
         names: dict[str, str] | None = None,
         notes: Sequence[tuple[str, str]] = (),
+        confirm_untried: bool | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        """`notes`: (product, why) for selected products with nothing to write, listed greyed."""
+        """`notes`: (product, why) for selected products with nothing to write, listed greyed.
+        `confirm_untried`: ask again before live writes never tried in test (None: the setting)."""
         super().__init__(parent)
         colors = DiffColors.from_palette(self.palette())
         self._warn = QBrush(colors.change_fill["both"])
@@ -91,6 +124,21 @@ class PlanDialog(QDialog):
             where = "the local sandbox" if mode == "sandbox" else f"Stripe test mode, {who}"
             self.banner.setText(f"These changes will be written to {escape(where)}.")
         layout.addWidget(self.banner)
+        if confirm_untried is None:
+            confirm_untried = mode == "live" and confirm_untried_setting()
+        self.confirm_untried = confirm_untried
+        self.untried_box: QMessageBox | None = None  # the extra question, while it is asked
+        self.untried = QLabel(self)
+        self.untried.setWordWrap(True)
+        self.untried.setAccessibleName("Writes never tried in test mode")
+        untried = untried_writes(plans)
+        self.untried.setText(
+            f"{UNTRIED_MARK} <b>{untried} of these writes {'was' if untried == 1 else 'were'} "
+            f"{NEVER_TRIED}</b> (marked {UNTRIED_MARK} below): test mode never held the values "
+            "they bring. Syncing to test mode first lets you check them there."
+        )
+        self.untried.setVisible(untried > 0)
+        layout.addWidget(self.untried)
 
         self.tree = QTreeWidget(self)
         self.tree.setHeaderLabels(["Product", "What will be written"])
@@ -174,6 +222,8 @@ class PlanDialog(QDialog):
         for op in plan.operations:
             # Explicit line breaks: a tree's own word wrap does not grow its rows reliably.
             text = operation_text(op)
+            if op.tried_in_test is False:
+                text = f"{UNTRIED_MARK} {text} — {NEVER_TRIED}"
             child = QTreeWidgetItem(["", textwrap.fill(text, WRAP_CHARS)])
             child.setToolTip(1, text)
             if op.overwrites_stripe_edit:
@@ -235,6 +285,28 @@ class PlanDialog(QDialog):
         self.apply.setEnabled(self.can_apply())
 
     def accept(self) -> None:
-        """Close with Accepted only if applying is allowed (Enter cannot bypass the live check)."""
-        if self.can_apply():
-            super().accept()
+        """Close with Accepted only if applying is allowed (Enter cannot bypass the live check)
+        and, for live writes never tried in test mode, the maker chose to go on."""
+        if not self.can_apply():
+            return
+        untried = untried_writes(self.selected_plans()) if self.mode == "live" else 0
+        if untried and self.confirm_untried and not self.ask_untried(untried):
+            return
+        super().accept()
+
+    def ask_untried(self, count: int) -> bool:
+        """Ask once more before `count` live writes never tried in test mode; True: go on."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "Never tried in test mode", "", parent=self)
+        box.setText(untried_question(count))
+        box.setInformativeText(
+            "Nothing is stopped: going on syncs them now. To try them first, cancel, switch to "
+            "Test mode (Ctrl+2) and sync there."
+        )
+        go = box.addButton(f"{self._verb} anyway", QMessageBox.ButtonRole.AcceptRole)
+        back = box.addButton("Back to the plan", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(back)
+        box.setEscapeButton(back)
+        self.untried_box = box
+        box.exec()
+        self.untried_box = None
+        return box.clickedButton() is go

@@ -1,4 +1,4 @@
-"""Filtering and sorting the product table: text over id and name, and a state filter."""
+"""Filtering and sorting the product table: text over id, name and variants, and a state filter."""
 
 from __future__ import annotations
 
@@ -46,6 +46,7 @@ class ProductFilterProxy(QSortFilterProxyModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._text = ""
+        self._typed = ""  # the search as typed, for the empty table's message
         self._state = "all"
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self.setSortRole(SORT_ROLE)
@@ -74,8 +75,10 @@ class ProductFilterProxy(QSortFilterProxyModel):
         return self._text
 
     def set_text(self, text: str) -> None:
-        """Keep only rows whose id or name contains `text` (case-insensitive)."""
-        text = text.strip().casefold()
+        """Keep only rows whose id, name (catalog or Stripe) or a variant's id or value (e.g.
+        "black" for "color BLACK") contains `text` (case-insensitive)."""
+        self._typed = text.strip()
+        text = self._typed.casefold()
         if text != self._text:
             self.beginFilterChange()
             self._text = text
@@ -100,8 +103,23 @@ class ProductFilterProxy(QSortFilterProxyModel):
         row = model.row_at(source_row)
         if not matches_state(row, self._state):
             return False
-        if not self._text:
-            return True
-        return self._text in row.product_id.casefold() or self._text in (
-            row.name.casefold() + "\n" + (row.stripe_name or "").casefold()
-        )
+        return not self._text or self._text in searchable(row)
+
+    def no_match_text(self) -> str | None:
+        """What the empty table says when the filters hide every product (None: they do not)."""
+        model = self.sourceModel()
+        if model is None or model.rowCount() == 0 or self.rowCount() > 0:
+            return None
+        among = f" among “{STATE_FILTERS[self._state]}”" if self._state != "all" else ""
+        if self._text:
+            return f"No product matches “{self._typed}”{among}."
+        return f"No product is “{STATE_FILTERS[self._state]}”."
+
+
+def searchable(row: ProductRow) -> str:
+    """The text the search looks in: id, names, and each variant's id and label, case-folded.
+    Lines keep one field's end from joining the next one's start into a false match."""
+    parts = [row.product_id, row.name, row.stripe_name or ""]
+    for variant in row.variants:
+        parts += [variant.variant_id, variant.label]
+    return "\n".join(parts).casefold()

@@ -20,6 +20,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QPalette
 
 from core.workspace import FieldDiff, ProductRow, format_money
+from gui.models import currency_columns as extra
+from gui.models.change_badges import FRESH_ROLE, ChangeBadges
 from gui.models.change_marks import CHANGED_ROLE, change_lines, who_changed
 from gui.theme import STATE_LABELS, DiffColors
 
@@ -119,7 +121,7 @@ def _diff_text(row: ProductRow, prefix: str) -> str | None:
 class _Cached:
     """Per-row display strings and sort keys, computed once."""
 
-    __slots__ = ("changed", "diffs", "differs", "display", "row", "sort")
+    __slots__ = ("changed", "diffs", "differs", "display", "extra", "row", "sort")
 
     def __init__(self, row: ProductRow) -> None:
         self.row = row
@@ -151,6 +153,7 @@ class _Cached:
         self.diffs = column_diffs(row)
         self.differs = frozenset(self.diffs)
         self.changed = {column: who_changed(diffs) for column, diffs in self.diffs.items()}
+        self.extra = extra.row_cells(row)  # prices in other currencies (currency_columns)
 
 
 class ProductTableModel(QAbstractTableModel):
@@ -162,6 +165,8 @@ class ProductTableModel(QAbstractTableModel):
         self._index_of: dict[str, int] = {}
         self._colors = colors or DiffColors.from_palette(QPalette())
         self._sort: tuple[int, Qt.SortOrder] | None = None
+        self.badges = ChangeBadges()  # rows changed in Stripe since the operator last looked
+        self._currencies: list[str] = []  # one more column each, after the fixed ones
 
     # -- data in --------------------------------------------------------------------------------
 
@@ -169,11 +174,17 @@ class ProductTableModel(QAbstractTableModel):
         """Replace every row (a model reset)."""
         self.beginResetModel()
         self._rows = [_Cached(row) for row in rows]
+        self._currencies = extra.currencies(c.extra for c in self._rows)
         self._apply_sort()
         self.endResetModel()
 
     def update_rows(self, rows: list[ProductRow]) -> None:
         """Replace the given products' rows in place (dataChanged per row); unknown ids are added."""
+        cells = [extra.row_cells(row) for row in rows]
+        if not set(extra.currencies(cells)) <= set(self._currencies):  # a new currency column
+            known = {r.product_id: r for r in self.rows()}
+            self.set_rows(list({**known, **{r.product_id: r for r in rows}}.values()))
+            return
         last = self.columnCount() - 1
         new = []
         for row in rows:
@@ -195,7 +206,7 @@ class ProductTableModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort the rows by a column's native values (stable); selections follow their rows."""
-        if not 0 <= column < len(Column):
+        if not 0 <= column < self.columnCount():
             return
         self._sort = (column, order)
         self.layoutAboutToBeChanged.emit()
@@ -213,7 +224,7 @@ class ProductTableModel(QAbstractTableModel):
         if self._sort is not None:
             column, order = self._sort
             descending = order == Qt.SortOrder.DescendingOrder
-            self._rows.sort(key=lambda c: c.sort[column], reverse=descending)
+            self._rows.sort(key=lambda c: self._sort_key(c, column), reverse=descending)
         self._index_of = {c.row.product_id: i for i, c in enumerate(self._rows)}
 
     def set_colors(self, colors: DiffColors) -> None:
@@ -245,12 +256,25 @@ class ProductTableModel(QAbstractTableModel):
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         """Number of columns (0 under any valid parent)."""
-        return 0 if parent.isValid() else len(Column)
+        return 0 if parent.isValid() else len(Column) + len(self._currencies)
+
+    def currencies(self) -> list[str]:
+        """The other currencies shown as columns after the fixed ones (none: one currency)."""
+        return list(self._currencies)
+
+    def _sort_key(self, cached: _Cached, column: int) -> Any:
+        if column < len(Column):
+            return cached.sort[column]
+        cell = cached.extra.get(self._currencies[column - len(Column)])
+        return -1 if cell is None else cell.sort
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         """Column titles."""
+        if orientation == Qt.Orientation.Horizontal and len(Column) <= section < self.columnCount():
+            code = self._currencies[section - len(Column)]
+            return extra.header(code) if role == Qt.ItemDataRole.DisplayRole else None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(Column):
             if role == Qt.ItemDataRole.DisplayRole:
                 return HEADERS[Column(section)]
@@ -264,6 +288,13 @@ class ProductTableModel(QAbstractTableModel):
             return None
         cached = self._rows[index.row()]
         col = index.column()
+        if col >= len(Column):
+            if role in (SORT_ROLE, ROW_ROLE):
+                return self._sort_key(cached, col) if role == SORT_ROLE else cached.row
+            cell = cached.extra.get(self._currencies[col - len(Column)])
+            if role == DIFFERS_ROLE:
+                return bool(cell and cell.diffs)
+            return extra.cell_data(cell, role, self._colors, cached.row.last_synced_at)
         if role == Qt.ItemDataRole.DisplayRole:
             return cached.display[col]
         if role == SORT_ROLE:
@@ -282,7 +313,11 @@ class ProductTableModel(QAbstractTableModel):
                 return self._colors.state_text.get(cached.row.state)
             return self._colors.differs_foreground if column in cached.differs else None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(cached, column)
+            return self.badges.tooltip(cached.row, col, self._tooltip(cached, column))
+        if role == Qt.ItemDataRole.FontRole:
+            return self.badges.font(cached.row)
+        if role == FRESH_ROLE:
+            return self.badges.is_fresh(cached.row.product_id)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(self._align(column))
         return None

@@ -11,6 +11,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from core.workspace import JournalEntry, Mode, ProductRow
+from gui.models.change_badges import change_sentence
 from gui.models.product_table import money, stripe_currency
 from gui.row_words import HELD_HINT, display_name, kept_text, operation_text, sync_words
 from gui.session import Detail
@@ -127,6 +128,8 @@ class DetailPane(QTextBrowser):
             html += f"<p><b>Not ready:</b> {escape(row.not_ready_reason)}</p>"
         if row.note:
             html += f"<p><b>Note:</b> {escape(row.note)}</p>"
+        if row.stripe_change is not None:  # the newest change made elsewhere than this tool
+            html += f"<p><b>{escape(change_sentence(row.stripe_change))}</b></p>"
         if row.held and row.has_local:
             html += f"<p><b>Held.</b> {escape(HELD_HINT)}</p>"
         if not row.has_local:

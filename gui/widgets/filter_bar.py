@@ -1,10 +1,12 @@
-"""The filter bar: a search field over id and name, and a state filter with counts."""
+"""The filter bar: a search field over id, name and variants, and a state filter with counts.
+Esc in the search field clears it (and, when it is empty, goes on to Cancel)."""
 
 from __future__ import annotations
 
 from collections import Counter
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from core.workspace import ProductRow
@@ -20,9 +22,11 @@ class FilterBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Search product id or name…")
+        self.search.setPlaceholderText("Search product id, name or variant…")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search products")
+        self.search.setToolTip("Search by product id, name, variant id or value (Esc clears it)")
+        self.search.installEventFilter(self)
         self.state = QComboBox(self)
         self.state.setAccessibleName("State filter")
         self.state.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -43,6 +47,18 @@ class FilterBar(QWidget):
         self.state.currentIndexChanged.connect(
             lambda _index: self.state_changed.emit(self.current_state())
         )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Esc in a search field with text clears it. The window's Esc (Cancel) is a shortcut,
+        which would take the key first: the override claims it for the field."""
+        if watched is self.search and _plain_escape(event) and self.search.text():
+            if event.type() == QEvent.Type.ShortcutOverride:
+                event.accept()
+                return True
+            if event.type() == QEvent.Type.KeyPress:
+                self.search.clear()
+                return True
+        return super().eventFilter(watched, event)
 
     def current_state(self) -> str:
         """The selected state filter key."""
@@ -67,3 +83,13 @@ class FilterBar(QWidget):
     def set_shown(self, shown: int, total: int) -> None:
         """Say how many of the products the table shows."""
         self.shown.setText(f"{shown} of {total} shown" if shown != total else f"{total} products")
+
+
+def _plain_escape(event: QEvent) -> bool:
+    """Whether a key event is Esc without Ctrl, Alt or Shift."""
+    plain = (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+    return (
+        isinstance(event, QKeyEvent)
+        and event.key() == Qt.Key.Key_Escape
+        and event.modifiers() in plain
+    )

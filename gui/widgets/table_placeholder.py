@@ -1,6 +1,9 @@
-"""A message shown in the middle of an empty table: why there are no rows (not connected, …)."""
+"""A message shown in the middle of an empty table: why there are no rows (not connected, …, or
+the filters hide every product). A connection message wins over the filters' one."""
 
 from __future__ import annotations
+
+from html import escape
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QAbstractItemView, QLabel
@@ -19,11 +22,22 @@ class TablePlaceholder(QLabel):
         self.setContentsMargins(40, 20, 40, 20)
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         view.viewport().installEventFilter(self)
+        self._html = ""  # the connection's message
+        self._no_match = ""  # the filters' message
         self.hide()
 
     def show_text(self, html: str) -> None:
         """Show this message while the table has no rows (empty text: show nothing)."""
-        self.setText(html)
+        self._html = html
+        self._show()
+
+    def show_no_match(self, text: str | None) -> None:
+        """Say (plain text) that the filters hide every product; None: they do not."""
+        self._no_match = f"<p>{escape(text)}</p>" if text else ""
+        self._show()
+
+    def _show(self) -> None:
+        self.setText(self._html or self._no_match)
         self.update_visibility()
 
     def update_visibility(self) -> None:

@@ -32,13 +32,16 @@ from core.engine.types import (
 )
 from core.errors import ConfigurationError, StripeAuthError, SyncAdminError
 from core.reconcile.adopt import AdoptionPlan, Ambiguous, Match, PriceLink, Unsupported
-from core.reconcile.rows import ProductRow
+from core.reconcile.rows import FieldChange, ProductRow, StripeChange
 from core.reconcile.threeway import Overwrite, overwrites
 from core.settings import Mode
+from core.workspace import HistoryEntry, PricePeriod, StripeRefresh
+from tests.gui.fake_edits import FakeEdits
 
 NOTHING_TO_ARCHIVE = "not in Stripe in this mode: nothing to archive"
 RELEASES_HOLD = "releases the operator's archive hold"
 HELD_SINCE = datetime(2026, 12, 2, 14, 3, tzinfo=UTC)
+NO_CHANGE = StripeRefresh(summary="events: 0 changes", full=False, requests=1)
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,10 @@ class Local:
     name: str
     price: int
     sell_status: str = "available"
+    description: str | None = None
+    dev_status: int = 5
+    is_live: bool = True
+    variants: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -97,8 +104,9 @@ class Remote:
 
 
 @dataclass
-class FakeWorkspace:
-    """The workspace interface over two dicts; `gate` (if set) blocks each product of a sync."""
+class FakeWorkspace(FakeEdits):
+    """The workspace interface over two dicts; `gate` (if set) blocks each product of a sync.
+    Catalog edits, history and revert: `tests.gui.fake_edits`."""
 
     mode: Mode = "sandbox"
     local: dict[str, Local] = field(default_factory=dict)
@@ -120,6 +128,14 @@ class FakeWorkspace:
     adoption: AdoptionPlan | None = None  # what adopt proposes (None: nothing made by hand)
     refuse_link: str | None = None  # why link refuses, if it does
     links: dict[str, str] = field(default_factory=dict)  # local id -> Stripe id adopted/linked
+    edit_log: list[tuple[str, HistoryEntry]] = field(default_factory=list)  # (product, entry)
+    price_periods: dict[str, list[PricePeriod]] = field(default_factory=dict)
+    # Watching Stripe: the newest change made elsewhere per product (shown on its row), what the
+    # last status said about how Stripe was checked, and the one the next status will say.
+    stripe_changes: dict[str, StripeChange] = field(default_factory=dict)
+    last_refresh: StripeRefresh | None = None
+    next_refresh: StripeRefresh = field(default_factory=lambda: NO_CHANGE)
+    status_error: SyncAdminError | None = None  # the next status reads fail with this
 
     @classmethod
     def sample(cls, **kwargs: Any) -> FakeWorkspace:
@@ -158,8 +174,11 @@ class FakeWorkspace:
         release_holds: bool = False,
         overwrite_stripe_edits: Overwrite = False,
         cancel: CancelToken | None = None,
+        refresh_all: bool = False,
     ) -> list[ProductRow]:
-        if release_holds or overwrite_stripe_edits:
+        if refresh_all:
+            self.calls.append(("refresh_all", ids))
+        elif release_holds or overwrite_stripe_edits:
             wanted = None if ids is None else list(ids)
             self.calls.append(("status", wanted, release_holds, overwrite_stripe_edits))
         else:
@@ -167,6 +186,12 @@ class FakeWorkspace:
         if self.status_gate is not None:
             self.entered.set()
             self.status_gate.wait(10)
+        if self.status_error is not None:
+            raise self.status_error
+        if refresh_all:
+            self.last_refresh = StripeRefresh(summary="full read", full=True, requests=2)
+        else:
+            self.last_refresh, self.next_refresh = self.next_refresh, NO_CHANGE
         every = sorted(set(self.local) | set(self.remote))
         released = set(ids or ()) if release_holds else set()
         return [
@@ -381,6 +406,28 @@ class FakeWorkspace:
         self.calls.append(("close", None))
         self.closed = True
 
+    def edit_in_stripe(self, pid: str, name: str, *, at: datetime | None = None) -> StripeChange:
+        """Rename a product in Stripe as someone would in the Dashboard: the next status sees it
+        through one event, as a change made elsewhere than this tool."""
+        rem = self.remote[pid]
+        change = StripeChange(
+            at=at or datetime.now(UTC),
+            by="elsewhere",
+            object="product",
+            id=pid,
+            change="updated",
+            product_id=pid,
+            local_id=pid,
+            fields={"name": FieldChange(old=rem.name, new=name)},
+            event_id=f"evt_{len(self.stripe_changes) + 1}_{pid}_{name}",
+        )
+        rem.name = name
+        self.stripe_changes[pid] = change
+        self.next_refresh = StripeRefresh(
+            summary="events: 1 change", full=False, requests=1, changes=[change]
+        )
+        return change
+
     # -- internals ----------------------------------------------------------------------------
 
     def _row(self, pid: str, released: bool = False, overwrite: Overwrite = False) -> ProductRow:
@@ -397,6 +444,7 @@ class FakeWorkspace:
                 stripe_status="active" if rem.active else "archived",
                 stripe_name=rem.name,
                 stripe_price_cents=rem.price,
+                stripe_change=self.stripe_changes.get(pid),
             )
         held = pid in self.holds and rem is not None and not released
         plan = self._plan(pid, overwrite, released)
@@ -432,6 +480,7 @@ class FakeWorkspace:
             last_synced_at=datetime(2026, 1, 2, 3, 4, tzinfo=UTC) if rem else None,
             held=held,
             note=note,
+            stripe_change=self.stripe_changes.get(pid),
         )
 
     def _diffs(self, pid: str) -> list[FieldDiff]:
