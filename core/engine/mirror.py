@@ -262,6 +262,11 @@ class StripeMirror:
         else:
             price = remote_price(event.object)
             unit = self._prices.setdefault(price.product, {})
+            old = unit.get(price.id)
+            if price.currency_options is None and old is not None and _options_kept(event):
+                # Events show a price without its currency_options (they are only shown when
+                # expanded): an update that did not touch them keeps what the mirror knew.
+                price = price.model_copy(update={"currency_options": old.currency_options})
             if event.change == "deleted":
                 conn.execute("DELETE FROM prices WHERE id = ?", (price.id,))
                 unit.pop(price.id, None)
@@ -291,9 +296,37 @@ class StripeMirror:
             )
         return done
 
+    def unknown_options(self, price_ids: Collection[str]) -> list[str]:
+        """Of `price_ids`, the prices whose amounts in other currencies the mirror does not know
+        (made or changed by an event, which does not show them)."""
+        with self._lock:
+            known = {p.id: p for by in self._prices.values() for p in by.values()}
+        return [i for i in price_ids if i in known and known[i].currency_options is None]
+
+    def put_prices(self, prices: Sequence[RemotePrice]) -> None:
+        """Store prices read on their own (with their currency_options), in one transaction."""
+        with self._lock, self._transaction() as conn:
+            for price in prices:
+                conn.execute(
+                    "INSERT OR REPLACE INTO prices (id, product, body) VALUES (?, ?, ?)",
+                    (price.id, price.product, price.model_dump_json()),
+                )
+                self._prices.setdefault(price.product, {})[price.id] = price
+                known = self._catalog.products.get(price.product)
+                if known is not None:
+                    self._put(known)
+            self._bump(conn)
+
     def _put(self, product: RemoteProduct) -> None:
         prices = tuple(self._prices.get(product.id, {}).values())
         self._catalog.add(product.model_copy(update={"prices": prices}))
+
+
+def _options_kept(event: StripeEvent) -> bool:
+    """Whether a price event leaves the price's currency_options as they were: an update whose
+    previous_attributes name other fields only (one changing them names none, stripe-facts §5.5)."""
+    previous = event.previous or {}
+    return event.change == "updated" and bool(previous) and "currency_options" not in previous
 
 
 def _tool_key(key: str | None) -> bool:

@@ -70,6 +70,7 @@ def refresh_remote(
     full: bool = False,
     ours: Ours = _no_one,
     clock: Callable[[], float] = time.time,
+    options_matter: bool = False,
 ) -> Refresh:
     """Bring `mirror` up to date with Stripe and return the catalog it holds.
 
@@ -78,7 +79,9 @@ def refresh_remote(
     be listed (a restricted key without rak_event_read), when the cursor is gone (older than
     Stripe's 30 days) or the mirror was not refreshed for 29 days. A full read notes the newest
     event *before* reading, so a change made during the read is applied again later: harmless.
-    `ours`: which request ids this tool made (the journal), for attribution.
+    `ours`: which request ids this tool made (the journal), for attribution. `options_matter`:
+    the catalog sells in other currencies, so a price an event made or changed is read on its
+    own (one request each), since events do not show its currency_options.
     """
     before = gateway.stats.reads
     state = mirror.state()
@@ -96,6 +99,8 @@ def refresh_remote(
             except StripePermissionError:
                 reason = NO_EVENT_READ[0].lower() + NO_EVENT_READ[1:]
             else:
+                if options_matter:
+                    _read_unknown_options(gateway, mirror, applied)
                 reads = gateway.stats.reads - before
                 return Refresh(mirror.catalog(reads), False, applied, reads)
     notice: str | None = None
@@ -108,6 +113,16 @@ def refresh_remote(
     mirror.replace(remote, cursor=newest, events_readable=readable, at=clock())
     reads = gateway.stats.reads - before
     return Refresh(mirror.catalog(reads), True, [], reads, reason=reason, notice=notice)
+
+
+def _read_unknown_options(
+    gateway: StripeGateway, mirror: StripeMirror, applied: list[AppliedEvent]
+) -> None:
+    touched = [a.event.object_id for a in applied if a.event.kind == "price"]
+    missing = mirror.unknown_options(list(dict.fromkeys(touched)))
+    fresh = [p for p in (gateway.retrieve_price(i) for i in missing) if p is not None]
+    if fresh:
+        mirror.put_prices(fresh)
 
 
 def _follow(

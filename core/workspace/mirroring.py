@@ -112,7 +112,13 @@ class MirrorKeeper:
         self, gateway: StripeGateway, account: AccountInfo, *, full: bool = False
     ) -> tuple[Refresh, StripeRefresh]:
         """Bring the mirror up to date (events, or a full read) and say what happened."""
-        done = refresh_remote(gateway, self._open(account), full=full, ours=self._ours)
+        done = refresh_remote(
+            gateway,
+            self._open(account),
+            full=full,
+            ours=self._ours,
+            options_matter=self._sells_in_other_currencies(),
+        )
         said = StripeRefresh(
             summary=done.summary,
             full=done.full,
@@ -129,6 +135,13 @@ class MirrorKeeper:
                 log.info("%s", text)
                 refresh_notice(text)
         return done, said
+
+    def _sells_in_other_currencies(self) -> bool:
+        """Whether the catalog has any amount in another currency (then a price an event made or
+        changed is read on its own, for its currency_options)."""
+        table = self._catalog.amounts_table
+        with self._catalog.engine.connect() as conn:
+            return conn.execute(sa.select(table.c[0]).limit(1)).first() is not None
 
     def remote(
         self, gateway: StripeGateway, account: AccountInfo, *, full: bool = False

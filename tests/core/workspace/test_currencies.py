@@ -1,9 +1,9 @@
 """Prices in several currencies end to end: catalog → workspace → the real SDK → the sandbox.
 A changed extra amount updates the price in place; a hand edit of one is seen and kept.
 
-Events show a price without its `currency_options` (stripe-facts §5.5), so the event mirror leaves
-them unknown (not compared) for a price an event touched; a full read ("Refresh all") reads them.
-The tests read in full where they compare them."""
+Events show a price without its `currency_options` (stripe-facts §5.5): when the catalog sells in
+other currencies, the event mirror reads a price an event made or changed on its own (one request),
+so a refresh by events knows them as a full read does."""
 
 from __future__ import annotations
 
@@ -109,3 +109,24 @@ def test_an_amount_changed_by_hand_in_stripe_is_seen_and_kept(
         assert result.kept_stripe_edits == ["price.eur"]
         assert len(sandbox.writes()) == before
         assert _options(sandbox, price)["eur"] == 3900
+
+
+def test_a_hand_edit_of_an_extra_amount_is_seen_by_events_alone(
+    db_url: str, sandbox: SandboxServer
+) -> None:
+    make_shop(db_url, [{**LAMP, "currency_amounts": {"eur": 4100}}])
+    with open_ws(db_url, sandbox) as ws:
+        ws.sync()
+        price = view.product(sandbox, "lamp")["default_price"]
+        (row,) = ws.status(["lamp"])  # a refresh by events only: the new price is read on its own
+        assert not ws.last_refresh.full  # type: ignore[union-attr]
+        assert row.state == "in_sync" and row.plan is not None and row.plan.operations == []
+        # In the Dashboard, someone changes the euro amount.
+        view.raw_client(sandbox).v1.prices.update(
+            price, params={"currency_options": {"eur": {"unit_amount": 3900}}}
+        )
+        (row,) = ws.status(["lamp"])
+        assert not ws.last_refresh.full  # type: ignore[union-attr]
+        (diff,) = [d for d in row.differences if d.field == "price.eur"]
+        assert (diff.stripe_amount, diff.local_amount, diff.changed) == (3900, 4100, "stripe")
+        assert row.plan is not None and row.plan.kept_stripe_edits == ["price.eur"]
