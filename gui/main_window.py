@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, QSize, Qt
-from PySide6.QtGui import QCloseEvent, QIcon
+from PySide6.QtGui import QCloseEvent, QIcon, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -50,6 +50,9 @@ from gui.window_review import ReviewFlows
 from gui.window_watch import WatchFlows
 
 log = logging.getLogger(__name__)
+
+
+NARROW_PX = 1280  # below this window width the Last synced column is hidden
 
 
 class MainWindow(
@@ -119,11 +122,11 @@ class MainWindow(
         toolbar.addWidget(self.account_label)
         toolbar.addSeparator()
         a = self.actions
-        for action in (a.refresh, a.sync_selected, a.sync_all, a.archive, a.take_stripe_edits):
+        # What a maker does most; the rest (Take Stripe's edits, Reset client, Refresh all,
+        # Settings) is in the Stripe menu and the row menu, so the bar fits 1024 px.
+        for action in (a.refresh, a.sync_selected, a.sync_all, a.archive, a.adopt):
             toolbar.addAction(action)
-        toolbar.addAction(a.adopt)
         toolbar.addSeparator()
-        toolbar.addAction(a.reset_client)
         toolbar.addAction(a.keys)
         self.addToolBar(toolbar)
         self.toolbar = toolbar
@@ -168,8 +171,8 @@ class MainWindow(
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(side)
         self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([900, 420])
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([950, 370])
 
         central = QWidget(self)
         layout = QVBoxLayout(central)
@@ -228,6 +231,12 @@ class MainWindow(
         self.mode_box.blockSignals(True)
         self.mode_box.setCurrentIndex(self.mode_box.findData(self.settings.opening_mode))
         self.mode_box.blockSignals(False)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        """On a narrow screen (under 1280 px) the Last synced column gives way (the detail pane
+        shows it), so the State column stays in view."""
+        super().resizeEvent(event)
+        self.table.setColumnHidden(Column.LAST_SYNCED, event.size().width() < NARROW_PX)
 
     # -- view state -----------------------------------------------------------------------------
 

@@ -439,3 +439,19 @@ def test_a_held_product_shows_its_note_and_can_be_synced_back(
     assert not window.actions.archive.isEnabled()  # already archived
     assert note in window.detail.toPlainText()
     assert note in window.model.index(0, 6).data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_the_window_fits_1024_px_with_the_state_column_and_keys_in_view(make_window) -> None:  # type: ignore[no-untyped-def]
+    from gui.models.product_table import Column
+
+    window = make_window()
+    window.resize(1024, 700)
+    window.show()
+    from PySide6.QtWidgets import QApplication, QToolButton
+
+    QApplication.processEvents()
+    overflow = window.toolbar.findChild(QToolButton, "qt_toolbar_ext_button")
+    assert overflow is None or not overflow.isVisible()  # nothing hidden behind »
+    assert window.table.isColumnHidden(Column.LAST_SYNCED)
+    window.resize(1600, 1000)
+    assert not window.table.isColumnHidden(Column.LAST_SYNCED)
