@@ -111,7 +111,9 @@ class WindowActions:
             mode: make(label, f"Ctrl+{i}", f"Switch to {label} mode")
             for i, (mode, label) in enumerate(MODE_LABELS.items(), start=1)
         }
-        self.find = make("Find", QKeySequence.StandardKey.Find, "Search products by id or name")
+        self.find = make(
+            "Find", QKeySequence.StandardKey.Find, "Search products by id, name or variant"
+        )
         self.quit = make("Quit", QKeySequence.StandardKey.Quit, "Close the window")
         self.help = make("Help", "F1", "What the states and marks mean", icons.SP_DialogHelpButton)
         self.about = make("About Stripe Sync Admin", "", "The version and the licences")

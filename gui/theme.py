@@ -29,6 +29,14 @@ STATE_LABELS = {
     "failed": "Failed",
 }
 
+
+def state_label(state: str, stripe_status: str) -> str:
+    """A row's state in words: an 'archived' product Stripe never held is simply not for sale."""
+    if state == "archived" and stripe_status == "missing":
+        return "Not for sale"
+    return STATE_LABELS.get(state, state)
+
+
 # Who changed a differing field since the last sync (gui.models.change_marks): the badge's fill
 # and its glyph, (light palette, dark palette). Dark fills under white glyphs in a light palette,
 # light fills under black glyphs in a dark one: readable either way.

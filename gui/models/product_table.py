@@ -23,7 +23,7 @@ from core.workspace import FieldDiff, ProductRow, format_money
 from gui.models import currency_columns as extra
 from gui.models.change_badges import FRESH_ROLE, ChangeBadges
 from gui.models.change_marks import CHANGED_ROLE, change_lines, who_changed
-from gui.theme import STATE_LABELS, DiffColors
+from gui.theme import DiffColors, state_label
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the ProductRow
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # a native value to sort by
@@ -137,7 +137,7 @@ class _Cached:
             stripe_price,
             row.sell_status or "",
             row.stripe_status,
-            STATE_LABELS.get(row.state, row.state),
+            state_label(row.state, row.stripe_status),
             synced.strftime("%Y-%m-%d %H:%M") if synced else "never",
         )
         self.sort: tuple[Any, ...] = (
@@ -147,7 +147,7 @@ class _Cached:
             -1 if row.stripe_price_cents is None else row.stripe_price_cents,
             row.sell_status or "",
             row.stripe_status,
-            STATE_LABELS.get(row.state, row.state),
+            state_label(row.state, row.stripe_status),
             synced.timestamp() if synced else 0.0,
         )
         self.diffs = column_diffs(row)

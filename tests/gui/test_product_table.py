@@ -312,3 +312,11 @@ def test_sorting_keeps_selections_on_their_products(proxy: ProductFilterProxy) -
     assert isinstance(source, ProductTableModel)
     source.set_rows([make_row("cheap", local_price_cents=1), make_row("dear", local_price_cents=9)])
     assert ids(proxy) == ["dear", "cheap"]
+
+
+def test_a_product_not_for_sale_and_never_in_stripe_reads_not_for_sale() -> None:
+    from gui.theme import state_label
+
+    assert state_label("archived", "missing") == "Not for sale"
+    assert state_label("archived", "archived") == "Archived"
+    assert state_label("held", "archived") == "Held (archived here by you)"
