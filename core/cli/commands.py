@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from core.cli import adopt_commands, edit_commands, row_commands, two_way, watch_command
+from core.cli import (
+    adopt_commands,
+    compare_command,
+    edit_commands,
+    row_commands,
+    two_way,
+    watch_command,
+)
 from core.cli.output import Usage, confirm_live, done, emit, out, progress_bar, say
 from core.cli.views import NEVER_TRIED, show_plan, show_results, show_status, untried_writes
 from core.settings import Mode, load_settings
@@ -42,6 +49,8 @@ def _with_workspace(ns: argparse.Namespace) -> int:
         overwrite = bool(getattr(ns, "overwrite_stripe_edits", False))
         if ns.command in ("adopt", "link", "sandbox-preset"):
             return adopt_commands.run(ws, ns)
+        if ns.command == compare_command.COMMAND:
+            return compare_command.run(ws, ns)
         if ns.command in row_commands.COMMANDS:
             return row_commands.run(ws, ns)
         if ns.command in edit_commands.COMMANDS:

@@ -24,7 +24,14 @@ import importlib.metadata
 import sys
 from collections.abc import Sequence
 
-from core.cli import adopt_commands, edit_commands, row_commands, two_way, watch_command
+from core.cli import (
+    adopt_commands,
+    compare_command,
+    edit_commands,
+    row_commands,
+    two_way,
+    watch_command,
+)
 from core.cli.commands import run_command
 from core.cli.output import PROG, Usage, say
 from core.errors import (
@@ -82,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     adopt_commands.add_parsers(sub, common)
     edit_commands.add_parsers(sub, common)
     row_commands.add_parsers(sub, common)
+    compare_command.add_parsers(sub, common)
     two_way.add_parsers(sub, common)
     watch_command.add_parsers(sub, common)
     sub.add_parser("sandbox", help="run the local Stripe sandbox (see: sandbox --help)")

@@ -22,6 +22,7 @@ from core.engine.types import (
     SyncCancelledError,
 )
 from core.reconcile.adopt import AdoptionPlan, Ambiguous, Match, PriceLink, Unsupported
+from core.reconcile.modes import ModeComparison, ModeDifference
 from core.reconcile.report import diff_records, operation_records
 from core.reconcile.rows import OtherPrice, ProductRow, ProductState, VariantRow
 from core.settings import Mode
@@ -41,6 +42,8 @@ from core.workspace.opening import MODES, SANDBOX_KEY
 from core.workspace.pulling import PulledField, PullResult, RefusedField
 
 __all__ = [
+    "ModeComparison",
+    "ModeDifference",
     "AdoptionPlan",
     "CatalogRecord",
     "SELL_STATUSES",

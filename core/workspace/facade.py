@@ -23,6 +23,7 @@ from core.reconcile.threeway import Overwrite
 from core.reconcile.tried import mark_rows
 from core.settings import Mode
 from core.workspace.adopting import AdoptMethods
+from core.workspace.comparing import CompareMethods
 from core.workspace.opening import open_parts
 from core.workspace.pulling import PullMethods
 from core.workspace.reads import CatalogRead
@@ -32,7 +33,7 @@ from core.workspace.syncing import NOTHING_TO_ARCHIVE, SyncMethods
 __all__ = ["NOTHING_TO_ARCHIVE", "Workspace"]
 
 
-class Workspace(SyncMethods, AdoptMethods, PullMethods, RowMethods):
+class Workspace(SyncMethods, AdoptMethods, PullMethods, RowMethods, CompareMethods):
     """One catalog, one Stripe account and mode; see the module docstring."""
 
     @classmethod
