@@ -63,8 +63,11 @@ class DetailLoading:
         except SyncAdminError:  # no catalog row (a product only Stripe has): nothing to edit
             return Detail(product_id, journal, urls)
         history = self._ws.history(product_id)
+        modes = None
+        if self._ws.mode in ("test", "live"):
+            (modes,) = self._ws.test_and_live([product_id])
         return Detail(
-            product_id, journal, urls, record, history, self._ws.price_history(product_id)
+            product_id, journal, urls, record, history, self._ws.price_history(product_id), modes
         )
 
     def _on_detail(self, detail: Detail | None) -> None:

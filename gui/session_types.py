@@ -17,6 +17,7 @@ from core.workspace import (
     JournalEntry,
     Match,
     Mode,
+    ModeComparison,
     PricePeriod,
     ProductPlan,
     ProductRow,
@@ -122,6 +123,7 @@ class WorkspaceLike(Protocol):
     ) -> EditResult: ...
     def history(self, product_id: str) -> list[HistoryEntry]: ...
     def price_history(self, product_id: str) -> list[PricePeriod]: ...
+    def test_and_live(self, ids: Sequence[str] | None = None) -> list[ModeComparison]: ...
     def revert(self, product_id: str, entry_id: int) -> EditResult: ...
     def reset_client(self) -> AccountInfo: ...
     def dashboard_url(self, stripe_id: str) -> str: ...
@@ -206,6 +208,7 @@ class Detail:
     record: CatalogRecord | None = None  # None: no catalog row (or it could not be read)
     history: list[HistoryEntry] = field(default_factory=list)
     prices: list[PricePeriod] = field(default_factory=list)
+    modes: ModeComparison | None = None  # test vs live (in test and live mode)
 
 
 @dataclass(frozen=True)

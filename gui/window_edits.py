@@ -29,6 +29,7 @@ from gui.session_edits import problem_key
 from gui.widgets.detail_pane import DetailPane
 from gui.widgets.edit_form import EditForm
 from gui.widgets.history_view import HistoryView
+from gui.widgets.modes_view import ModesView
 from gui.widgets.status_panel import StatusPanel
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,8 @@ class EditWindowFlows:
         self.tabs.addTab(detail, "Details")
         self.tabs.addTab(self.edit_form, "Edit")
         self.tabs.addTab(self.history_view, "History")
+        self.modes_view = ModesView(self.tabs)
+        self.tabs.addTab(self.modes_view, "Test vs Live")
         return self.tabs
 
     def _edit_menu(self) -> None:
@@ -80,6 +83,7 @@ class EditWindowFlows:
         s.edit_checked.connect(self.edit_form.show_check)
         s.edit_saved.connect(self._on_edit_saved)
         s.detail_loaded.connect(self._on_edit_detail)
+        s.detail_loaded.connect(self.modes_view.show_detail)
         s.busy_changed.connect(self._edits_busy)
         s.error.connect(self._edit_task_failed)
         self.edit_form.check_wanted.connect(s.check_edit)

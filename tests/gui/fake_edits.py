@@ -8,7 +8,7 @@ A test plays the other writer by changing `fake_ws.local[...]` between load and 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
@@ -23,6 +23,7 @@ from core.workspace import (
     EditResult,
     HistoryEntry,
     InvalidEditError,
+    ModeComparison,
     PricePeriod,
 )
 
@@ -120,6 +121,10 @@ class FakeEdits:
 
     def price_history(self, product_id: str) -> list[PricePeriod]:
         return list(self.price_periods.get(product_id, []))
+
+    def test_and_live(self, ids: Sequence[str] | None = None) -> list[ModeComparison]:
+        self.calls.append(("test_and_live", tuple(ids or ())))
+        return [ModeComparison(product_id=i, account_id="acct_fake") for i in ids or ()]
 
     def revert(self, product_id: str, entry_id: int) -> EditResult:
         self.calls.append(("revert", product_id, entry_id))
