@@ -8,6 +8,7 @@ silently do nothing.
 from __future__ import annotations
 
 import re
+import textwrap
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -15,6 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from core.domain.models import iso_currency
+from core.domain.product_fields import OPTIONAL_FIELDS
 from core.errors import ConfigurationError
 from core.paths import settings_file
 
@@ -30,7 +32,11 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     db_url: str | None = Field(default=None, description="SQLAlchemy URL of the catalog database")
-    mode: Mode = Field(default="sandbox", description="mode used when none is given")
+    mode: Mode = Field(
+        default="sandbox",
+        description="mode used when none is given: sandbox (built in, no key) or test "
+        "(live is never a good default: give --mode live each time)",
+    )
     currency: str = Field(default="usd", description="currency when the catalog has no column")
     catalog_stripe_columns: str | None = Field(
         default=None,
@@ -47,11 +53,32 @@ class Settings(BaseModel):
         description="ask once more before a live sync that makes writes never synced to test mode "
         "first (going on stays possible)",
     )
+    owned_fields: list[str] | None = Field(
+        default=None,
+        description="the optional product fields this catalog owns (written to Stripe, and "
+        'cleared there when the catalog has none), e.g. ["url", "images", '
+        '"tax_behavior"]; a field left out is never written nor cleared. Default: every '
+        "one the products table has a column for (url, images, statement_descriptor, "
+        "unit_label, tax_code, shippable, package_dimensions, marketing_features, tax_behavior)",
+    )
 
     @field_validator("currency")
     @classmethod
     def _iso(cls, value: str) -> str:
         return iso_currency(value)
+
+    @field_validator("owned_fields")
+    @classmethod
+    def _known_fields(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        unknown = [name for name in value if name not in OPTIONAL_FIELDS]
+        if unknown:
+            raise ValueError(
+                f"{', '.join(map(repr, unknown))} is not an optional product field; use "
+                f"{', '.join(OPTIONAL_FIELDS)}"
+            )
+        return list(dict.fromkeys(value))
 
     @field_validator("catalog_stripe_columns")
     @classmethod
@@ -92,16 +119,59 @@ def load_settings(path: Path | None = None) -> Settings:
         ) from err
 
 
+HEADER = (
+    "# stripe-sync-admin settings (no secrets here: keys live in the OS keyring).",
+    "# Each setting is described above it. A line starting with # is not read: remove the # to",
+    "# use a setting; a setting left out takes its default. Delete this file to start afresh.",
+)
+
+# What an unset setting could look like, shown commented out in the file (None: no default value).
+EXAMPLES: dict[str, str] = {
+    "db_url": '"postgresql+psycopg://shop@localhost:5432/shop"',
+    "catalog_stripe_columns": '"acct_123:live"',
+    "rate_limit": "10",
+    "owned_fields": '["url", "images", "tax_behavior"]',
+}
+
+
 def save_settings(settings: Settings, path: Path | None = None) -> Path:
-    """Write the settings as TOML (unset values are left out); returns the file written."""
+    """Write the settings as TOML, each with its description as a comment (unset values are
+    commented out); returns the file written."""
+    return _write(_render(settings), path or settings_file())
+
+
+def write_default_settings(path: Path | None = None) -> Path | None:
+    """On first run: write the settings file with every setting commented out beside its
+    description, so a maker can see what there is to set. A file that exists is left alone
+    (None is returned); otherwise returns the file written."""
     path = path or settings_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lines = ["# stripe-sync-admin settings (no secrets here: keys live in the OS keyring)"]
-    for key, value in settings.model_dump().items():
+    if path.exists():
+        return None
+    return _write(_render(None), path)
+
+
+def _render(settings: Settings | None) -> str:
+    """The file's text: `settings`' values, or (None) every setting commented out."""
+    values = settings.model_dump() if settings is not None else {}
+    lines = list(HEADER)
+    for key, info in Settings.model_fields.items():
+        lines.append("")
+        lines += [f"# {line}" for line in textwrap.wrap(f"{key}: {info.description}.", 96)]
+        value = values.get(key)
         if value is not None:
             lines.append(f"{key} = {_toml_value(value)}")
+        elif info.default is not None:
+            lines.append(f"# {key} = {_toml_value(info.default)}")
+        else:
+            example = EXAMPLES.get(key, '""')
+            lines.append(f"# {key} = {example}  # an example: not set by default")
+    return "\n".join(lines) + "\n"
+
+
+def _write(text: str, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".toml.tmp")
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tmp.write_text(text, encoding="utf-8")
     tmp.chmod(0o600)
     tmp.replace(path)
     return path
@@ -112,6 +182,8 @@ def _toml_value(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
     text = str(value)
     escaped = "".join(_escape(ch) for ch in text)
     return f'"{escaped}"'

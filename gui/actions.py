@@ -117,7 +117,34 @@ class WindowActions:
         self.quit = make("Quit", QKeySequence.StandardKey.Quit, "Close the window")
         self.help = make("Help", "F1", "What the states and marks mean", icons.SP_DialogHelpButton)
         self.about = make("About Stripe Sync Admin", "", "The version and the licences")
-        self.open_settings = make("Settings…", "", "How careful the window is with live writes")
+        self.open_settings = make(
+            "Settings…",
+            "Ctrl+,",
+            "Every setting of the window and the command line, with what each one means",
+        )
+        self.open_catalog_file = make(
+            "Open SQLite file…", QKeySequence.StandardKey.Open, "Open a catalog kept in a file"
+        )
+        self.open_catalog_url = make(
+            "Open database URL…", "", "Open a catalog kept on a database server (PostgreSQL)"
+        )
+        self.new_catalog = make(
+            "New empty catalog…",
+            QKeySequence.StandardKey.New,
+            "Start a catalog file with no products",
+        )
+        self.show_catalog = make("Show where it lives", "", "Where the open catalog is kept")
+        self.import_catalog = make(
+            "Import…",
+            "Ctrl+I",
+            "Add or update products from a JSON or CSV file (all or nothing; Stripe is not touched)",
+        )
+        self.export_catalog = make("Export…", "Ctrl+E", "Write the catalog to a JSON or CSV file")
+        self.export_diff = make(
+            "Export differences…",
+            "Ctrl+Shift+E",
+            "Write how the catalog and Stripe differ, as last read, to a JSON or CSV file",
+        )
 
     def update(self, state: ActionState) -> None:
         """Enable each action only when it can run and makes sense for the selection."""
@@ -136,6 +163,15 @@ class WindowActions:
         self.archive.setEnabled(live and archivable)
         self.take_stripe_edits.setEnabled(live and any(map(has_stripe_edits, state.selection)))
         self.adopt.setEnabled(live)
+        for action in (
+            self.open_catalog_file,
+            self.open_catalog_url,
+            self.new_catalog,
+            self.import_catalog,
+            self.export_catalog,
+        ):
+            action.setEnabled(idle)
+        self.export_diff.setEnabled(live and state.has_rows)
         sandbox = state.mode == "sandbox"
         self.start_handmade.setVisible(sandbox)
         self.start_handmade.setEnabled(live and sandbox)

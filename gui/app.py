@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,18 +35,21 @@ def app_icon() -> QIcon:
     return QIcon(str(RESOURCES / "icon.svg"))
 
 
-def make_opener(db_url: str | None) -> OpenWorkspace:
-    """Open the real workspace on `db_url` (None: the default catalog) for a mode and key."""
+def make_opener(db_url: str | None | Callable[[], str | None]) -> OpenWorkspace:
+    """Open the real workspace on `db_url` (None: the default catalog; a function: the catalog it
+    names at each open, so Catalog ▸ Open… takes effect at the next open) for a mode and key."""
 
     def open_workspace(mode: Mode, api_key: str | None) -> WorkspaceLike:
         from core.workspace import Workspace
+
+        url = db_url() if callable(db_url) else db_url
 
         if mode != "sandbox" and not api_key:
             raise ConfigurationError(
                 f"No {mode} key is stored yet.",
                 hint=f"Add your {mode} secret key with Keys… (Ctrl+K), or use the Sandbox.",
             )
-        workspace: Any = Workspace.open(db_url=db_url, mode=mode, api_key=api_key)
+        workspace: Any = Workspace.open(db_url=url, mode=mode, api_key=api_key)
         return workspace  # type: ignore[no-any-return]
 
     return open_workspace
@@ -122,7 +125,8 @@ def build_window(
     if db_url is not None:
         settings.catalog_url = db_url
     store = secret_store if secret_store is not None else _secret_store()
-    session = make_session(opener or make_opener(settings.catalog_url), store)
+    # The catalog is read at each open: the Catalog menu switches it (gui.catalog_menu).
+    session = make_session(opener or make_opener(lambda: settings.catalog_url), store)
     window = MainWindow(session, settings, open_keys=_keys_opener(store), icon=app_icon())
     session.setParent(window)
     return window

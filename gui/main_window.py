@@ -1,7 +1,8 @@
 """The main window: its layout and view state (filter, selection, which actions apply, palette,
 closing). Work goes through `Session`; what the operator's actions do is in `gui.window_commands`,
 how results are shown in `gui.window_results`, Sync selected's review and Stripe's edits in
-`gui.window_review`, adopting a Stripe catalog made by hand in `gui.window_adopt`."""
+`gui.window_review`, adopting a Stripe catalog made by hand in `gui.window_adopt`, the Catalog
+menu (which catalog, its files) in `gui.catalog_menu` and the View menu in `gui.view_menu`."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from core.workspace import Mode, ProductRow
 from gui.actions import MODE_LABELS, ActionState, WindowActions, has_changes
+from gui.catalog_menu import CatalogFlows
 from gui.connection_view import ConnectionView
 from gui.dialogs.plan_dialog import PlanDialog
 from gui.models.change_marks import ChangeMarkDelegate
@@ -35,6 +37,7 @@ from gui.row_menu import add_row_actions
 from gui.session import Session
 from gui.settings_store import SettingsStore
 from gui.theme import DiffColors
+from gui.view_menu import ViewMenu
 from gui.widgets.detail_pane import DetailPane
 from gui.widgets.filter_bar import FilterBar
 from gui.widgets.mode_banner import ModeBanner
@@ -64,8 +67,9 @@ class MainWindow(
     EditWindowFlows,
     HelpFlows,
     WatchFlows,
+    CatalogFlows,
 ):
-    """Menus and toolbar, mode banner, filter bar, product table beside the detail pane (and the
+    """Menus (Catalog, Edit, View, Stripe, Sandbox, Help) and toolbar, mode banner, filter bar, product table beside the detail pane (and the
     selected product's Stripe edits under it), status bar."""
 
     def __init__(
@@ -149,6 +153,7 @@ class MainWindow(
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.placeholder = TablePlaceholder(self.table)
+        self.view = ViewMenu(self.view_menu, self.table, self.filter_bar, self.settings)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         widths = {Column.ID: 120, Column.NAME: 200, Column.LOCAL_PRICE: 90}
@@ -190,6 +195,11 @@ class MainWindow(
 
     def _build_menus(self) -> None:
         a = self.actions
+        self._catalog_menu()  # first: the catalog is what everything else works on
+        self._edit_menu()
+        self.edit_menu.addSeparator()
+        self.edit_menu.addActions([a.find, a.open_settings])
+        self.view_menu = self.menuBar().addMenu("&View")  # filled once the table exists
         stripe = self.menuBar().addMenu("&Stripe")
         for action in (a.refresh, a.sync_selected, a.sync_all, a.archive, a.take_stripe_edits):
             stripe.addAction(action)
@@ -200,7 +210,6 @@ class MainWindow(
         stripe.addAction(a.keys)
         stripe.addAction(a.open_settings)
         self.stripe_menu = stripe
-        self._edit_menu()
         # Only the built-in sandbox can be given a ready-made Stripe catalog: hidden in test/live.
         self.sandbox_menu = self.menuBar().addMenu("S&andbox")
         self.sandbox_menu.addAction(a.start_handmade)
@@ -236,7 +245,7 @@ class MainWindow(
         """On a narrow screen (under 1280 px) the Last synced column gives way (the detail pane
         shows it), so the State column stays in view."""
         super().resizeEvent(event)
-        self.table.setColumnHidden(Column.LAST_SYNCED, event.size().width() < NARROW_PX)
+        self.view.set_narrow(event.size().width() < NARROW_PX)
 
     # -- view state -----------------------------------------------------------------------------
 
@@ -341,7 +350,8 @@ class MainWindow(
         self.settings.geometry = self.saveGeometry()
         self.settings.splitter = self.splitter.saveState()
         self.settings.sync()
-        for dialog in (self.plan_dialog, self.adopt_dialog, self.preset_box, self.conflict_dialog):
+        dialogs = (self.plan_dialog, self.adopt_dialog, self.preset_box, self.conflict_dialog)
+        for dialog in (*dialogs, self.url_dialog, self.catalog_box):
             if dialog is not None:
                 dialog.reject()
         if self.keys_dialog is not None:  # a key being checked is not saved

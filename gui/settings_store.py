@@ -9,6 +9,7 @@ says so (`left_in_live`). Only `--mode live`, asked for this once (`requested_mo
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import get_args
 
@@ -22,6 +23,8 @@ MODES: tuple[str, ...] = get_args(Mode)
 # Seconds between two refreshes by events while the window is visible (0: off). The sandbox is on
 # this computer and costs nothing to ask; Stripe counts every request against the rate limit.
 AUTO_REFRESH_DEFAULTS: dict[str, float] = {"sandbox": 3.0, "test": 30.0, "live": 30.0}
+RECENT_COUNT = 5  # catalogs in Catalog ▸ Recent catalogs
+DEFAULT_CATALOG = ""  # the tool's own catalog (no URL) in the recent list
 
 
 def settings_path() -> Path:
@@ -30,13 +33,18 @@ def settings_path() -> Path:
 
 
 class SettingsStore:
-    """Window size, splitter positions, the last mode and the catalog location."""
+    """Window size, splitter positions, the last mode, the catalog location and the recent ones,
+    the hidden columns and the automatic refresh's interval."""
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or settings_path()
         self.requested_mode: Mode | None = None  # `--mode`, for this start only
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._qs = QSettings(str(self.path), QSettings.Format.IniFormat)
+        # Kept in Python too: the workspace opener reads it on the worker thread, and one QSettings
+        # object may not be used from two threads.
+        value = self._qs.value("session/catalog_url", "")
+        self._catalog_url = str(value) if value else None
 
     def _bytes(self, key: str) -> QByteArray | None:
         value = self._qs.value(key)
@@ -94,13 +102,45 @@ class SettingsStore:
 
     @property
     def catalog_url(self) -> str | None:
-        """The catalog database URL used last (None: the tool's default catalog)."""
-        value = self._qs.value("session/catalog_url", "")
-        return str(value) if value else None
+        """The catalog database URL used last (None: the tool's default catalog). Safe to read
+        from any thread."""
+        return self._catalog_url
 
     @catalog_url.setter
     def catalog_url(self, value: str | None) -> None:
+        self._catalog_url = value or None
         self._qs.setValue("session/catalog_url", value or "")
+
+    def _strings(self, key: str) -> list[str]:
+        try:
+            value = json.loads(str(self._qs.value(key, "[]")))
+        except ValueError:
+            return []
+        return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+    @property
+    def recent_catalogs(self) -> list[str]:
+        """The catalogs opened last, newest first (at most 5; DEFAULT_CATALOG: the tool's own)."""
+        return self._strings("catalog/recent")[:RECENT_COUNT]
+
+    def add_recent_catalog(self, url: str | None) -> None:
+        """Put `url` (None: the tool's own catalog) first in the recent catalogs."""
+        entry = url or DEFAULT_CATALOG
+        recent = [entry, *(u for u in self.recent_catalogs if u != entry)][:RECENT_COUNT]
+        self._qs.setValue("catalog/recent", json.dumps(recent))
+
+    def forget_recent_catalogs(self) -> None:
+        """Empty the recent catalogs."""
+        self._qs.setValue("catalog/recent", "[]")
+
+    @property
+    def hidden_columns(self) -> list[str]:
+        """The names of the table columns the operator hid (View ▸ Columns)."""
+        return self._strings("view/hidden_columns")
+
+    @hidden_columns.setter
+    def hidden_columns(self, names: list[str]) -> None:
+        self._qs.setValue("view/hidden_columns", json.dumps(sorted(set(names))))
 
     def auto_refresh_seconds(self, mode: Mode) -> float:
         """Seconds between the window's own refreshes in `mode` (0: off): the saved choice, else
@@ -111,6 +151,16 @@ class SettingsStore:
         except (TypeError, ValueError):
             return AUTO_REFRESH_DEFAULTS[mode]
         return seconds if seconds >= 0 else AUTO_REFRESH_DEFAULTS[mode]  # also refuses nan
+
+    @property
+    def auto_refresh_choice(self) -> float | None:
+        """The interval the operator chose for every mode (None: the defaults per mode)."""
+        value = self._qs.value("refresh/auto_seconds", "")
+        try:
+            seconds = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return None
+        return seconds if seconds >= 0 else None
 
     def set_auto_refresh_seconds(self, seconds: float | None) -> None:
         """Refresh every `seconds` in every mode (0: never by itself; None: the defaults)."""

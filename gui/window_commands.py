@@ -1,5 +1,6 @@
 """What the operator's actions do in the main window, and which action, key or button triggers
-which: switch mode, refresh, reset the client, sync selected or all, archive, adopt, cancel, keys.
+which: switch mode or catalog, refresh, reset the client, sync selected or all, archive, adopt,
+cancel, keys.
 
 `WindowCommands` is mixed into `gui.main_window.MainWindow`, which builds the widgets these act on.
 """
@@ -12,9 +13,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QComboBox, QDialog, QWidget
 
-from core.workspace import Mode, ProductRow
+from core.workspace import Mode, ProductRow, mask_url
 from gui.actions import MODE_LABELS, WindowActions, archive_plans, can_archive, not_in_stripe
 from gui.connection_view import ConnectionView
+from gui.edit_undo import EditUndo
 from gui.models.product_table import ProductTableModel
 from gui.row_words import display_name
 from gui.session import Overwrite, Session
@@ -44,6 +46,7 @@ class WindowCommands:
     detail: DetailPane
     status: StatusPanel
     connection: ConnectionView
+    undo: EditUndo
     _open_keys: OpenKeys | None
     close: Callable[[], bool]
     selected_rows: Callable[[], list[ProductRow]]
@@ -169,4 +172,13 @@ class WindowCommands:
         self.session.open(mode)
 
     def _on_mode_chosen(self, _index: int) -> None:
+        self._switch(self.mode)
+
+    def switch_catalog(self, url: str | None) -> None:
+        """Work on another catalog (None: the tool's own) in the current mode: the workspace is
+        reopened on it, as a mode switch does, and the next start opens it too. Undo steps are
+        dropped: they belong to the catalog they were made in."""
+        self.settings.catalog_url = url
+        self.undo.stack.clear()
+        log.info("Switching to the catalog %s", mask_url(url) if url else "in the data folder")
         self._switch(self.mode)

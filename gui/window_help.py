@@ -6,6 +6,7 @@ Test because it was left in Live (it never opens in Live by itself: `SettingsSto
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import unescape
 from typing import TYPE_CHECKING
 
@@ -33,6 +34,7 @@ class HelpFlows:
     session: Session
     settings: SettingsStore
     status: StatusPanel
+    apply_auto_refresh_setting: Callable[[], None]
 
     if TYPE_CHECKING:
 
@@ -62,8 +64,11 @@ class HelpFlows:
         self.about_dialog = _opened(AboutDialog(self._parent()), self, "about_dialog")
 
     def open_settings(self) -> None:
-        """Show the settings; OK saves them for the window and the command line."""
-        self.settings_dialog = _opened(SettingsDialog(self._parent()), self, "settings_dialog")
+        """Show the settings; OK saves them for the window and the command line, and the
+        automatic refresh takes its new interval."""
+        dialog = SettingsDialog(self._parent(), store=self.settings)
+        dialog.accepted.connect(self.apply_auto_refresh_setting)
+        self.settings_dialog = _opened(dialog, self, "settings_dialog")
 
     def _say_opened_not_live(self, _rows: list[ProductRow]) -> None:
         self.session.rows_loaded.disconnect(self._say_opened_not_live)

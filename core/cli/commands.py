@@ -1,4 +1,5 @@
-"""The subcommands that read or write: import, export, status, plan, sync, archive."""
+"""The subcommands that read or write: import, export, status, plan, sync, archive (and the
+menu entry's install, which opens no catalog)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import sys
 from core.cli import (
     adopt_commands,
     compare_command,
+    desktop_entry,
     edit_commands,
     row_commands,
     two_way,
@@ -21,6 +23,8 @@ from core.workspace import Workspace, export_catalog, import_catalog
 
 def run_command(ns: argparse.Namespace) -> int:
     """Run one parsed subcommand; returns the exit code (errors raise, `main` reports them)."""
+    if ns.command == desktop_entry.COMMAND:  # needs no catalog: nothing is opened for it
+        return desktop_entry.run(ns)
     if ns.command == "import":
         outcome = import_catalog(ns.db, ns.file)
         if ns.json:

@@ -12,6 +12,7 @@
     stripe-sync-admin import FILE          JSON or CSV catalog into the database
     stripe-sync-admin export FILE [--diff] catalog (or the differences) to JSON or CSV
     stripe-sync-admin sandbox …            run the Stripe sandbox server
+    stripe-sync-admin install-desktop-entry [--remove]  add (or take out) the menu entry
 
 Exit codes: 0 all good, 1 some products failed, 2 bad usage or configuration (or a bad import file).
 """
@@ -27,6 +28,7 @@ from collections.abc import Sequence
 from core.cli import (
     adopt_commands,
     compare_command,
+    desktop_entry,
     edit_commands,
     row_commands,
     two_way,
@@ -92,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     compare_command.add_parsers(sub, common)
     two_way.add_parsers(sub, common)
     watch_command.add_parsers(sub, common)
+    desktop_entry.add_parsers(sub, common)
     sub.add_parser("sandbox", help="run the local Stripe sandbox (see: sandbox --help)")
     return parser
 

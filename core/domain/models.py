@@ -23,6 +23,7 @@ from pydantic import (
 from pydantic_core import InitErrorDetails
 
 from core.domain.currencies import is_supported
+from core.domain.product_fields import OptionalFields
 
 SellStatus = Literal["available", "for-sale", "pre-order", "pre-sale", "sold-out", "internal"]
 SELL_STATUSES: tuple[str, ...] = (
@@ -140,8 +141,9 @@ class VariantSyncInput(BaseModel):
         return product_price_cents + (self.price_modifier_cents or 0)
 
 
-class ProductSyncInput(BaseModel):
-    """A local product as the engine syncs it: identity, text, price and sell status."""
+class ProductSyncInput(OptionalFields):
+    """A local product as the engine syncs it: identity, text, price and sell status, and the
+    optional fields and lookup key of `OptionalFields`."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

@@ -13,12 +13,13 @@ not echoed whole.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from core.domain.models import MAX_UNIT_AMOUNT, READY_DEV_STATUS, SELL_STATUSES, iso_currency
+from core.domain.product_fields import OPTIONAL_FIELDS, check_lookup_key, check_optional
 from core.domain.text import field_text_problem, terminal_safe
 
 INT32_MAX = 2**31 - 1  # the largest value of a 32-bit INTEGER column (counts)
@@ -100,14 +101,19 @@ def _text(
 
 
 def check_product_row(
-    row: Mapping[str, Any], problems: list[RowProblem], *, currency: str | None = None
+    row: Mapping[str, Any],
+    problems: list[RowProblem],
+    *,
+    currency: str | None = None,
+    fields: Collection[str] | None = None,
 ) -> dict[str, Any]:
     """Check a product row's fields, adding a `RowProblem` per broken rule; returns the values a
     sync is built from (name, description, price_cents, currency, sell_status, dev_status,
-    is_live, has_variants).
+    is_live, has_variants, lookup_key, and each optional field checked).
 
     `currency`: the shop's default when the row has none (None: a row without one is not
-    checked for it).
+    checked for it). `fields`: the optional fields to check and return (None: every one the
+    row has a column for; core.domain.product_fields).
     """
     _text_rule("id", row.get("id"), problems)
     before = len(problems)
@@ -154,6 +160,7 @@ def check_product_row(
         except ValueError as err:
             problems.append(RowProblem("currency", clip(str(err), 200)))
     return {
+        **check_optional_fields(row, problems, fields),
         "name": name,
         "description": description,
         "price_cents": cents,
@@ -163,6 +170,24 @@ def check_product_row(
         "is_live": is_live,
         "has_variants": has_variants,
     }
+
+
+def check_optional_fields(
+    row: Mapping[str, Any], problems: list[RowProblem], fields: Collection[str] | None = None
+) -> dict[str, Any]:
+    """The optional fields of a product row (`fields`, or every one it has a column for) and its
+    `lookup_key`, each in its one form (None: no value), a `RowProblem` per broken rule."""
+    names = [n for n in OPTIONAL_FIELDS if n in row and (fields is None or n in fields)]
+    out: dict[str, Any] = {}
+    for name in [*names, "lookup_key"] if "lookup_key" in row else names:
+        try:
+            if name == "lookup_key":
+                out[name] = check_lookup_key(row[name])
+            else:
+                out[name] = check_optional(name, row[name])
+        except ValueError as err:
+            problems.append(RowProblem(name, clip(str(err), 300)))
+    return out
 
 
 def uses_variants(product: Mapping[str, Any]) -> bool:

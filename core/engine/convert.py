@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.domain.product_fields import DIMENSIONS, PRODUCT_FIELDS
 from core.engine.types import RemotePrice, RemoteProduct
 
 
@@ -28,6 +29,7 @@ def remote_price(data: dict[str, Any]) -> RemotePrice:
         recurring_interval=(data.get("recurring") or {}).get("interval"),
         custom_amount=bool(data.get("custom_unit_amount")),
         currency_options=_options(data),
+        tax_behavior=data.get("tax_behavior"),
     )
 
 
@@ -62,4 +64,23 @@ def remote_product(data: dict[str, Any], prices: tuple[RemotePrice, ...] = ()) -
         created=int(data.get("created") or 0),
         updated=int(data.get("updated") or 0),
         prices=prices,
+        fields=optional_fields(data),
     )
+
+
+def optional_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """A Stripe product's optional fields in the catalog's form, only those it has a value for:
+    images and marketing feature names as tuples, package dimensions as a dict of floats."""
+    out: dict[str, Any] = {}
+    for name in PRODUCT_FIELDS:
+        value = data.get(name)
+        if value is None or value == [] or value == "":
+            continue
+        if name == "images":
+            value = tuple(str(v) for v in value)
+        elif name == "marketing_features":
+            value = tuple(str(f.get("name")) if isinstance(f, dict) else str(f) for f in value)
+        elif name == "package_dimensions" and isinstance(value, dict):
+            value = {d: float(value.get(d) or 0) for d in DIMENSIONS}
+        out[name] = value
+    return out

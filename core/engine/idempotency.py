@@ -80,9 +80,10 @@ def price_create_key(
     currency: str,
     salt: str | None = None,
     options: dict[str, int] | None = None,
+    tax_behavior: str = "unspecified",
 ) -> str:
     """The key for creating the price that sells one unit at one amount (see the docstring);
-    `options`: its amounts in other currencies, part of what the price is."""
+    `options`: its amounts in other currencies, and `tax_behavior`, part of what the price is."""
     basis: dict[str, object] = {
         "gen": CREATE_KEY_GENERATION,
         "account": account,
@@ -95,6 +96,8 @@ def price_create_key(
     }
     if options:  # absent when none, so the keys of single-currency prices stay as they were
         basis["options"] = dict(sorted(options.items()))
+    if tax_behavior != "unspecified":  # likewise: keys of prices without one stay as they were
+        basis["tax"] = tax_behavior
     return f"{KEY_PREFIX}-create_price-{digest(basis)}"
 
 

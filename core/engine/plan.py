@@ -15,8 +15,17 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 
 from core.domain.models import STRIPE_ID_RE, ProductSyncInput, SyncAction, VariantSyncInput
+from core.domain.product_fields import OPTIONAL_FIELDS
 from core.engine.plan_currencies import extra_diffs, options_param
-from core.engine.plan_prices import plan_prices, price_diff, price_params, unit_words, with_extra
+from core.engine.plan_fields import create_params, field_changes
+from core.engine.plan_prices import (
+    key_words,
+    plan_prices,
+    price_diff,
+    price_params,
+    unit_words,
+    with_extra,
+)
 from core.engine.types import (
     FieldDiff,
     Operation,
@@ -51,6 +60,7 @@ def _plan_create(
         params["id"] = product.id
     if product.description and "description" not in unmanaged:
         params["description"] = product.description
+    params.update(create_params(product, unmanaged))
     price_data: dict[str, object] = {
         "currency": first.currency,
         "unit_amount": first.amount,
@@ -58,6 +68,8 @@ def _plan_create(
     }
     if first.extra:
         price_data["currency_options"] = options_param(first)
+    if first.tax_behavior not in (None, "unspecified"):
+        price_data["tax_behavior"] = first.tax_behavior
     params["default_price_data"] = price_data
     id_note = f" (id {product.id})" if custom_id else ""
     ops = [
@@ -70,17 +82,23 @@ def _plan_create(
             f"{unit_words(first)}{with_extra(first)}",
         )
     ]
-    if first.nickname:
-        ops.append(
-            Operation(
-                kind="update_price",
-                product_id=product.id,
-                variant_id=first.key,
-                target_id=NEW_DEFAULT_PRICE,
-                params={"nickname": first.nickname},
-                summary=f"name the price{unit_words(first)} “{first.nickname}”",
+    # `default_price_data` takes no lookup key (docs/stripe-facts.md §6.1): one more write gives
+    # the new price its key (and its nickname), so a first sync costs two writes.
+    named: dict[str, object] = {"nickname": first.nickname} if first.nickname else {}
+    ops.append(
+        Operation(
+            kind="update_price",
+            product_id=product.id,
+            variant_id=first.key or None,
+            target_id=NEW_DEFAULT_PRICE,
+            params={**named, "lookup_key": first.lookup_key, "transfer_lookup_key": True},
+            summary=(
+                f"name the price{unit_words(first)} “{first.nickname}” and g" if named else "g"
             )
+            + f"ive {'it' if named else 'the price' + unit_words(first)} its "
+            + key_words(first.lookup_key),
         )
+    )
     product_ref = product.id if custom_id else NEW_PRODUCT
     for unit in units[1:]:
         ops.append(
@@ -126,6 +144,10 @@ def _product_update(
         words.append(f"{label} {old} → {value}" if old else f"tag {label} {value}")
     if meta:
         params["metadata"] = meta  # merged by Stripe: keys added by hand stay
+    field_params, field_diffs, field_words = field_changes(product, existing, unmanaged)
+    params.update(field_params)
+    diffs += field_diffs
+    words += field_words
     want = product.wants_active
     kind: OperationKind = "update_product"
     if existing.active != want:
@@ -171,18 +193,21 @@ def plan_product(
     """Plan the Stripe writes that bring `remote` in step with `product` and its `variants`.
 
     `unmanaged`: product fields the catalog does not hold (e.g. "description" when the shop's
-    table has no such column): never compared, sent or cleared, whatever Stripe has.
+    table has no such column, or an optional field it does not own): never compared, sent or
+    cleared, whatever Stripe has. An optional field the input does not set (`model_fields_set`,
+    core.domain.product_fields) is left alone too.
     `linked_prices`: unit key ("" for the product's own price, else the variant id) → the Stripe
     price linked to it (adopted, or written before); such a price sells the unit even untagged.
     """
     linked = linked_prices or {}
-    left_alone = frozenset(unmanaged)
+    unset = {name for name in OPTIONAL_FIELDS if name not in product.model_fields_set}
+    left_alone = frozenset(unmanaged) | unset
     problems = input_problems(product, variants)
     if problems:
         return _made(
             product, variants, action="failed", error="; ".join(problems), unmanaged=left_alone
         )
-    units = desired_units(product, variants)
+    units = desired_units(product, variants, left_alone)
     existing = remote.find(product.id, linked_id)
     if existing is None:
         return _plan_create(product, variants, units, left_alone)

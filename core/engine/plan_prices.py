@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from core.domain.models import ProductSyncInput
 from core.domain.money import format_money
 from core.engine.plan_currencies import (
+    HAND_MADE,
     extra_diffs,
     in_place_update,
     new_price_reason,
@@ -54,8 +55,14 @@ def price_diff(field: str, unit: Unit | None, price: RemotePrice | None) -> Fiel
     )
 
 
-def price_params(unit: Unit, product_ref: str) -> dict[str, object]:
-    """The create parameters of `unit`'s price on the product `product_ref`."""
+def key_words(key: str) -> str:
+    """'lookup key lamp' (how a plan names a key)."""
+    return f"lookup key {key}"
+
+
+def price_params(unit: Unit, product_ref: str, key: str | None = None) -> dict[str, object]:
+    """The create parameters of `unit`'s price on the product `product_ref`: it takes its lookup
+    key (`key`, else the unit's) over from the price it replaces in the same request."""
     params: dict[str, object] = {
         "product": product_ref,
         "currency": unit.currency,
@@ -66,7 +73,44 @@ def price_params(unit: Unit, product_ref: str) -> dict[str, object]:
         params["nickname"] = unit.nickname
     if unit.extra:
         params["currency_options"] = options_param(unit)
+    if unit.tax_behavior not in (None, "unspecified"):
+        params["tax_behavior"] = unit.tax_behavior
+    params["lookup_key"] = key or unit.lookup_key
+    params["transfer_lookup_key"] = True
     return params
+
+
+def wanted_key(unit: Unit, current: RemotePrice | None) -> str:
+    """The lookup key the unit's price should carry: the catalog's own key; else a key set by
+    hand on the current price (kept); else the derived one."""
+    if unit.own_key or current is None or not current.lookup_key:
+        return unit.lookup_key
+    return current.lookup_key
+
+
+def tax_reason(unit: Unit, price: RemotePrice, owned: bool) -> str | None:
+    """Why a different tax behavior needs a new price (None: same, or changed in place)."""
+    have = price.tax_behavior or "unspecified"
+    if unit.tax_behavior is None or price.tax_behavior is None or unit.tax_behavior == have:
+        return None
+    if not owned:
+        return HAND_MADE
+    if have == "unspecified":
+        return None  # Stripe sets it once, in place (facts §4.2)
+    return (
+        f"Stripe never changes a price's tax behavior once it is {have}; "
+        f"{unit.tax_behavior} needs a new price"
+    )
+
+
+def tax_diff(unit: Unit, price: RemotePrice | None) -> list[FieldDiff]:
+    """The unit's tax behavior difference (field `price.tax_behavior`), when compared."""
+    have = None if price is None else price.tax_behavior or "unspecified"
+    if unit.tax_behavior is None or (price is not None and price.tax_behavior is None):
+        return []
+    if have == unit.tax_behavior or (have is None and unit.tax_behavior == "unspecified"):
+        return []
+    return [FieldDiff(field=f"{unit.field}.tax_behavior", local=unit.tax_behavior, stripe=have)]
 
 
 def with_extra(unit: Unit) -> str:
@@ -123,7 +167,11 @@ def _plan_unit(
         unit.currency,
     )
     # Amounts in other currencies that Stripe cannot bring in step in place need a new price.
-    why_new = None if changed or current is None else new_price_reason(unit, current, owned)
+    why_new = (
+        None
+        if changed or current is None
+        else new_price_reason(unit, current, owned) or tax_reason(unit, current, owned)
+    )
     changed = changed or why_new is not None
     because = f" ({why_new})" if why_new else ""
     earlier = _archived_twin(existing, unit) if changed else None
@@ -133,8 +181,9 @@ def _plan_unit(
         params_back: dict[str, object] = {"active": True}
         if unit.nickname and earlier.nickname != unit.nickname:
             params_back["nickname"] = unit.nickname
-        if current is not None and current.lookup_key:
-            params_back.update(lookup_key=current.lookup_key, transfer_lookup_key=True)
+        key = wanted_key(unit, current)
+        if earlier.lookup_key != key:
+            params_back.update(lookup_key=key, transfer_lookup_key=True)
         made = datetime.fromtimestamp(earlier.created, UTC).strftime("%Y-%m-%d")
         was = f" (was {money_text(current)})" if current is not None else ""
         out.creates.append(
@@ -151,16 +200,13 @@ def _plan_unit(
             )
         )
         out.diffs.append(price_diff(unit.field, unit, current))
-        out.diffs += extra_diffs(unit, current)
+        out.diffs += extra_diffs(unit, current) + tax_diff(unit, current)
         if current is not None and owned:
             out.archives.append(_archive_op(product, existing, current, unit.key, "old price"))
         chosen = earlier.id
         out.current[unit.key] = earlier.id
     elif changed:
-        params = price_params(unit, existing.id)
-        if current is not None and current.lookup_key:
-            params["lookup_key"] = current.lookup_key
-            params["transfer_lookup_key"] = True
+        params = price_params(unit, existing.id, wanted_key(unit, current))
         was = f" (was {money_text(current)})" if current is not None else ""
         new = "new price" if current is not None else "price"
         out.creates.append(
@@ -174,7 +220,7 @@ def _plan_unit(
             )
         )
         out.diffs.append(price_diff(unit.field, unit, current))
-        out.diffs += extra_diffs(unit, current)
+        out.diffs += extra_diffs(unit, current) + tax_diff(unit, current)
         if current is not None and owned:  # one made by hand and not linked stays as it is
             out.archives.append(_archive_op(product, existing, current, unit.key, "old price"))
         chosen = ref
@@ -182,7 +228,7 @@ def _plan_unit(
         assert current is not None  # not changed: the unit has its price
         chosen = current.id
         out.current[unit.key] = current.id
-        _update_in_place(product, existing, unit, current, out)
+        _update_in_place(product, existing, unit, current, out, owned)
     # One active price per unit: older duplicates (e.g. from a hand edit) are archived.
     for price in existing.prices:
         if (
@@ -202,9 +248,11 @@ def _update_in_place(
     unit: Unit,
     current: RemotePrice,
     out: _PricePlan,
+    owned: bool,
 ) -> None:
     """One `update_price` for what changes on the unit's price without replacing it: its
-    nickname, its amounts in other currencies (plan_currencies)."""
+    nickname, its amounts in other currencies (plan_currencies), its tax behavior set once, and
+    its lookup key (given to a price the tool manages that has none, or the catalog's own)."""
     params: dict[str, object] = {}
     words: list[str] = []
     # A hand-made price the unit adopted keeps its own nickname (no write just to rename it).
@@ -223,6 +271,23 @@ def _update_in_place(
         out.diffs += diffs
         params["currency_options"], text = in_place_update(unit, current)
         words.append(text.replace("the price", f"the price{unit_words(unit)}", 1))
+    taxed = tax_diff(unit, current)
+    if taxed and owned:  # tax_reason said Stripe sets it in place (from unspecified)
+        out.diffs += taxed
+        params["tax_behavior"] = unit.tax_behavior
+        words.append(f"set the price's tax behavior{unit_words(unit)} to {unit.tax_behavior}")
+    key = wanted_key(unit, current)
+    if owned and current.lookup_key != key:
+        out.diffs.append(
+            FieldDiff(
+                field=unit.field[: -len("price")] + "lookup_key",
+                local=key,
+                stripe=current.lookup_key,
+            )
+        )
+        params.update(lookup_key=key, transfer_lookup_key=True)
+        old = f" (was {current.lookup_key})" if current.lookup_key else ""
+        words.append(f"give the price{unit_words(unit)} its {key_words(key)}{old}")
     if not params:
         return
     out.creates.append(
@@ -248,6 +313,7 @@ def _archived_twin(existing: RemoteProduct, unit: Unit) -> RemotePrice | None:
         and p.kind_refusal is None
         and (p.unit_amount, p.currency) == (unit.amount, unit.currency)
         and twin_matches(p, unit)
+        and unit.tax_behavior in (None, p.tax_behavior or "unspecified")
     ]
     return min(earlier, key=lambda p: (p.created, p.id), default=None)
 

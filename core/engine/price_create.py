@@ -50,8 +50,10 @@ def _sells(price: RemotePrice, params: dict[str, Any]) -> bool:
     currencies too, when they were read)."""
     meta = params.get("metadata")
     wanted_variant = meta.get(META_VARIANT_ID) if isinstance(meta, dict) else None
+    tax = str(params.get("tax_behavior") or "unspecified")
     return (
         (price.currency_options is None or price.currency_options == _options(params))
+        and (price.tax_behavior is None or price.tax_behavior == tax)
         and price.active
         and price.product == params["product"]
         and price.unit_amount == params["unit_amount"]
@@ -82,6 +84,7 @@ def create_price_once(
             currency=str(params["currency"]),
             salt=salt,
             options=_options(params),
+            tax_behavior=str(params.get("tax_behavior") or "unspecified"),
         )
         try:
             written = gateway.create_price(params, idempotency_key=key)

@@ -47,6 +47,7 @@ class RemotePrice(BaseModel):
     # Amounts in other currencies (Stripe's currency_options, without the price's own currency):
     # currency → unit_amount. None: not read (Stripe shows them only when expanded), so not compared.
     currency_options: dict[str, int] | None = None
+    tax_behavior: str | None = None  # unspecified, inclusive or exclusive (None: not read)
 
     @property
     def kind_refusal(self) -> str | None:
@@ -79,6 +80,9 @@ class RemoteProduct(BaseModel):
     created: int = 0
     updated: int = 0
     prices: tuple[RemotePrice, ...] = ()
+    # Optional fields (core.domain.product_fields) as Stripe holds them: field → value, compared
+    # in the catalog's form (images and features as tuples); a field Stripe has none of is absent.
+    fields: dict[str, Any] = Field(default_factory=dict)
 
     @property
     def local_id(self) -> str | None:

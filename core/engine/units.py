@@ -4,11 +4,13 @@ the metadata the tool owns, and the placeholders a plan uses for objects it is a
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from core.domain.models import ProductSyncInput, VariantSyncInput
 from core.domain.money import format_money
+from core.domain.product_fields import LOOKUP_KEY_LIMIT
 from core.engine.types import (
     MANAGED_BY_VALUE,
     META_LOCAL_ID,
@@ -39,6 +41,12 @@ class Unit:
     metadata: dict[str, str]
     # The price in other currencies (Stripe's currency_options): currency → smallest units.
     extra: dict[str, int] = field(default_factory=dict)
+    # The price's lookup key (see `lookup_key`); `own_key`: the catalog gave it, so it replaces
+    # a key set by hand (a derived one only fills in a missing key).
+    lookup_key: str = ""
+    own_key: bool = False
+    # The price's tax behavior when the catalog owns it (None: left as Stripe has it).
+    tax_behavior: str | None = None
 
     @property
     def field(self) -> str:
@@ -85,8 +93,30 @@ def input_problems(product: ProductSyncInput, variants: Sequence[VariantSyncInpu
     return problems
 
 
-def desired_units(product: ProductSyncInput, variants: Sequence[VariantSyncInput]) -> list[Unit]:
-    """The sellable units of a product; the first one's price is the product's default price."""
+def lookup_key(product: ProductSyncInput, variant_id: str | None = None) -> str:
+    """The lookup key of a unit's price: the catalog's own key, else the product's local id; a
+    variant's adds `:<variant id>` (`lamp`, `lamp:black`). The same in test and live mode. A key
+    over Stripe's 200 characters keeps its first 183 and ends in `~` and 16 hex digits of its
+    SHA-256, so it stays unique and stable."""
+    key = product.lookup_key or product.id
+    if variant_id is not None:
+        key = f"{key}:{variant_id}"
+    if len(key) <= LOOKUP_KEY_LIMIT:
+        return key
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    return f"{key[: LOOKUP_KEY_LIMIT - 17]}~{digest}"
+
+
+def desired_units(
+    product: ProductSyncInput,
+    variants: Sequence[VariantSyncInput],
+    unmanaged: frozenset[str] = frozenset(),
+) -> list[Unit]:
+    """The sellable units of a product; the first one's price is the product's default price.
+
+    `unmanaged`: fields left as Stripe has them (then `tax_behavior` is not compared)."""
+    tax = None if "tax_behavior" in unmanaged else product.tax_behavior or "unspecified"
+    own_key = product.lookup_key is not None
     if not variants:
         meta = {META_LOCAL_ID: product.id, META_MANAGED_BY: MANAGED_BY_VALUE}
         return [
@@ -98,6 +128,9 @@ def desired_units(product: ProductSyncInput, variants: Sequence[VariantSyncInput
                 None,
                 meta,
                 dict(product.currency_amounts),
+                lookup_key(product),
+                own_key,
+                tax,
             )
         ]
     return [
@@ -113,6 +146,9 @@ def desired_units(product: ProductSyncInput, variants: Sequence[VariantSyncInput
                 META_MANAGED_BY: MANAGED_BY_VALUE,
             },
             extra=dict(v.currency_amounts),
+            lookup_key=lookup_key(product, v.id),
+            own_key=own_key,
+            tax_behavior=tax,
         )
         for v in variants
     ]

@@ -17,7 +17,7 @@ taken once, so neither variant is left to create a twin of a price that exists.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -25,6 +25,7 @@ from typing import Any, Literal
 from core.catalog.journal import JournalRecord
 from core.catalog.records import CatalogRecord, WriteBack
 from core.domain.money import format_money
+from core.domain.product_fields import PRODUCT_FIELDS, shown_value
 from core.engine.types import META_VARIANT_ID, RemoteCatalog, RemotePrice, RemoteProduct
 from core.reconcile.convert import whole_number
 
@@ -290,13 +291,21 @@ ADOPT = "adopt"  # the journal operation of an adoption (nothing was written to 
 
 
 def adopted_snapshot(
-    product: RemoteProduct, prices: Sequence[PriceLink], *, manages_description: bool = True
+    product: RemoteProduct,
+    prices: Sequence[PriceLink],
+    *,
+    manages_description: bool = True,
+    owned: Collection[str] = (),
 ) -> dict[str, str]:
     """The last-written values an adoption records: Stripe's values as they are now, in the
-    snapshot's format (see core.reconcile.recording.snapshot_fields)."""
+    snapshot's format (see core.reconcile.recording.snapshot_fields), the optional fields the
+    catalog owns (`owned`, core.reconcile.owned) among them."""
     fields = {"name": product.name, "active": "true" if product.active else "false"}
     if manages_description:
         fields["description"] = product.description or ""
+    for name in PRODUCT_FIELDS:
+        if name in owned:
+            fields[name] = shown_value(name, product.fields.get(name))
     sell_status = product.metadata.get("sell_status")
     if sell_status:
         fields["metadata.sell_status"] = sell_status
@@ -308,6 +317,8 @@ def adopted_snapshot(
         name = f"variant:{link.local_id}.price" if link.local_id else "price"
         fields[name] = format_money(price.unit_amount, price.currency)
         fields["currency"] = price.currency
+        if "tax_behavior" in owned and price.tax_behavior is not None:
+            fields[f"{name}.tax_behavior"] = price.tax_behavior
     return fields
 
 
@@ -319,6 +330,7 @@ def adoption_write_back(
     mode: str,
     own_columns: bool,
     manages_description: bool = True,
+    owned: Collection[str] = (),
 ) -> WriteBack:
     """What adopting one product records: its links, Stripe's values as last written, a journal
     row saying how it was matched. Nothing is written to Stripe."""
@@ -336,7 +348,9 @@ def adoption_write_back(
         stripe_product_id=match.stripe_product_id,
         stripe_price_id=own or (match.prices[0].stripe_price_id if match.prices else None),
         variant_prices={p.local_id: p.stripe_price_id for p in match.prices if p.local_id},
-        snapshot=adopted_snapshot(product, match.prices, manages_description=manages_description),
+        snapshot=adopted_snapshot(
+            product, match.prices, manages_description=manages_description, owned=owned
+        ),
         journal=[
             JournalRecord(
                 at=datetime.now(UTC),

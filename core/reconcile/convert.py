@@ -12,6 +12,7 @@ checked before any model is built, by the row rules import applies too (core.dom
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,7 @@ from core.domain.row_rules import (
     variant_label,
     whole_number,
 )
+from core.reconcile.owned import owned_fields, unowned
 
 __all__ = [
     "PRICE_RULE",
@@ -52,17 +54,24 @@ class ReadyProduct:
     """A row the engine can sync.
 
     `manages_description`: False when the shop's table has no `description` column; the tool
-    then leaves Stripe's description as it is (`unmanaged`, passed to the planner).
+    then leaves Stripe's description as it is (`unmanaged`, passed to the planner). `owned`: the
+    optional fields the catalog owns (core.reconcile.owned); the others are left alone too.
     """
 
     product: ProductSyncInput
     variants: tuple[VariantSyncInput, ...] = ()
     manages_description: bool = True
+    owned: frozenset[str] = frozenset()
 
     @property
     def unmanaged(self) -> frozenset[str]:
         """Product fields the shop's table does not hold: the tool leaves them as Stripe has them."""
-        return frozenset() if self.manages_description else frozenset({"description"})
+        description = frozenset() if self.manages_description else frozenset({"description"})
+        return description | unowned(self.owned)
+
+    def with_product(self, product: ProductSyncInput) -> ReadyProduct:
+        """The same row with another input (its variants and what it owns kept)."""
+        return ReadyProduct(product, self.variants, self.manages_description, self.owned)
 
 
 @dataclass(frozen=True)
@@ -108,12 +117,18 @@ def _variant(
     return None if values is None or found else VariantSyncInput(**values)
 
 
-def to_sync_input(record: CatalogRecord, *, currency: str = "usd") -> Converted:
-    """Convert one catalog product (variant price = base price + price_modifier)."""
+def to_sync_input(
+    record: CatalogRecord, *, currency: str = "usd", owned: Collection[str] | None = None
+) -> Converted:
+    """Convert one catalog product (variant price = base price + price_modifier).
+
+    `owned`: the `owned_fields` setting (None: every optional field the row has a column for).
+    """
     row = record.product
     pid = record.id
     found: list[RowProblem] = []
-    fields = check_product_row(row, found, currency=currency)
+    owns = owned_fields(row.keys(), owned)
+    fields = check_product_row(row, found, currency=currency, fields=owns)
     own = record.currency_amounts.get("", {})
     fields["currency_amounts"] = check_currency_amounts(
         own, fields["currency"], found, "currency_amounts"
@@ -148,5 +163,8 @@ def to_sync_input(record: CatalogRecord, *, currency: str = "usd") -> Converted:
         text = describe_validation_error(err).replace("price_usd", "base_price_cents")
         return Invalid(pid, text)
     return ReadyProduct(
-        product=product, variants=tuple(variants), manages_description="description" in row
+        product=product,
+        variants=tuple(variants),
+        manages_description="description" in row,
+        owned=owns,
     )

@@ -30,6 +30,7 @@ from core.reconcile.convert import (
     to_sync_input,
 )
 from core.reconcile.holds import held_row, hold_archive_plan, not_for_sale, releasing_plan
+from core.reconcile.owned import stripe_only_fields
 from core.reconcile.rows import ProductRow
 from core.reconcile.threeway import (
     Overwrite,
@@ -59,9 +60,12 @@ class Evaluation:
     releasing: set[str] = field(default_factory=set)  # holds this sync releases
 
 
-def convert_records(records: Sequence[CatalogRecord], currency: str) -> dict[str, Converted]:
-    """Each record's engine input (or why it cannot be synced), by product id."""
-    return {record.id: to_sync_input(record, currency=currency) for record in records}
+def convert_records(
+    records: Sequence[CatalogRecord], currency: str, owned: Collection[str] | None = None
+) -> dict[str, Converted]:
+    """Each record's engine input (or why it cannot be synced), by product id; `owned`: the
+    `owned_fields` setting (core.reconcile.owned)."""
+    return {r.id: to_sync_input(r, currency=currency, owned=owned) for r in records}
 
 
 def evaluate(
@@ -79,6 +83,7 @@ def evaluate(
     released: Collection[str] = (),
     mode: str = "",
     overwrite: Overwrite = False,
+    owned: Collection[str] | None = None,
 ) -> Evaluation:
     """Build rows and plans for `records`; add Stripe products orphaned by the catalog.
 
@@ -86,7 +91,7 @@ def evaluate(
     A product in `holds` is planned as not for sale (archived) unless it is in `released` (being
     synced explicitly), whose plan then says it releases the hold. A field edited in Stripe since
     the last write is kept as Stripe has it unless `overwrite` says otherwise (see
-    `core.reconcile.threeway`).
+    `core.reconcile.threeway`). `owned`: the `owned_fields` setting.
     """
     out = Evaluation()
     namesakes = unlinked_by_name(remote, set(links.products.values()))
@@ -99,7 +104,7 @@ def evaluate(
             matched.add(existing.id)
         ready = converted.get(record.id) if converted is not None else None
         if ready is None:
-            ready = to_sync_input(record, currency=currency)
+            ready = to_sync_input(record, currency=currency, owned=owned)
         snapshot = snapshots.get(record.id)
         unit_prices = links.unit_prices(record.id, [str(v["id"]) for v in record.variants])
         # A hold means "keep Stripe's product archived here": with no Stripe product in this
@@ -149,6 +154,9 @@ def evaluate(
         )
         if row.state == "missing":
             row = _warn_of_namesakes(row, namesakes)
+        elif existing is not None:
+            shown = stripe_only_fields(existing, ready.owned)
+            row = row.model_copy(update={"stripe_only_fields": shown}) if shown else row
         out.rows.append(held_row(row, holds[record.id], mode, plan) if held else row)
     if include_orphans or orphan_ids:
         local_ids = {r.id for r in records}

@@ -41,7 +41,7 @@ def hold_archive_plan(product_id: str, existing: RemoteProduct) -> ProductPlan:
 def not_for_sale(ready: ReadyProduct) -> ReadyProduct:
     """The input as the hold has it: not for sale (archived), everything else as the shop's."""
     product = ready.product.model_copy(update={"is_live": False})
-    return ReadyProduct(product, ready.variants, ready.manages_description)
+    return ready.with_product(product)
 
 
 def releasing_plan(plan: ProductPlan) -> ProductPlan:

@@ -31,15 +31,24 @@ from pydantic import BaseModel, ConfigDict
 
 from core.catalog.edits import PULL, FieldChange, RecordEdit
 from core.catalog.records import CatalogRecord
+from core.domain.product_fields import PRODUCT_FIELDS as OPTIONAL_PRODUCT_FIELDS
 from core.engine.types import FieldDiff, RemoteProduct
 from core.reconcile.convert import Invalid, ReadyProduct, to_sync_input
 from core.reconcile.pull_fields import FieldTake, PulledField, take_field, variant_id
 from core.reconcile.rows import ProductRow
 
 NOT_IN_STRIPE = "not in Stripe in this mode: nothing to pull"
-PRODUCT_FIELDS = ("name", "description", "price", "active", "metadata.sell_status")
+PRODUCT_FIELDS = (
+    "name",
+    "description",
+    "price",
+    "active",
+    "metadata.sell_status",
+    *OPTIONAL_PRODUCT_FIELDS,  # only those the catalog owns differ (core.reconcile.owned)
+)
 # The product's own columns a pull decides from: another writer changing one meanwhile voids it.
 _WATCHED = (
+    *OPTIONAL_PRODUCT_FIELDS,
     "name",
     "description",
     "base_price_cents",

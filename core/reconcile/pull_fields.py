@@ -6,6 +6,7 @@ edit). Pure.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,8 @@ from core.catalog.edits import FieldChange, as_columns
 from core.catalog.records import CatalogRecord
 from core.domain.models import SELL_STATUSES
 from core.domain.money import format_money
+from core.domain.product_fields import PRODUCT_FIELDS as OPTIONAL_PRODUCT_FIELDS
+from core.domain.product_fields import shown_value
 from core.engine.types import (
     META_SELL_STATUS,
     META_VARIANT_ID,
@@ -93,6 +96,8 @@ def take_field(
         return _text_take("description", row.get("description"), new, existing.id, diff)
     if name == "active":
         return _active_take(row, diff, ready, existing, tag_differs)
+    if name in OPTIONAL_PRODUCT_FIELDS:
+        return _optional_take(name, row.get(name), existing, diff)
     if name == "metadata.sell_status":
         tag = existing.metadata.get(META_SELL_STATUS)
         if tag not in SELL_STATUSES:
@@ -138,6 +143,24 @@ def _text_take(
         change=FieldChange(words, as_columns({column: before}), {column: after}, stripe_id),
         product={column: after},
         snapshot={column: after or ""},
+    )
+
+
+def _optional_take(name: str, before: Any, existing: RemoteProduct, diff: FieldDiff) -> FieldTake:
+    """An optional field (core.domain.product_fields) as the catalog's column holds it: text, a
+    boolean, or JSON for a list or the package dimensions."""
+    value = existing.fields.get(name)
+    after: Any = value
+    if isinstance(value, tuple | dict):
+        after = json.dumps(list(value) if isinstance(value, tuple) else value)
+    shown = shown_value(name, value)
+    words = f"pulled {name.replace('_', ' ')} from Stripe" + ("" if shown else ": cleared")
+    old = before if before is None or isinstance(before, str | bool) else str(before)
+    return FieldTake(
+        pulled=PulledField(field=name, before=old, after=shown or None, changed=diff.changed),
+        change=FieldChange(words, as_columns({name: before}), {name: after}, existing.id),
+        product={name: after},
+        snapshot={name: shown},
     )
 
 

@@ -12,6 +12,7 @@ from core.catalog.records import WriteBack
 from core.catalog.snapshots import Snapshot
 from core.domain.models import StripeSyncResult
 from core.domain.money import format_money
+from core.domain.product_fields import PRODUCT_FIELDS, shown_value
 from core.engine.types import ProductPlan, RemoteCatalog, WriteRecord
 
 
@@ -78,6 +79,12 @@ def snapshot_fields(plan: ProductPlan) -> dict[str, str]:
     else:
         fields["price"] = format_money(product.price_cents, product.currency)
         fields.update(_extra("price", product.currency_amounts))
+    taxed = "tax_behavior" not in plan.unmanaged
+    for unit in [f"variant:{v.id}.price" for v in plan.variants] or ["price"]:
+        if taxed:
+            fields[f"{unit}.tax_behavior"] = product.tax_behavior or "unspecified"
+    for name in PRODUCT_FIELDS:
+        fields[name] = shown_value(name, getattr(product, name))
     for name in plan.unmanaged:
         fields.pop(name, None)  # the shop's table has no such column: not the tool's
     return fields

@@ -145,6 +145,9 @@ class ProductRow(BaseModel):
     note: str | None = None
     held: bool = False  # archived by the operator in this account and mode (core.catalog.holds)
     unmanaged_prices: list[OtherPrice] = Field(default_factory=list)
+    # Optional product fields Stripe holds that this catalog does not own (core.reconcile.owned):
+    # field → value as shown; never written nor cleared, shown read-only.
+    stripe_only_fields: dict[str, str] = Field(default_factory=dict)
     # The newest change made in Stripe, not by this tool, to the product or its prices (the
     # mirror's events), e.g. "changed in Stripe at 14:02, not by this tool: name (was 'Lamp')".
     stripe_change: StripeChange | None = None

@@ -19,6 +19,7 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from core.catalog.snapshots import Snapshot
+from core.domain.product_fields import PRODUCT_FIELDS, TAX_BEHAVIORS
 from core.engine.types import Changed, FieldDiff, Operation, ProductPlan, RemoteProduct
 from core.reconcile.convert import ReadyProduct
 
@@ -26,7 +27,15 @@ from core.reconcile.convert import ReadyProduct
 Overwrite = bool | Mapping[str, Collection[str]]
 
 # Fields whose hand edits the tool can keep by planning from Stripe's value.
-KEEPABLE = ("name", "description", "active", "metadata.sell_status", "price")
+KEEPABLE = (
+    "name",
+    "description",
+    "active",
+    "metadata.sell_status",
+    "price",
+    "price.tax_behavior",
+    *PRODUCT_FIELDS,
+)
 
 
 def _snapshot_text(field: str, fields: Mapping[str, str]) -> tuple[bool, str | None]:
@@ -116,6 +125,10 @@ def keep_stripe_edits(
             if diff.stripe_amount is None or not _same_currency(diff, ready):
                 continue
             variant_amounts[field[len("variant:") : -len(".price")]] = diff.stripe_amount
+        elif field in PRODUCT_FIELDS:
+            product[field] = existing.fields.get(field)
+        elif field == "price.tax_behavior" and diff.stripe in TAX_BEHAVIORS:
+            product["tax_behavior"] = diff.stripe
         elif extra_currency_unit(field) is not None:
             unit, code = extra_currency_unit(field) or ("", "")
             extra.setdefault(unit, {})[code] = diff.stripe_amount
@@ -138,7 +151,7 @@ def keep_stripe_edits(
         for v in ready.variants
     )
     new_product = ready.product.model_copy(update=product) if product else ready.product
-    return ReadyProduct(new_product, variants, ready.manages_description), kept
+    return ReadyProduct(new_product, variants, ready.manages_description, ready.owned), kept
 
 
 def extra_currency_unit(field: str) -> tuple[str, str] | None:
@@ -172,7 +185,7 @@ def _same_currency(diff: FieldDiff, ready: ReadyProduct) -> bool:
 def _touches(op: Operation) -> set[str]:
     """The owned fields an operation writes."""
     if op.kind in ("update_product", "archive_product", "unarchive_product"):
-        fields = {k for k in op.params if k in ("name", "description", "active")}
+        fields = {k for k in op.params if k in ("name", "description", "active", *PRODUCT_FIELDS)}
         metadata = op.params.get("metadata")
         if isinstance(metadata, dict):
             fields |= {f"metadata.{k}" for k in metadata}
@@ -180,6 +193,8 @@ def _touches(op: Operation) -> set[str]:
     unit = f"variant:{op.variant_id}.price" if op.variant_id else "price"
     options = op.params.get("currency_options")
     extra = {f"{unit}.{c}" for c in options} if isinstance(options, dict) else set()
+    if "tax_behavior" in op.params:
+        extra.add(f"{unit}.tax_behavior")
     if op.kind in ("create_price", "create_product"):
         return {unit, "name", *extra} if op.kind == "create_product" else {unit, *extra}
     return extra

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from core.sandbox import shapes
@@ -30,6 +31,9 @@ PRODUCT_DATA_PARAMS = {
     "unit_label",
 }  # fmt: skip
 _FORBIDDEN = "<>\\\"'"
+_URL_RE = re.compile(r"\Ahttps?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?\Z", re.IGNORECASE)
+_TAX_CODE_RE = re.compile(r"\Atxcd_[0-9]{8}\Z")
+IMAGE_URL_LIMIT = 2048  # [UNVERIFIED] (docs/stripe-facts.md §6.2)
 
 
 def statement_descriptor(value: Any, param: str) -> str:
@@ -45,6 +49,26 @@ def statement_descriptor(value: Any, param: str) -> str:
     if not any(char.isalpha() for char in kept):
         raise invalid("The statement descriptor must contain at least one letter.", param=param)
     return kept
+
+
+def web_address(value: Any, param: str, limit: int = 5000) -> str:
+    """An absolute http(s) URL with a host that has a dot, no spaces: else "Not a valid URL"
+    (`url_invalid`; docs/stripe-facts.md §6.2)."""
+    text = as_str(value, param, max_length=limit)
+    if not _URL_RE.match(text):
+        raise invalid("Not a valid URL", param=param, code="url_invalid")
+    return text
+
+
+def tax_code(value: Any, param: str) -> str:
+    """A tax code id: `txcd_` and eight digits; anything else is no such tax code
+    (docs/stripe-facts.md §6.3)."""
+    text = as_str(value, param, max_length=OPTIONAL_STRINGS["tax_code"])
+    if not _TAX_CODE_RE.match(text):
+        raise StripeApiError(
+            400, f"No such tax code: '{text}'", code="resource_missing", param=param
+        )
+    return text
 
 
 def name(params: dict[str, Any], prefix: str = "") -> str:
@@ -67,6 +91,10 @@ def apply_common(product: Obj, params: dict[str, Any], *, creating: bool, prefix
             product[field] = None
         elif field == "statement_descriptor":
             product[field] = statement_descriptor(params[field], param)
+        elif field == "url":
+            product[field] = web_address(params[field], param)
+        elif field == "tax_code":
+            product[field] = tax_code(params[field], param)
         else:
             product[field] = as_str(params[field], param, max_length=limit)
     if "active" in params:
@@ -76,7 +104,10 @@ def apply_common(product: Obj, params: dict[str, Any], *, creating: bool, prefix
             None if params["shippable"] == "" else as_bool(params["shippable"], "shippable")
         )
     if "images" in params:
-        images = [as_str(i, "images") for i in as_list(params["images"], "images")]
+        given = [] if params["images"] == "" else as_list(params["images"], "images")
+        images = [
+            web_address(image, f"images[{i}]", IMAGE_URL_LIMIT) for i, image in enumerate(given)
+        ]
         if len(images) > 8:
             raise StripeApiError(
                 400, "You can only specify up to 8 images.", param="images", validation=True

@@ -50,6 +50,12 @@ def package_dimensions(value: Any) -> dict[str, float] | None:
         text = as_str(dims[name], param)
         if not _NUMBER_RE.match(text):
             raise invalid(f"Invalid decimal: {text}", param=param)
+        # Two decimals at most ("Maximum precision is 2 decimal places"), above zero
+        # (docs/stripe-facts.md §6.4).
+        if "." in text and len(text.split(".")[1].rstrip("0")) > 2:
+            raise invalid(f"{name} has a maximum precision of 2 decimal places.", param=param)
+        if float(text) <= 0:
+            raise invalid("This value must be greater than 0.", param=param)
         out[name] = float(text)
     return out
 

@@ -7,6 +7,7 @@ data handed back by those calls. Callers import from this package only, never fr
 """
 
 from core.catalog.db import mask_url
+from core.catalog.errors import ImportFileError
 from core.catalog.journal import JournalEntry
 from core.catalog.records import CatalogRecord
 from core.domain.models import SELL_STATUSES, StripeSyncResult, SyncSummary
@@ -34,7 +35,15 @@ from core.workspace.edit_values import (
     InvalidEditError,
 )
 from core.workspace.facade import Workspace
-from core.workspace.files import export_catalog, import_catalog
+from core.workspace.files import (
+    CatalogLocation,
+    ImportOutcome,
+    catalog_location,
+    create_catalog,
+    export_catalog,
+    export_differences,
+    import_catalog,
+)
 from core.workspace.history import HistoryEntry, PricePeriod
 from core.workspace.keycheck import verify_key_with_stripe
 from core.workspace.mirroring import StripeChange, StripeRefresh
@@ -45,7 +54,10 @@ __all__ = [
     "ModeComparison",
     "ModeDifference",
     "AdoptionPlan",
+    "CatalogLocation",
     "CatalogRecord",
+    "ImportFileError",
+    "ImportOutcome",
     "SELL_STATUSES",
     "ChangedField",
     "EditConflict",
@@ -82,8 +94,11 @@ __all__ = [
     "SyncSummary",
     "VariantRow",
     "Workspace",
+    "catalog_location",
+    "create_catalog",
     "diff_records",
     "export_catalog",
+    "export_differences",
     "format_money",
     "import_catalog",
     "mask_url",

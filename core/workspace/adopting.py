@@ -11,6 +11,7 @@ from collections.abc import Collection
 
 from core import paths
 from core.catalog.errors import CatalogError
+from core.domain.product_fields import OPTIONAL_FIELDS
 from core.engine.fetch import fetch_remote
 from core.engine.types import CancelToken, RemoteCatalog
 from core.errors import ConfigurationError
@@ -21,6 +22,7 @@ from core.reconcile.adopt import (
     plan_adoption,
     unit_prices,
 )
+from core.reconcile.owned import owned_fields
 from core.workspace.base import WorkspaceBase
 from core.workspace.opening import publish_sandbox_url
 
@@ -146,6 +148,8 @@ class AdoptMethods(WorkspaceBase):
         account = self.account()
         own = self.settings.owns_catalog_columns(account.id, self.mode)
         manages_description = self.catalog.has_column("products", "description")
+        columns = [n for n in OPTIONAL_FIELDS if self.catalog.has_column("products", n)]
+        owned = owned_fields(columns, self.settings.owned_fields)
         write_backs = [
             adoption_write_back(
                 match,
@@ -154,6 +158,7 @@ class AdoptMethods(WorkspaceBase):
                 mode=self.mode,
                 own_columns=own,
                 manages_description=manages_description,
+                owned=owned,
             )
             for match in matches
         ]

@@ -128,6 +128,7 @@ class WorkspaceBase:
             overwrite=overwrite,
             fetch=lambda: self._mirror.remote(self._gateway, account, full=refresh_all),
             changes=lambda: self._mirror.changes(account),
+            owned=self.settings.owned_fields,
         )
 
     def refresh_stripe(

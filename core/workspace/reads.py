@@ -51,6 +51,7 @@ def read_catalog(
     overwrite: Overwrite = False,
     fetch: Callable[[], RemoteCatalog] | None = None,
     changes: Callable[[], Mapping[str, StripeChange]] | None = None,
+    owned: Collection[str] | None = None,
 ) -> CatalogRead:
     """Read the catalog (all of it, or `ids`) and Stripe (unless `remote` is given), evaluate.
 
@@ -58,12 +59,13 @@ def read_catalog(
     naming it. `release`: ids whose operator archive holds the coming sync releases. `fetch`:
     how Stripe's side is read (default: everything, `fetch_remote`; the workspace uses its
     mirror); `changes`: Stripe product id → the newest change made there elsewhere, for the rows.
+    `owned`: the `owned_fields` setting (core.reconcile.owned).
     """
     records = catalog.list_records(ids)
     read_stripe = fetch or (lambda: fetch_remote(gateway))
     with collections_paused(), ThreadPoolExecutor(1, "stripe-read") as reader:
         reading = reader.submit(read_stripe) if remote is None else None
-        converted = convert_records(records, currency)
+        converted = convert_records(records, currency, owned)
         links = catalog.links(account.id, mode)
         snapshots = catalog.snapshots(account.id, mode)
         last_errors = catalog.last_errors(account.id, mode)
@@ -89,6 +91,7 @@ def read_catalog(
             released=release,
             mode=mode,
             overwrite=overwrite,
+            owned=owned,
         )
         if changes is not None:
             evaluation.rows[:] = with_stripe_changes(evaluation.rows, changes())

@@ -16,6 +16,7 @@ from gui.models.product_table import money, stripe_currency
 from gui.row_words import HELD_HINT, display_name, kept_text, operation_text, sync_words
 from gui.session import Detail
 from gui.theme import STATE_LABELS, DiffColors
+from gui.widgets.stripe_fields import stripe_only_html
 
 
 def dashboard_url(mode: Mode, stripe_id: str) -> str | None:
@@ -103,6 +104,7 @@ class DetailPane(QTextBrowser):
             parts.append(self._variants(row))
         if row.unmanaged_prices:
             parts.append(self._other_prices(row))
+        parts.append(stripe_only_html(row))
         if row.plan is not None and row.plan.operations:
             ops = "".join(f"<li>{escape(operation_text(op))}</li>" for op in row.plan.operations)
             parts.append(f"<h3>A sync would</h3><ul>{ops}</ul>")

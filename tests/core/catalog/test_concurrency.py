@@ -73,7 +73,9 @@ def test_two_processes_sync_the_same_catalog_at_once(db_url: str, tmp_path: Path
         outputs = [p.communicate(timeout=180) for p in procs]
         for proc, (out, err) in zip(procs, outputs, strict=True):
             assert proc.returncode == 0, err
-            assert json.loads(out)["summary"]["failed"] == 0
+            report = json.loads(out)
+            errors = [(r["product_id"], r["error"]) for r in report["results"] if r["error"]]
+            assert report["summary"]["failed"] == 0, errors
 
         # Stripe: exactly one product per local product, one active price per sellable unit.
         gateway = StripeGateway.create(KEY, api_base=sandbox.url, rate_limit=0)

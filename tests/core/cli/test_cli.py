@@ -64,7 +64,8 @@ def test_newcomer_plan_then_sync_all_in_sandbox_mode(capsys: pytest.CaptureFixtu
     out = capsys.readouterr().out
     assert "founder-edition: create" in out
     assert "diffuser-acrylic: not ready (no price yet); will be skipped" in out
-    assert out.strip().endswith("9 product(s) would change with 12 write(s); nothing written.")
+    # Each new price's lookup key is one more write unless a nickname write carries it.
+    assert out.strip().endswith("9 product(s) would change with 20 write(s); nothing written.")
 
     assert main(["sync", "--all"]) == 0
     out = capsys.readouterr().out
@@ -77,9 +78,10 @@ def test_newcomer_plan_then_sync_all_in_sandbox_mode(capsys: pytest.CaptureFixtu
 def test_json_shapes(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["plan", "--json", "material-8x8-v1"]) == 0
     plan = json.loads(capsys.readouterr().out)
-    (op,) = plan["operations"]
+    op, key = plan["operations"]
     assert (op["product_id"], op["op"]) == ("material-8x8-v1", "create_product")
     assert "create product" in op["summary"]
+    assert key["summary"] == "give the price its lookup key material-8x8-v1"
 
     assert main(["sync", "--json", "material-8x8-v1", "diffuser-acrylic"]) == 0
     sync = json.loads(capsys.readouterr().out)
@@ -191,7 +193,7 @@ def test_live_mode_needs_yes_without_a_terminal_and_never_prints_the_key(
     err = capsys.readouterr().err
     assert err == (
         "Using the live key from STRIPE_SECRET_KEY (sk_live_…4321).\n"
-        "stripe-sync-admin sync: live mode: about to make 1 write(s) for 1 product(s), 1 never "
+        "stripe-sync-admin sync: live mode: about to make 2 write(s) for 1 product(s), 2 never "
         "tried in test mode; add --yes (no terminal to ask for confirmation)\n"
     )
     assert sandbox.writes() == []

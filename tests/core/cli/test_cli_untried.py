@@ -78,7 +78,7 @@ def test_live_plan_marks_the_writes_never_tried_in_test(
     lamp = [line for line in out.splitlines() if "lamp" in line.lower() and "  - " in line]
     assert shade and all(line.endswith("— never tried in test mode") for line in shade)
     assert lamp and not any("never tried" in line for line in lamp)
-    assert "1 of 2 write(s) never tried in test mode: sync to test mode first" in out
+    assert "2 of 4 write(s) never tried in test mode: sync to test mode first" in out
 
 
 def test_the_extra_question_can_stop_a_live_sync(
@@ -91,8 +91,9 @@ def test_the_extra_question_can_stop_a_live_sync(
     monkeypatch.setattr(sys, "stdin", terminal)
     assert main(["sync", "--all", "--mode", "live", "--db", db]) == 2
     err = capsys.readouterr().err
-    assert "about to make 2 write(s) for 2 product(s), 1 never tried in test mode." in err
-    assert "1 of these writes was never synced to test mode first. Go on anyway? [y/N]" in err
+    # Each product: created with its price, then the price's lookup key.
+    assert "about to make 4 write(s) for 2 product(s), 2 never tried in test mode." in err
+    assert "2 of these writes were never synced to test mode first. Go on anyway? [y/N]" in err
     assert "not confirmed; nothing was written" in err
     assert terminal.asked == 2
     assert live_writes(sandbox) == []
@@ -107,7 +108,7 @@ def test_the_maker_may_go_on_anyway(
     monkeypatch.setattr(sys, "stdin", Terminal("LIVE", "y"))
     assert main(["sync", "--all", "--mode", "live", "--db", db]) == 0
     assert "Created 2," in capsys.readouterr().out
-    assert len(live_writes(sandbox)) == 2
+    assert len(live_writes(sandbox)) == 4
 
 
 def test_no_extra_question_with_the_setting_off_or_with_yes(
@@ -127,4 +128,4 @@ def test_no_extra_question_with_the_setting_off_or_with_yes(
     monkeypatch.setattr(sys, "stdin", yes)
     assert main(["sync", "lamp", "--mode", "live", "--db", db, "--yes"]) == 0
     assert yes.asked == 0
-    assert len(live_writes(sandbox)) == 2
+    assert len(live_writes(sandbox)) == 4

@@ -163,9 +163,11 @@ def test_history_json_names_each_kind_and_revert_takes_an_entry_back(
         "stripe_write",
         "edit",
         "stripe_write",
+        "stripe_write",
         "import",
     ]
-    pull, rename, edit, create, imported = entries
+    pull, rename, edit, key, create, imported = entries
+    assert (key["operation"], key["after"]["lookup_key"]) == ("update_price", "lamp")
     assert (edit["field"], edit["before"], edit["after"], edit["user"]) == (
         "name",
         "Desk Lamp",

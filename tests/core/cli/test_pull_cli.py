@@ -90,9 +90,19 @@ def test_pull_json_shape_and_then_status_shows_no_difference(
     assert [
         (r["id"], r["state"], r["differences"]) for r in json.loads(capsys.readouterr().out)
     ] == [
-        ("lamp", "in_sync", []),
+        # The price made by hand is linked now: it has no lookup key yet; the next sync gives it.
+        ("lamp", "differs", [_KEY_TO_GIVE]),
         ("shade", "in_sync", []),
     ]
+
+
+_KEY_TO_GIVE = {
+    "field": "lookup_key",
+    "local": "lamp",
+    "stripe": None,
+    "last_written": None,
+    "changed": None,
+}
 
 
 def test_pull_text_field_and_refusal_exit_code(

@@ -61,7 +61,8 @@ def test_add_a_product_then_plan_creates_it(db: str, capsys: pytest.CaptureFixtu
     code, out, _ = _run(capsys, "add", "bowl", "name=Bowl", "base_price=12,50", "--db", db)
     assert code == 0 and "Added bowl “Bowl”. Nothing was written to Stripe" in out
     code, out, _ = _run(capsys, "plan", "--json", "bowl", "--db", db)
-    (op,) = json.loads(out)["operations"]
+    op, key = json.loads(out)["operations"]
+    assert key["params"] == {"lookup_key": "bowl", "transfer_lookup_key": True}
     assert (
         op["op"] == "create_product" and op["params"]["default_price_data"]["unit_amount"] == 1250
     )

@@ -124,8 +124,9 @@ def test_watch_json_prints_each_change_as_seen_until_ctrl_c(
         make_shop(shop, [{**SHADE, "base_price_cents": 1700}])
         assert main(["sync", "shade", "--mode", "test", "--db", shop]) == 0
         capsys.readouterr()
-        # The new price, the default moved to it, the old price archived: three changes.
-        tool: list[dict[str, Any]] = [json.loads(line) for line in _take(watcher.out, 3)]
+        # The old price giving its lookup key to the new one, the new price, the default moved
+        # to it, the old price archived: four changes.
+        tool: list[dict[str, Any]] = [json.loads(line) for line in _take(watcher.out, 4)]
         code, said = watcher.stop()
     finally:
         watcher.kill()
@@ -140,10 +141,15 @@ def test_watch_json_prints_each_change_as_seen_until_ctrl_c(
     assert first["at"].endswith("+00:00")
     assert [(c["object"], c["local_id"], c["by"]) for c in tool] == [
         ("price", "shade", "this tool"),
+        ("price", "shade", "this tool"),
         ("product", "shade", "this tool"),
         ("price", "shade", "this tool"),
     ]
-    assert tool[1]["fields"]["default_price"]["new"] == tool[0]["id"]
+    old_price, new_price, product, archived = tool
+    assert old_price["fields"]["lookup_key"] == {"old": "shade", "new": None}
+    assert new_price["change"] == "created"
+    assert product["fields"]["default_price"]["new"] == new_price["id"]
+    assert archived["id"] == old_price["id"]
     assert code == 0
     assert said == ["Stopped watching.\n"]
 

@@ -16,6 +16,9 @@ OWNED = {
 }
 
 
+DERIVED = "(derived)"
+
+
 def product(**change: Any) -> ProductSyncInput:
     return ProductSyncInput.model_validate({**SIMPLE, **change})
 
@@ -33,11 +36,13 @@ def price(
     created: int = 1,
     nickname: str | None = None,
     product_id: str = "material-8x8-v1",
-    lookup_key: str | None = None,
+    lookup_key: str | None = DERIVED,
 ) -> RemotePrice:
     meta = {"managed_by": "stripe-sync-admin", "local_id": product_id}
     if variant:
         meta["variant_id"] = variant
+    if lookup_key == DERIVED:  # the key the tool gives its prices (README "Lookup keys")
+        lookup_key = f"{product_id}:{variant}" if variant else product_id
     return RemotePrice(
         id=pid,
         product=product_id,
@@ -74,10 +79,15 @@ def fields(plan: ProductPlan) -> dict[str, tuple[str | None, str | None]]:
     return {d.field: (d.local, d.stripe) for d in plan.differences}
 
 
-def test_new_simple_product_is_one_create_with_its_default_price() -> None:
+def test_new_simple_product_is_one_create_with_its_default_price_then_its_lookup_key() -> None:
     plan = plan_product(product(), [], RemoteCatalog())
     assert plan.action == "created"
-    assert kinds(plan) == ["create_product"]
+    # default_price_data takes no lookup key (docs/stripe-facts.md §6.1): a second write gives it.
+    assert kinds(plan) == ["create_product", "update_price"]
+    assert plan.operations[1].params == {
+        "lookup_key": "material-8x8-v1",
+        "transfer_lookup_key": True,
+    }
     params = plan.operations[0].params
     assert params["id"] == "material-8x8-v1"
     assert params["metadata"] == OWNED
@@ -100,8 +110,13 @@ def test_new_product_with_variants_first_variant_is_default() -> None:
     assert kinds(plan) == ["create_product", "update_price", "create_price"]
     create, rename, white = plan.operations
     assert create.params["default_price_data"]["metadata"]["variant_id"] == "material-8x8-v1-black"  # type: ignore[index]
-    assert rename.params == {"nickname": "Material-8x8-V LED Panel — color BLACK"}
+    assert rename.params == {
+        "nickname": "Material-8x8-V LED Panel — color BLACK",
+        "lookup_key": "material-8x8-v1:material-8x8-v1-black",
+        "transfer_lookup_key": True,
+    }
     assert white.params["nickname"] == "Material-8x8-V LED Panel — color WHITE"
+    assert white.params["lookup_key"] == "material-8x8-v1:material-8x8-v1-white"
     assert white.params["metadata"]["variant_id"] == "material-8x8-v1-white"  # type: ignore[index]
 
 

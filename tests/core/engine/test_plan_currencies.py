@@ -25,6 +25,7 @@ def _stripe(amount: int = 4500, options: dict[str, int] | None = None) -> Remote
         active=True,
         metadata=OWNED,
         currency_options=options,
+        lookup_key="lamp",
     )
     product = RemoteProduct(
         id="lamp", name="Lamp", metadata={**OWNED, "sell_status": "available"},

@@ -81,7 +81,8 @@ def test_dry_run_says_what_would_change_and_writes_nothing(
     ]
     assert new.action == "created"
     assert new.changes == [
-        "create product “Material-8x8-V LED Panel” (id new-one) with price $120.00"
+        "create product “Material-8x8-V LED Panel” (id new-one) with price $120.00",
+        "give the price its lookup key new-one",
     ]
 
 
@@ -102,6 +103,7 @@ def test_progress_and_journal_hooks_hear_every_product_and_write(
         "update_price",
         "create_price",
         "create_product",
+        "update_price",
     ]
     logged = {w.request_id for w in sandbox.writes()}
     assert {r.request_id for r in records} == logged

@@ -13,12 +13,17 @@ from tests.core.engine.seed_examples import LIVE, PRE_SALE, SIMPLE, VARIANTS, WI
 pytestmark = pytest.mark.usefixtures("configured")
 
 
-def test_seed_simple_product_is_created_in_one_write(configured: SandboxServer) -> None:
+def test_seed_simple_product_is_created_in_two_writes(configured: SandboxServer) -> None:
     result = sync_product_to_stripe(SIMPLE)
     assert isinstance(result, StripeSyncResult)
     assert (result.action, result.error) == ("created", None)
     assert result.stripe_product_id == "material-8x8-v1"
-    assert [w.path for w in configured.writes()] == ["/v1/products"]
+    # The product with its default price, then the price's lookup key (default_price_data takes
+    # none: docs/stripe-facts.md §6.1).
+    assert [w.path for w in configured.writes()] == [
+        "/v1/products",
+        f"/v1/prices/{result.stripe_price_id}",
+    ]
     stored = view.product(configured, "material-8x8-v1")
     assert stored["name"] == SIMPLE["name"]
     assert stored["description"] == SIMPLE["description"]

@@ -24,7 +24,7 @@ def test_create_that_conflicts_keeps_a_hand_written_description(
     sandbox: SandboxServer, gateway: StripeGateway
 ) -> None:
     plan = plan_product(PRODUCT, [], RemoteCatalog(), unmanaged={"description"})
-    assert [op.kind for op in plan.operations] == ["create_product"]
+    assert [op.kind for op in plan.operations] == ["create_product", "update_price"]
     assert "description" not in plan.operations[0].params
     # Someone creates the product by hand between our read and our write.
     gateway.create_product(

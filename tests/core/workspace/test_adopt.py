@@ -148,7 +148,7 @@ def test_the_sync_after_adopting_reuses_every_existing_price(
         assert handmade.writes() == []  # and then the catalog and Stripe agree
 
 
-def test_an_adopted_product_equal_to_the_catalog_costs_at_most_one_write(
+def test_an_adopted_product_equal_to_the_catalog_costs_at_most_two_writes(
     db_url: str, handmade: SandboxServer, tmp_path: Path
 ) -> None:
     # A catalog holding only the 8x8 panel, exactly as Stripe has it (name, description, price).
@@ -167,8 +167,16 @@ def test_an_adopted_product_equal_to_the_catalog_costs_at_most_one_write(
         (result,) = [r for r in ws.sync() if r.product_id == "material-8x8-v1"]
     assert result.error is None
     writes = handmade.writes()
-    assert len(writes) <= 1, [w.path for w in writes]
-    assert all(w.path == f"/v1/products/{PANEL_8}" for w in writes)  # tagging it as managed
+    # Tagging it as managed, and giving its adopted price its lookup key (README "Lookup keys").
+    assert len(writes) <= 2, [w.path for w in writes]
+    assert [w.path for w in writes if not w.path.startswith("/v1/prices/")] in (
+        [],
+        [f"/v1/products/{PANEL_8}"],
+    )
+    assert [w.params for w in writes if w.path.startswith("/v1/prices/")] in (
+        [],
+        [{"lookup_key": "material-8x8-v1", "transfer_lookup_key": "true"}],
+    )
 
 
 def test_dry_run_stores_nothing_and_import_unmatched_imports_what_the_catalog_can_hold(

@@ -84,6 +84,7 @@ def test_sync_all_keeps_it_archived_and_an_explicit_sync_releases_the_hold(
         operations = [e.operation for e in reversed(ws.journal("shade"))]
         assert operations == [
             "create_product",
+            "update_price",  # the new price's lookup key
             "archive_hold",
             "archive_product",
             "release_hold",
@@ -106,7 +107,12 @@ def test_an_unknown_id_archives_nothing(db_url: str, sandbox: SandboxServer) -> 
         with pytest.raises(CatalogError, match="No product 'nope' in the catalog"):
             ws.archive(["shade", "nope"])
         assert sandbox.writes() == []
-        assert [e.operation for e in ws.journal()] == ["create_product", "create_product"]
+        assert [e.operation for e in ws.journal()] == [
+            "update_price",
+            "create_product",
+            "update_price",
+            "create_product",
+        ]
         assert _states(ws)["shade"] == ("in_sync", "active", False)
 
 
@@ -129,7 +135,9 @@ def test_archive_an_orphan_and_a_product_never_synced(db_url: str, sandbox: Sand
         assert "archive_hold" not in [e.operation for e in ws.journal("lamp")]
         sandbox.clear_log()
         ws.sync()
-        assert [w.path for w in sandbox.writes()] == ["/v1/products"]  # lamp is created
+        # lamp is created, then its price gets its lookup key
+        assert [w.path for w in sandbox.writes()][:1] == ["/v1/products"]
+        assert [w.params.get("lookup_key") for w in sandbox.writes()][1:] == ["lamp"]
 
 
 def test_a_held_product_whose_archive_failed_is_archived_by_the_next_sync_all(
@@ -183,9 +191,10 @@ def test_a_hold_recorded_on_a_product_not_in_stripe_is_ignored_then_released(
         (result,) = ws.sync(["lamp"])
         assert result.action == "created"
         assert ws.catalog.holds(ws.account().id, ws.mode) == {}
-        assert [e.operation for e in reversed(ws.journal("lamp"))][-2:] == [
+        assert [e.operation for e in reversed(ws.journal("lamp"))][-3:] == [
             "release_hold",
             "create_product",
+            "update_price",
         ]
 
 

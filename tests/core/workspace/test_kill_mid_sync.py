@@ -138,7 +138,8 @@ def test_a_catalog_that_cannot_be_written_stops_the_run_and_is_settled_later(
             assert "database or disk is full" in message
             assert "What reached Stripe: create product" in message
             assert "settles these writes against Stripe" in message
-            assert len(ws.catalog.intents.pending(ws.account().id, "test")) == 1
+            # The product with its price, then the price's lookup key: both reached Stripe.
+            assert len(ws.catalog.intents.pending(ws.account().id, "test")) == 2
         finally:
             ws.close()
         monkeypatch.undo()
@@ -147,7 +148,7 @@ def test_a_catalog_that_cannot_be_written_stops_the_run_and_is_settled_later(
         ) as ws:
             sandbox.clear_log()
             (result,) = ws.sync(["material-8x8-v1"])
-            assert [s.reached_stripe for s in ws.last_settled] == [True]
+            assert [s.reached_stripe for s in ws.last_settled] == [True, True]
             assert ws.last_settled[0].stripe_object_id == "material-8x8-v1"
             assert sandbox.writes() == []  # settled by reading: no second create
             assert result.action == "skipped"

@@ -118,9 +118,16 @@ def test_hand_edits_are_kept_by_a_sync_then_pulled_and_then_nothing_differs(
         sandbox.clear_log()
         kept = {r.product_id: r.kept_stripe_edits for r in ws.sync()}
         assert kept == {"lamp": ["name", "description", "price"], "tee": ["variant:tee-s.price"]}
-        assert sandbox.writes() == []
+        # Nothing overwritten: the variant's new price (tagged for it) only gets its lookup key.
+        assert [(w.path, w.params) for w in sandbox.writes()] == [
+            (
+                f"/v1/prices/{variant_price}",
+                {"lookup_key": "tee:tee-s", "transfer_lookup_key": "true"},
+            )
+        ]
         assert query_value(db_url, "SELECT name FROM products WHERE id = 'lamp'") == "Desk Lamp"
 
+        sandbox.clear_log()
         results = ws.pull(["lamp", "tee"])
         assert sandbox.writes() == []
         assert [r.record() for r in results] == [
@@ -164,14 +171,21 @@ def test_hand_edits_are_kept_by_a_sync_then_pulled_and_then_nothing_differs(
         assert query_value(db_url, "SELECT base_price_cents FROM products WHERE id = 'tee'") == 2000
 
         rows = {r.product_id: r for r in ws.status()}
-        assert {pid: (r.state, r.differences) for pid, r in rows.items()} == {
-            "lamp": ("in_sync", []),
+        assert {
+            pid: (r.state, [(d.field, d.local, d.stripe) for d in r.differences])
+            for pid, r in rows.items()
+        } == {
+            # The price made by hand is linked now; the next sync gives it its lookup key.
+            "lamp": ("differs", [("lookup_key", "lamp", None)]),
             "tee": ("in_sync", []),
         }
         assert rows["lamp"].stripe_price_id == new_price
         assert {v.variant_id: v.stripe_price_id for v in rows["tee"].variants}["tee-s"] == (
             variant_price
         )
+        sandbox.clear_log()
+        assert {r.product_id: r.writes for r in ws.sync()} == {"lamp": 1, "tee": 0}
+        assert [w.params["lookup_key"] for w in sandbox.writes()] == ["lamp"]
         sandbox.clear_log()
         assert {r.action for r in ws.sync()} == {"skipped"}
         assert sandbox.writes() == []
@@ -358,9 +372,11 @@ def test_a_new_default_price_is_linked_so_the_next_sync_makes_no_price(
         assert [(p.field, p.before, p.after) for p in result.pulled] == [("price", 4500, 4900)]
         sandbox.clear_log()
         ws.sync()
-        # The tool's old price, still active beside the linked one, is archived; none is made.
+        # The linked price takes the lookup key over from the tool's old price, still active
+        # beside it, which is archived; none is made.
         assert [(w.path, w.params) for w in sandbox.writes()] == [
-            (f"/v1/prices/{old}", {"active": "false"})
+            (f"/v1/prices/{price.id}", {"lookup_key": "lamp", "transfer_lookup_key": "true"}),
+            (f"/v1/prices/{old}", {"active": "false"}),
         ]
         (row,) = ws.status(["lamp"])
         assert (row.state, row.stripe_price_id, row.differences) == ("in_sync", price.id, [])

@@ -29,8 +29,8 @@ def test_live_plan_marks_what_test_mode_has_not_seen(db_url: str, sandbox: Sandb
         assert {op.tried_in_test for p in test.plan() for op in p.operations} == {None}
     with open_ws(db_url, sandbox, "live") as live:
         marks = _marks(live)
-        assert marks["lamp"] == [("create_product", True)]
-        assert marks["shade"] == [("create_product", False)]
+        assert marks["lamp"] == [("create_product", True), ("update_price", True)]
+        assert marks["shade"] == [("create_product", False), ("update_price", False)]
         live.sync()
     # A new price tried in test first, then planned live: tried; one only changed live: not.
     run_sql(db_url, "UPDATE products SET base_price_cents = 4700 WHERE id = 'lamp'")

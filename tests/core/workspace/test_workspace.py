@@ -86,7 +86,11 @@ def test_sync_writes_back_links_snapshot_and_journal(db_url: str, sandbox: Sandb
             "currency": "usd",
             "price": "$45.00",
         }
-        (entry,) = ws.journal("lamp")
+        key, entry = ws.journal("lamp")  # newest first
+        assert (key.operation, key.summary) == (
+            "update_price",
+            "give the price its lookup key lamp",
+        )
         assert entry.operation == "create_product"
         assert entry.request_id and entry.request_id.startswith("req_")
         assert entry.account_id == account.id and entry.mode == "test"
@@ -97,7 +101,7 @@ def test_sync_writes_back_links_snapshot_and_journal(db_url: str, sandbox: Sandb
         (again,) = ws.sync(["lamp"])
         assert again.action == "skipped"
         assert sandbox.writes() == []
-        assert len(ws.journal("lamp")) == 1
+        assert len(ws.journal("lamp")) == 2
 
 
 def test_test_and_live_links_never_mix(db_url: str, sandbox: SandboxServer) -> None:
@@ -120,7 +124,7 @@ def test_test_and_live_links_never_mix(db_url: str, sandbox: SandboxServer) -> N
         assert lamp is not None
         assert lamp.product["stripe_price_id"] == live_result.stripe_price_id
         assert lamp.product["last_synced_at"] is not None
-        assert [e.mode for e in test.journal()] == ["test"]
+        assert [e.mode for e in test.journal()] == ["test", "test"]
 
 
 def test_changed_catalog_after_approval_is_refused(db_url: str, sandbox: SandboxServer) -> None:
