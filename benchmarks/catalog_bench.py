@@ -12,6 +12,11 @@ Target: wall time within 1.5x of the floor the rate limit sets (calls / 100 per 
 memory under 300 MB. Run by hand: `.venv/bin/python benchmarks/catalog_bench.py [N]`
 (`--workdir DIR` keeps the seeded catalog for the next run; `--profile FILE` cProfiles a status).
 
+`--case memory` measures the memory `status` and `plan` take per product: each in a fresh process
+at 100, 1,000, 10,000 and 30,000 products (`--sizes`), peak RSS above the 100-product baseline
+divided by the extra products (target: <= 6 KB per product; 30,000 products under 300 MB).
+`--tracemalloc` also prints where the largest allocations alive after one `status` come from.
+
 `--case missing` measures instead `status` of N products not yet in Stripe against an account
 holding R other products (`--foreign R`, default N), next to the same N against an empty account:
 finding each product's Stripe side must not grow with R (target: within 1.2x). The R products, each
@@ -105,7 +110,7 @@ def populate(url: str, state: Path) -> None:
         sandbox.stop()
 
 
-def serve(state: Path) -> tuple[subprocess.Popen[str], str]:
+def serve(state: Path, rate: float = RATE) -> tuple[subprocess.Popen[str], str]:
     """The sandbox in its own process (like Stripe, not sharing this process's CPU), at 100/s."""
     proc = subprocess.Popen(
         [
@@ -116,7 +121,7 @@ def serve(state: Path) -> tuple[subprocess.Popen[str], str]:
             "--port",
             "0",
             "--rate-limit",
-            str(RATE),
+            str(rate),
             "--search-lag",
             "0",
             "--state",
@@ -158,9 +163,11 @@ def child(op: str, url: str, api_base: str, profile: str | None) -> int:
 
     with Workspace.open(db_url=url, mode="live", api_key=LIVE_KEY, api_base=api_base) as ws:
         ws.account()
-        fn: Callable[[], Any] = {"status": ws.status, "plan": ws.plan}.get(
-            op, lambda: naive_plans(ws)
-        )
+        fn: Callable[[], Any] = {
+            "status": ws.status,
+            "plan": ws.plan,
+            "tracemalloc": lambda: tracemalloc_top(ws) or [],
+        }.get(op, lambda: naive_plans(ws))
         before = ws.gateway.stats.total
         profiler = None
         if profile:
@@ -288,6 +295,48 @@ def missing_case(workdir: Path, n: int, r: int, runs: int) -> int:
     return 0 if ratio <= 1.2 else 1
 
 
+def memory_case(workdir: Path, sizes: list[int], top: bool) -> int:
+    """Peak RSS of `status` and `plan` per size, and KB per product above the smallest size."""
+    table = []
+    for n in sizes:
+        (workdir / f"memory-{n}").mkdir(parents=True, exist_ok=True)
+        url, state = prepare(workdir / f"memory-{n}", n)
+        proc, api_base = serve(state, rate=0.0)
+        try:
+            for op in ("status", "plan"):
+                table.append((n, op, run_child(op, url, api_base)["rss"]))
+            if top and n == sizes[-1]:
+                run_child("tracemalloc", url, api_base)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=30)
+    base = {op: rss for n, op, rss in table if n == sizes[0]}
+    print(
+        f"\nmemory of status/plan, each in a fresh process (peak RSS); above {sizes[0]:,} products:"
+    )
+    print(f"{'products':>8}  {'op':<7}{'RSS MB':>9}{'KB/product':>12}  target met")
+    ok = True
+    for n, op, rss in table:
+        per = (rss - base[op]) * 1024 / (n - sizes[0]) if n != sizes[0] else float("nan")
+        met = n == sizes[0] or (per <= 6.0 and rss < 300)
+        ok &= met
+        print(f"{n:>8,}  {op:<7}{rss:>9.1f}{per:>12.2f}  {'yes' if met else 'NO'}")
+    return 0 if ok else 1
+
+
+def tracemalloc_top(ws: Any) -> None:
+    """The 15 source lines holding the most memory after one `status` (rows kept alive)."""
+    import tracemalloc
+
+    tracemalloc.start()
+    rows = ws.status()
+    snapshot = tracemalloc.take_snapshot()
+    total = sum(s.size for s in snapshot.statistics("filename"))
+    print(f"{len(rows)} rows; {total / 2**20:.1f} MB traced", file=sys.stderr)
+    for stat in snapshot.statistics("lineno")[:15]:
+        print(f"  {stat.size / 2**20:7.1f} MB  {stat.count:8d}  {stat.traceback}", file=sys.stderr)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("n", type=int, nargs="?", default=10_000, help="products (10,000)")
@@ -296,11 +345,13 @@ def main() -> int:
     parser.add_argument("--profile", help="cProfile one status run into this file")
     parser.add_argument(
         "--case",
-        choices=["status-plan", "missing"],
+        choices=["status-plan", "missing", "memory"],
         default="status-plan",
         help="missing: status of N products not in Stripe, R other products vs none",
     )
     parser.add_argument("--foreign", type=int, help="R, the other products (--case missing; N)")
+    parser.add_argument("--sizes", default="100,1000,10000,30000", help="products (--case memory)")
+    parser.add_argument("--tracemalloc", action="store_true", help="where the memory goes")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--api-base", help=argparse.SUPPRESS)
@@ -312,6 +363,8 @@ def main() -> int:
     if args.child:
         return child(args.child, args.url, args.api_base, args.profile)
     n = args.n
+    if args.case == "memory":
+        return memory_case(workdir, [int(x) for x in args.sizes.split(",")], args.tracemalloc)
     if args.case == "missing":
         return missing_case(workdir, n, args.foreign or n, args.runs)
     url, state = prepare(workdir, n)

@@ -1,327 +1,408 @@
-"""How the window copes with a big catalog: fill, sort, filter, and GUI-thread stalls during a sync.
+"""How long the real window's GUI thread stalls with a big catalog: opening, Refresh, typing a
+search, clicking a column header, and during a 1,000-product sync.
 
-Run by hand (offscreen unless a display is set):  .venv/bin/python benchmarks/gui_bench.py
-Targets: fill and show 10,000 products < 1 s; sort / filter < 200 ms; longest GUI stall during a
-1,000-product sandbox sync < 100 ms. Prints a table; exits 1 if a target is missed.
+The window is `gui.app.build_window`'s (the app's own), shown offscreen (or under `xvfb-run`), on a
+SQLite catalog of N products (10 % with variants) of which N - 1,000 are already in a sandbox that
+runs unthrottled in its own process or in this one. A 1 ms precise `QTimer` on the GUI thread
+records every tick; a stall is the gap between two ticks (or a phase's edge and a tick). Each phase
+reports its longest stall and the 99th percentile of the gaps. Target: every longest stall < 50 ms.
+The automatic refresh is off, so each phase measures only what it names.
+
+Run by hand:  .venv/bin/python benchmarks/gui_bench.py [--sizes 10000,30000] [--workdir DIR]
+(`--workdir` keeps the seeded catalogs: seeding 30,000 products into the sandbox takes minutes.)
+Baseline side by side: run the old code with `--json old.json` (e.g. `git archive HEAD | tar -x -C
+/tmp/base`, then `PYTHONPATH=/tmp/base .venv/bin/python benchmarks/gui_bench.py --json old.json`),
+then this code with `--compare old.json`. Exits 1 if a target is missed.
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
-import random
-import socket
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _tmp = tempfile.mkdtemp(prefix="gui-bench-")
 for _var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
     os.environ[_var] = os.path.join(_tmp, _var.lower())  # never touch the operator's own files
 
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication, QTableView  # noqa: E402
+import sqlalchemy as sa  # noqa: E402
+from PySide6.QtCore import QEventLoop, QObject, QPoint, Qt, QTimer  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from core.engine.types import FieldDiff  # noqa: E402
-from core.reconcile.rows import ProductRow  # noqa: E402
-from gui.models.product_filter import ProductFilterProxy  # noqa: E402
-from gui.models.product_table import Column, ProductTableModel  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from catalog_bench import LIVE_KEY, build_catalog, populate  # noqa: E402
 
-STATES = ["in_sync"] * 6 + ["differs", "differs", "missing", "not_ready", "archived", "failed"]
+TARGET_MS = 50.0
+EXPLAIN = False
+# The issue's figures for the code before this work (10,000 products, sandbox mode).
+ISSUE = {"open → full table": 570.0, "sync": 134.0}
 
 
-def fake_rows(n: int) -> list[ProductRow]:
-    """n products with a realistic mix of states, prices and differences."""
-    rng = random.Random(7)
-    rows = []
-    for i in range(n):
-        state = rng.choice(STATES)
-        local = rng.randrange(100, 100_000)
-        stripe = local + 500 if state == "differs" else (None if state == "missing" else local)
-        diffs = [FieldDiff(field="price", local=str(local), stripe=str(stripe))]
-        rows.append(
-            ProductRow(
-                product_id=f"prod-{i:05d}",
-                name=f"Product {rng.randrange(1_000_000)} {rng.choice(['mug', 'panel', 'cable'])}",
-                state=state,  # type: ignore[arg-type]
-                local_price_cents=local,
-                stripe_price_cents=stripe,
-                sell_status="available",
-                stripe_status="missing" if state == "missing" else "active",
-                differences=diffs if state == "differs" else [],
-                error="refused" if state == "failed" else None,
-                last_synced_at=datetime.fromtimestamp(1_700_000_000 + i * 60, UTC),
+class StallSampler:
+    """`--explain`: a thread that samples the GUI thread's Python stack every 2 ms while its
+    timer has not ticked for over 25 ms, to say where the long stalls are spent."""
+
+    def __init__(self, clock: GapClock) -> None:
+        import collections
+        import threading
+
+        self.clock = clock
+        self.gui = threading.get_ident()
+        self.samples: collections.Counter[str] = collections.Counter()
+        self.worker: collections.Counter[str] = collections.Counter()
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+        import gc
+
+        self.gc_ms = [0.0, 0.0, 0.0]
+        self.gc_count = [0, 0, 0]
+        self._gc_start: dict[int, float] = {}
+        gc.callbacks.append(self._on_gc)
+
+    def _on_gc(self, phase: str, info: dict[str, int]) -> None:
+        import threading
+
+        me = threading.get_ident()
+        if phase == "start":
+            self._gc_start[me] = time.perf_counter()
+        elif me in self._gc_start:
+            gen = info["generation"]
+            self.gc_ms[gen] += (time.perf_counter() - self._gc_start.pop(me)) * 1000
+            self.gc_count[gen] += 1
+
+    def _run(self) -> None:
+        import threading
+        import traceback
+
+        n = 0
+        while not self.stop.wait(0.002):
+            n += 1
+            if n % 5 == 0:
+                me = threading.get_ident()
+                for ident, frame in sys._current_frames().items():
+                    if ident in (me, self.gui):
+                        continue
+                    stack = traceback.extract_stack(frame)[-7:]
+                    where = " < ".join(
+                        f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack[::-1]
+                    )
+                    self.worker[where] += 1
+            ticks = self.clock.ticks
+            if not self.clock.timer.isActive() or not ticks:
+                continue
+            if time.perf_counter() - ticks[-1] < 0.025:
+                continue
+            frame = sys._current_frames().get(self.gui)
+            if frame is None:
+                continue
+            stack = traceback.extract_stack(frame)[-6:]
+            where = " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack[::-1])
+            self.samples[where] += 1
+
+    def report(self) -> None:
+        import gc
+
+        self.stop.set()
+        gc.callbacks.remove(self._on_gc)
+        for gen in range(3):
+            print(
+                f"gen{gen} collections: {self.gc_count[gen]}, {self.gc_ms[gen]:.0f} ms",
+                file=sys.stderr,
             )
-        )
-    return rows
+        print("\nother threads (10 ms samples):", file=sys.stderr)
+        for where, count in self.worker.most_common(30):
+            print(f"  {count:5d}  {where}", file=sys.stderr)
+        print("\nwhere the GUI thread was during stalls (2 ms samples):", file=sys.stderr)
+        for where, count in self.samples.most_common(25):
+            print(f"  {count:5d}  {where}", file=sys.stderr)
 
 
-def timed(fn: Callable[[], object]) -> float:
-    """Milliseconds fn takes."""
-    start = time.perf_counter()
-    fn()
-    return (time.perf_counter() - start) * 1000
-
-
-def bench_table(app: QApplication, n: int) -> list[tuple[str, float, float]]:
-    rows = fake_rows(n)
-    model = ProductTableModel()
-    proxy = ProductFilterProxy()
-    proxy.setSourceModel(model)
-    view = QTableView()
-    view.setModel(proxy)
-    view.setSortingEnabled(True)
-    view.verticalHeader().hide()
-    view.resize(1300, 800)
-
-    def fill_and_show() -> None:
-        model.set_rows(rows)
-        view.show()
-        view.repaint()
-        app.processEvents()
-
-    results = [(f"fill + show {n:,} products", timed(fill_and_show), 1000.0)]
-    worst_sort = 0.0
-    for column in Column:
-        for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
-            worst_sort = max(worst_sort, timed(lambda c=column, o=order: proxy.sort(c, o)))
-    results.append(("sort, slowest column/order", worst_sort, 200.0))
-    results.append(("filter: text '12'", timed(lambda: proxy.set_text("12")), 200.0))
-    results.append(("filter: + state differs", timed(lambda: proxy.set_state("differs")), 200.0))
-    results.append(
-        ("filter: clear both", timed(lambda: (proxy.set_text(""), proxy.set_state("all"))), 200.0)
-    )
-    view.close()
-    return results
-
-
-def make_catalog(n: int) -> str:
-    from core.catalog.importer import import_file
-    from core.catalog.store import CatalogStore
-
-    path = Path(_tmp) / "bench.json"
-    products = [
-        {
-            "id": f"bench-{i:04d}",
-            "name": f"Bench product {i}",
-            "base_price_cents": 1000 + i,
-            "sell_status": "available",
-            "dev_status": 5,
-            "is_live": True,
-        }
-        for i in range(n)
-    ]
-    path.write_text(json.dumps({"products": products}))
-    url = f"sqlite:///{Path(_tmp) / 'bench.db'}"
-    store = CatalogStore.open(url)
-    try:
-        import_file(store, path)
-    finally:
-        store.close()
-    return url
-
-
-def external_sandbox() -> tuple[str, subprocess.Popen[bytes]]:
-    """Start the sandbox in its own process (as real Stripe is: not sharing our GIL)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "core.cli", "sandbox", "--port", str(port), "--rate-limit", "0"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            return url, proc
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
-    raise SystemExit("the external sandbox did not start")
-
-
-class GcLog:
-    """Every garbage collection while active: (start, end, generation, thread name)."""
+class GapClock(QObject):
+    """A 1 ms timer on the GUI thread; `phase(name)` records the gaps between its ticks."""
 
     def __init__(self) -> None:
-        self.events: list[tuple[float, float, int, str]] = []
-        self._started: dict[int, float] = {}
+        super().__init__()
+        self.ticks: list[float] = []
+        self.timer = QTimer(self)
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(1)
+        self.timer.timeout.connect(lambda: self.ticks.append(time.perf_counter()))
+        self.results: list[dict[str, Any]] = []
 
-    def _callback(self, phase: str, info: dict[str, int]) -> None:
-        now = time.perf_counter()
-        ident = threading.get_ident()
-        if phase == "start":
-            self._started[ident] = now
-        elif ident in self._started:
-            name = threading.current_thread().name
-            self.events.append((self._started.pop(ident), now, info["generation"], name))
-
-    def __enter__(self) -> GcLog:
-        gc.callbacks.append(self._callback)
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        gc.callbacks.remove(self._callback)
-
-    def explain(
-        self, gaps: list[tuple[float, float]], where: str, start: float, end: float
-    ) -> None:
-        """Print the GUI thread's longest gaps and the collections (any thread) inside them."""
-        by_gen = [[e[1] - e[0] for e in self.events if e[2] == g] for g in range(3)]
-        print(f"\n[{where}] collections during the run (count, total ms, longest ms):")
-        for gen, times in enumerate(by_gen):
-            if times:
-                print(f"  gen{gen}: {len(times)}, {sum(times) * 1e3:.0f}, {max(times) * 1e3:.1f}")
-        print(f"[{where}] GUI-thread gaps over 30 ms: {len(gaps)}; the longest:")
-        for g0, g1 in sorted(gaps, key=lambda g: g[0] - g[1])[:8]:
-            inside = [e for e in self.events if e[1] > g0 and e[0] < g1]
-            gc_ms = sum(min(e[1], g1) - max(e[0], g0) for e in inside) * 1e3
-            what = ", ".join(f"gen{e[2]} {(e[1] - e[0]) * 1e3:.0f} ms ({e[3]})" for e in inside)
-            print(
-                f"  {(g1 - g0) * 1e3:6.1f} ms at {g0 - start:5.2f}-{g1 - start:5.2f} s "
-                f"(run over at {end - start:.2f} s), in gc {gc_ms:5.1f} ms  {what[:120]}"
-            )
+    @contextmanager
+    def phase(self, name: str, **about: Any) -> Iterator[None]:
+        """Measure the GUI thread's gaps from entering to leaving the block."""
+        self.ticks.clear()
+        self.timer.start()
+        start = time.perf_counter()
+        yield
+        end = time.perf_counter()
+        self.timer.stop()
+        points = [start, *(t for t in self.ticks if start < t < end), end]
+        gaps = sorted((b - a) * 1000 for a, b in zip(points, points[1:], strict=False))
+        p99 = gaps[min(len(gaps) - 1, int(len(gaps) * 0.99))]
+        result = {"phase": name, "max": gaps[-1], "p99": p99, "s": end - start, **about}
+        self.results.append(result)
+        print(
+            f"  {name:<28} longest {gaps[-1]:7.1f} ms  p99 {p99:5.1f} ms  ({end - start:.1f} s)",
+            file=sys.stderr,
+        )
 
 
-def bench_sync_stall(
-    app: QApplication, n: int, external: bool, explain: bool = False
-) -> list[tuple[str, float, float]]:
-    """Longest gap between 5 ms timer ticks while the window plans and syncs n products."""
+def wait_until(app: QApplication, ready: Callable[[], bool], seconds: float, what: str) -> None:
+    """Run the event loop (as the app does) until `ready()`."""
+    loop = QEventLoop()
+    deadline = time.monotonic() + seconds
+    poll = QTimer()
+    poll.setInterval(2)
+
+    def check() -> None:
+        if ready() or time.monotonic() > deadline:
+            loop.quit()
+
+    poll.timeout.connect(check)
+    poll.start()
+    if not ready():
+        loop.exec()
+    poll.stop()
+    if not ready():
+        raise SystemExit(f"timed out waiting for {what}")
+
+
+def idle(app: QApplication, ms: int) -> None:
+    """Let the event loop run for `ms` (the operator pausing)."""
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def add_products(url: str, start: int, stop: int) -> None:
+    """Products bench-{start}…bench-{stop - 1}, not in Stripe yet (what the sync phase writes)."""
+    engine = sa.create_engine(url)
+    meta = sa.MetaData()
+    products = sa.Table("products", meta, autoload_with=engine)
+    rows = [
+        {
+            "id": f"bench-{i:05d}",
+            "name": f"Bench Product {i}",
+            "description": f"Benchmark product number {i}",
+            "dev_status": 5,
+            "base_price_cents": 1000 + i,
+            "is_live": True,
+            "sell_status": "available",
+            "has_variants": False,
+        }
+        for i in range(start, stop)
+    ]
+    with engine.begin() as conn:
+        conn.execute(sa.insert(products), rows)
+    engine.dispose()
+
+
+def seeded(workdir: Path, n: int, to_sync: int) -> tuple[Path, Path]:
+    """A catalog of n products, n - to_sync of them synced into a saved sandbox state."""
+    here = workdir / f"n{n}-s{to_sync}"
+    db, state = here / "catalog.db", here / "sandbox.sqlite3"
+    if (here / "ready").exists():
+        return db, state
+    shutil.rmtree(here, ignore_errors=True)
+    here.mkdir(parents=True)
+    url = f"sqlite:///{db}"
+    t0 = time.perf_counter()
+    build_catalog(url, n - to_sync)
+    populate(url, state)
+    add_products(url, n - to_sync, n)
+    print(f"seeded {n:,} products in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    (here / "ready").touch()
+    return db, state
+
+
+class Sandbox:
+    """The seeded sandbox, unthrottled: in its own process, or a server in this one."""
+
+    def __init__(self, state: Path, external: bool) -> None:
+        self.proc: subprocess.Popen[str] | None = None
+        self.server: Any = None
+        if external:
+            cmd = [sys.executable, "-m", "core.cli", "sandbox", "--port", "0", "--rate-limit", "0"]
+            cmd += ["--search-lag", "0", "--state", str(state)]
+            self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+            assert self.proc.stdout is not None
+            match = re.search(r"(http://127\.0\.0\.1:\d+)", self.proc.stdout.readline())
+            if not match:
+                raise SystemExit("the sandbox did not start")
+            self.url = match.group(1)
+        else:
+            from core.sandbox import SandboxServer
+
+            self.server = SandboxServer(port=0, rate_limit=0.0, state_file=state).start()
+            self.url = self.server.url
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(30)
+        if self.server is not None:
+            self.server.stop()
+
+
+def run_window(
+    app: QApplication, n: int, to_sync: int, db: Path, state: Path, external: bool
+) -> list[dict[str, Any]]:
+    """Open the real window on a copy of the seeded catalog and sandbox; measure every phase."""
     from core.workspace import Workspace
-    from gui.app import make_key_reader, make_opener
-    from gui.main_window import MainWindow
-    from gui.session import Session
+    from gui.app import build_window
     from gui.settings_store import SettingsStore
 
-    url = make_catalog(n)
-    proc = None
-    where = "in-process sandbox"
-    opener = make_opener(url)
-    if external:
-        api_base, proc = external_sandbox()
-        where = "sandbox in its own process"
+    run = Path(tempfile.mkdtemp(prefix="run-", dir=_tmp))
+    shutil.copy(db, run / "catalog.db")
+    shutil.copy(state, run / "sandbox.sqlite3")
+    sandbox = Sandbox(run / "sandbox.sqlite3", external)
+    url = f"sqlite:///{run / 'catalog.db'}"
+    where = "own process" if external else "in-process"
 
-        def opener(mode, key):  # type: ignore[no-untyped-def]
-            return Workspace.open(
-                db_url=url,
-                mode="test",
-                api_key="sk_test_benchmark0000",
-                api_base=api_base,
-                rate_limit=1000,
-            )
+    def opener(mode: Any, key: Any) -> Any:
+        return Workspace.open(
+            db_url=url, mode="live", api_key=LIVE_KEY, api_base=sandbox.url, rate_limit=0
+        )
 
-    session = Session(opener, make_key_reader(None))
-    window = MainWindow(session, SettingsStore())
-    window.show()
-    clock = QElapsedTimer()
-    stalls = {"max": 0.0, "last": 0.0}
-    gaps: list[tuple[float, float]] = []  # (start, end) perf_counter seconds of gaps > 30 ms
-    last_tick = [0.0]
+    settings = SettingsStore()
+    settings.requested_mode = "sandbox"  # no key is read; the opener above picks the account
+    settings.set_auto_refresh_seconds(0)
+    clock = GapClock()
+    sampler = StallSampler(clock) if EXPLAIN else None
+    about = {"n": n, "sandbox": where}
+    print(f"{n:,} products, sandbox {where}:", file=sys.stderr)
 
-    def tick() -> None:
-        now = clock.elapsed()
-        stalls["max"] = max(stalls["max"], now - stalls["last"])
-        stalls["last"] = now
-        when = time.perf_counter()
-        if when - last_tick[0] > 0.030:
-            gaps.append((last_tick[0], when))
-        last_tick[0] = when
+    def filling() -> bool:
+        return bool(getattr(window.model, "filling", False))
 
-    timer = QTimer()
-    timer.setInterval(5)
-    timer.timeout.connect(tick)
-    state = {"phase": "open"}
+    def settled() -> bool:
+        return not window.session.busy and not filling()
 
-    def wait_for(predicate: Callable[[], bool], seconds: float) -> None:
-        end = time.monotonic() + seconds
-        while not predicate():
-            if time.monotonic() > end:
-                raise SystemExit(f"timed out in phase {state['phase']}: {window.status.text()}")
-            app.processEvents()
-            time.sleep(0.001)
-
-    window.start()
-    wait_for(lambda: window.model.rowCount() >= n and not session.busy, 120)
-    # The operator's flow: Sync all changes…, the plan dialog, Apply. Stalls are measured from
-    # Apply until the run is over and the table refreshed.
-    state["phase"] = "plan"
-    asked = time.perf_counter()
-    window.actions.sync_all.trigger()
-    wait_for(lambda: window.plan_dialog is not None, 300)
-    dialog_shown = time.perf_counter() - asked
+    with clock.phase("build + show the window", **about):
+        window = build_window(opener=opener, settings=settings, secret_store=None)
+        window.resize(1300, 850)
+        window.show()
+        idle(app, 1)
+    session = window.session
+    with clock.phase("open → full table", **about):
+        window.start()
+        wait_until(app, lambda: window.model.rowCount() == n and settled(), 600, "the table")
+    idle(app, 300)
+    with clock.phase("refresh (F5)", **about):
+        QTest.keyClick(window, Qt.Key.Key_F5)
+        wait_until(app, settled, 600, "the refresh")
+    idle(app, 300)
+    with clock.phase("filter (typing, then clearing)", **about):
+        search = window.filter_bar.search
+        search.setFocus()
+        for ch in "bench-1234":
+            QTest.keyClick(search, ch)
+            idle(app, 120)
+        for _ in range(len("bench-1234")):
+            QTest.keyClick(search, Qt.Key.Key_Backspace)
+            idle(app, 120)
+    idle(app, 300)
+    with clock.phase("sort (clicking headers)", **about):
+        header = window.table.horizontalHeader()
+        for column in (1, 2, 6, 0):
+            for _ in range(2):
+                x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+                QTest.mouseClick(
+                    header.viewport(),
+                    Qt.MouseButton.LeftButton,
+                    Qt.KeyboardModifier.NoModifier,
+                    QPoint(x, header.height() // 2),
+                )
+                idle(app, 150)
+    idle(app, 300)
+    finished: list[object] = []
+    session.run_finished.connect(finished.append)
+    with clock.phase("plan 'Sync all changes…'", **about):
+        window.actions.sync_all.trigger()
+        wait_until(app, lambda: window.plan_dialog is not None, 600, "the plan")
+        idle(app, 50)
     dialog = window.plan_dialog
     assert dialog is not None
-    finished: list[float] = []
-    session.run_finished.connect(lambda _o: finished.append(time.perf_counter()))
-    collections = GcLog()
-    clock.start()
-    timer.start()
-    start = last_tick[0] = time.perf_counter()
-    state["phase"] = "sync"
-    with collections:
+    with clock.phase(f"sync {to_sync:,} products", **about):
         dialog.apply.click()
-        clicked = time.perf_counter() - start
-        wait_for(lambda: bool(finished) and not session.busy, 900)
-        app.processEvents()
-    timer.stop()
-    if explain:
-        print(f"\n[{where}] the Apply click itself took {clicked * 1e3:.1f} ms on the GUI thread")
-        collections.explain(gaps, where, start, finished[0])
-    took = finished[0] - start
-    window.close()  # closes once the worker has closed the workspace
-    wait_for(lambda: not window.isVisible(), 60)
-    if proc is not None:
-        proc.terminate()
-        proc.wait(10)
+        wait_until(app, lambda: bool(finished) and settled(), 900, "the sync")
     in_sync = sum(1 for r in window.model.rows() if r.state == "in_sync")
-    return [
-        (f"plan {n:,} products, show the dialog (s, {where})", dialog_shown, float("nan")),
-        (f"sync {n:,} products (s, {in_sync} in sync after)", took, float("nan")),
-        (f"longest GUI-thread stall during it ({where})", stalls["max"], 100.0),
-    ]
+    print(f"  {in_sync:,} in sync after the run", file=sys.stderr)
+    window.close()
+    wait_until(app, lambda: not window.isVisible(), 60, "the window to close")
+    window.deleteLater()
+    sandbox.stop()
+    if sampler is not None:
+        sampler.report()
+    return clock.results
+
+
+def print_table(results: list[dict[str, Any]], old: list[dict[str, Any]] | None) -> bool:
+    """The figures, the old ones beside them when given; whether every target is met."""
+    before = {(r["n"], r["sandbox"], r["phase"]): r for r in old or []}
+    print(f"\nGUI-thread stalls, target: longest < {TARGET_MS:.0f} ms (p99 = 99th percentile gap)")
+    head = f"{'products':>8}  {'sandbox':<11}  {'phase':<30}  {'longest':>8}  {'p99':>6}"
+    print(head + ("  | before: longest     p99" if old else "") + "  ok")
+    ok = True
+    for r in results:
+        met = r["max"] < TARGET_MS or r["phase"].startswith("build")
+        ok &= met
+        line = f"{r['n']:>8,}  {r['sandbox']:<11}  {r['phase']:<30}  {r['max']:>8.1f}  "
+        line += f"{r['p99']:>6.1f}"
+        if old:
+            was = before.get((r["n"], r["sandbox"], r["phase"]))
+            line += (
+                f"  | {was['max']:>15.1f} {was['p99']:>7.1f}" if was else f"  | {'-':>15} {'-':>7}"
+            )
+        print(line + f"  {'yes' if met else 'NO'}")
+    print(
+        "The issue's figures before this work (10,000 products): rows arriving 540-570 ms, "
+        "the workspace opening 340-390 ms, a 1,000-product sync 134 ms."
+    )
+    return ok
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=10_000)
-    parser.add_argument("--sync", type=int, default=1_000, help="products to sync (0: skip)")
-    parser.add_argument(
-        "--sandbox",
-        choices=["in-process", "external", "both"],
-        default="both",
-        help="where the sandbox runs during the sync benchmark",
-    )
-    parser.add_argument(
-        "--explain", action="store_true", help="list the longest GUI gaps and the GCs inside them"
-    )
+    parser.add_argument("--sizes", default="10000,30000", help="products in the catalog")
+    parser.add_argument("--sync", type=int, default=1_000, help="products the sync writes")
+    parser.add_argument("--sandbox", choices=["in-process", "external", "both"], default="both")
+    parser.add_argument("--workdir", help="keep the seeded catalogs and sandbox states here")
+    parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--compare", help="figures of an earlier run (--json) to print beside")
+    parser.add_argument("--explain", action="store_true", help="sample the GUI thread in stalls")
     args = parser.parse_args(argv)
+    global EXPLAIN
+    EXPLAIN = args.explain
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
-    results = bench_table(app, args.rows)
-    if args.sync and args.sandbox in ("external", "both"):
-        results += bench_sync_stall(app, args.sync, external=True, explain=args.explain)
-    if args.sync and args.sandbox in ("in-process", "both"):
-        results += bench_sync_stall(app, args.sync, external=False, explain=args.explain)
-    width = max(len(name) for name, _, _ in results)
-    print(f"{'measure'.ljust(width)}  {'value':>10}  {'target':>8}  ok")
-    ok = True
-    for name, value, target in results:
-        unit_target = "-" if target != target else f"{target:.0f} ms"
-        passed = target != target or value < target
-        ok &= passed
-        shown = f"{value:.1f} s" if target != target else f"{value:.1f} ms"
-        print(f"{name.ljust(width)}  {shown:>10}  {unit_target:>8}  {'yes' if passed else 'NO'}")
-    return 0 if ok else 1
+    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="gui-bench-data-"))
+    results: list[dict[str, Any]] = []
+    where = {"external": [True], "in-process": [False], "both": [True, False]}[args.sandbox]
+    for n in (int(s) for s in args.sizes.split(",")):
+        db, state = seeded(workdir, n, args.sync)
+        for external in where:
+            results += run_window(app, n, args.sync, db, state, external)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1))
+    old = json.loads(Path(args.compare).read_text()) if args.compare else None
+    return 0 if print_table(results, old) else 1
 
 
 if __name__ == "__main__":

@@ -17,13 +17,14 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from core.workspace import AccountInfo, Mode, ProductRow
+from gui.models.row_prep import carry_prepared, prepare_rows
 from gui.session_adopt import AdoptFlows
 from gui.session_detail import DetailLoading
 from gui.session_edits import EditFlows
@@ -90,6 +91,25 @@ def _settle_heap() -> None:
     cyclic garbage that happens to be alive right now is kept.
     """
     gc.freeze()
+
+
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """Read the workspace's status without the cyclic garbage collector, then freeze what it made.
+
+    A full collection during a read of 10,000 or more products walked every object the read had
+    made so far in one call holding the GIL: 150-250 ms in which the window could not paint
+    (benchmarks/gui_bench.py --explain). The read makes little cyclic garbage; what it returns
+    (the rows) is frozen with the rest right after, and collection resumes.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
 
 
 class Session(QObject, RunFlows, PullFlows, AdoptFlows, DetailLoading, EditFlows, RefreshFlows):
@@ -171,7 +191,9 @@ class Session(QObject, RunFlows, PullFlows, AdoptFlows, DetailLoading, EditFlows
             with _cancellable(self._ws, task):
                 account = self._ws.account()
                 task.cancel_token.raise_if_cancelled()  # before the full Stripe read
-                return Opened(mode, account, self._ws.status(), self._session_key(mode))
+                with _no_collection():
+                    rows = prepare_rows(self._ws.status())
+                return Opened(mode, account, rows, self._session_key(mode))
 
         self._connect(work, f"Opening {mode} mode", "Could not open the workspace")
 
@@ -183,8 +205,8 @@ class Session(QObject, RunFlows, PullFlows, AdoptFlows, DetailLoading, EditFlows
 
         def work(task: Task) -> list[ProductRow]:
             ws = self._workspace()
-            with _cancellable(ws, task):
-                return ws.status()
+            with _cancellable(ws, task), _no_collection():
+                return prepare_rows(ws.status())
 
         self._start(
             work,
@@ -214,7 +236,9 @@ class Session(QObject, RunFlows, PullFlows, AdoptFlows, DetailLoading, EditFlows
                     account = self._ws.reset_client()
             task.cancel_token.raise_if_cancelled()
             with _cancellable(self._ws, task):
-                return Opened(mode, account, self._ws.status(), self._session_key(mode))
+                with _no_collection():
+                    rows = prepare_rows(self._ws.status())
+                return Opened(mode, account, rows, self._session_key(mode))
 
         self._connect(work, "Resetting the Stripe client", "Could not reset")
 
@@ -322,5 +346,7 @@ class Session(QObject, RunFlows, PullFlows, AdoptFlows, DetailLoading, EditFlows
         self._on_rows(opened.rows)
 
     def _on_rows(self, rows: list[ProductRow]) -> None:
-        self.rows_loaded.emit(self._with_failures(rows))
+        # Rows of an open or a Refresh come prepared for the table (`prepare_rows`, worked out
+        # on the worker); a failure mark replaces a few of them, the rest stay prepared.
+        self.rows_loaded.emit(carry_prepared(self._with_failures(rows), rows))
         _settle_heap()

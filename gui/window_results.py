@@ -94,9 +94,13 @@ class SessionResults:
             self.status.show_message(f"{what}: cancelled.")
 
     def _on_rows(self, rows: list[ProductRow]) -> None:
+        # The model takes the rows a few hundred per event-loop turn (no reset: the selection
+        # stays); the rest follows once they are all in place.
         selected = {r.product_id for r in self.selected_rows()}
         current = self.detail.row.product_id if self.detail.row else None
-        self.model.set_rows(rows)
+        self.model.show_rows(rows, then=lambda: self._rows_shown(rows, selected, current))
+
+    def _rows_shown(self, rows: list[ProductRow], selected: set[str], current: str | None) -> None:
         self.filter_bar.set_counts(rows)
         self._update_shown()
         self._reselect(selected)

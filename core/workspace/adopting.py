@@ -89,6 +89,7 @@ class AdoptMethods(WorkspaceBase):
             self._api_base = self._sandbox.url
             publish_sandbox_url(self._sandbox.url)
             self._gateway = self._new_gateway()
+            self._mirror.forget(account.id)
             self.catalog.forget(
                 account.id, self.mode, f"sandbox started afresh with the {name!r} preset"
             )

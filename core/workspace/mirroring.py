@@ -102,6 +102,14 @@ class MirrorKeeper:
             self._account_id = account.id
         return self._mirror
 
+    def forget(self, account_id: str) -> None:
+        """Drop the mirror of one account in this mode (its Stripe was replaced, e.g. a sandbox
+        started afresh): the next read is a full one."""
+        self.close()
+        path = paths.mirror_file(account_id, self._mode)
+        for leftover in (path, *path.parent.glob(path.name + "-*")):
+            leftover.unlink(missing_ok=True)
+
     def close(self) -> None:
         """Close the mirror file."""
         if self._mirror is not None:

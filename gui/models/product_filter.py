@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 
 from core.workspace import ProductRow
 from gui.models.change_marks import changed_in_stripe
 from gui.models.product_table import SORT_ROLE, ProductTableModel
+from gui.models.row_prep import PreparedRow, searchable
+
+__all__ = ["STATE_FILTERS", "ProductFilterProxy", "matches_state", "searchable"]
 
 # State filter: key -> label, in the order the filter bar offers them.
 STATE_FILTERS: dict[str, str] = {
@@ -32,8 +41,14 @@ def matches_state(row: ProductRow, state: str) -> bool:
     if state == "failed":
         return row.state == "failed" or row.error is not None
     if state == "changed_in_stripe":
-        return bool(changed_in_stripe(row.differences))
+        return bool(row.differences) and bool(changed_in_stripe(row.differences))
     return row.state == state
+
+
+def _matches_prepared(prepared: PreparedRow, state: str) -> bool:
+    if state == "changed_in_stripe":
+        return prepared.changed_in_stripe
+    return matches_state(prepared.row, state)
 
 
 class ProductFilterProxy(QSortFilterProxyModel):
@@ -49,8 +64,14 @@ class ProductFilterProxy(QSortFilterProxyModel):
         self._typed = ""  # the search as typed, for the empty table's message
         self._state = "all"
         self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._table: ProductTableModel | None = None
         self.setSortRole(SORT_ROLE)
         self.setDynamicSortFilter(True)
+
+    def setSourceModel(self, model: QAbstractItemModel) -> None:  # noqa: N802 - Qt's name
+        """Filter and sort `model` (a `ProductTableModel` is filtered by its prepared rows)."""
+        self._table = model if isinstance(model, ProductTableModel) else None
+        super().setSourceModel(model)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort by a column (the source model reorders; the view's header drives this)."""
@@ -96,14 +117,13 @@ class ProductFilterProxy(QSortFilterProxyModel):
     def filterAcceptsRow(
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
     ) -> bool:
-        """Whether a source row passes both filters."""
-        model = self.sourceModel()
-        if not isinstance(model, ProductTableModel):
+        """Whether a source row passes both filters (called once per row: kept cheap)."""
+        if self._table is None or (not self._text and self._state == "all"):
             return True
-        row = model.row_at(source_row)
-        if not matches_state(row, self._state):
+        prepared = self._table.prepared_at(source_row)
+        if self._state != "all" and not _matches_prepared(prepared, self._state):
             return False
-        return not self._text or self._text in searchable(row)
+        return not self._text or self._text in prepared.search
 
     def no_match_text(self) -> str | None:
         """What the empty table says when the filters hide every product (None: they do not)."""
@@ -114,12 +134,3 @@ class ProductFilterProxy(QSortFilterProxyModel):
         if self._text:
             return f"No product matches “{self._typed}”{among}."
         return f"No product is “{STATE_FILTERS[self._state]}”."
-
-
-def searchable(row: ProductRow) -> str:
-    """The text the search looks in: id, names, and each variant's id and label, case-folded.
-    Lines keep one field's end from joining the next one's start into a false match."""
-    parts = [row.product_id, row.name, row.stripe_name or ""]
-    for variant in row.variants:
-        parts += [variant.variant_id, variant.label]
-    return "\n".join(parts).casefold()

@@ -1,14 +1,19 @@
 """The product table: one row per product, local and Stripe values side by side.
 
-Display text and sort keys are computed once per row when rows arrive, so painting, sorting and
-filtering stay fast with tens of thousands of products. The model sorts itself (`sort`, by the
-native values also exposed as `SORT_ROLE`) with one Python sort instead of the proxy calling
-`data()` for every comparison: 10,000 rows sort in milliseconds rather than most of a second.
+Display text and sort keys are worked out once per row (`gui.models.row_prep`), so painting,
+sorting and filtering stay fast with tens of thousands of products. The model sorts itself (`sort`,
+by the native values also exposed as `SORT_ROLE`) with one Python sort instead of the proxy calling
+`data()` for every comparison.
+
+New rows never reset the model: `set_rows` compares them with the rows shown and removes the
+products that went, replaces the ones that changed (`dataChanged`) and inserts the new ones, so the
+selection, the scroll position and the current row stay where they are. `show_rows` does the same
+a few hundred rows per event-loop turn (the window stays responsive while 30,000 rows arrive).
 """
 
 from __future__ import annotations
 
-from enum import IntEnum
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -16,170 +21,131 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    QTimer,
 )
 from PySide6.QtGui import QPalette
 
-from core.workspace import FieldDiff, ProductRow, format_money
+from core.workspace import ProductRow
 from gui.models import currency_columns as extra
 from gui.models.change_badges import FRESH_ROLE, ChangeBadges
-from gui.models.change_marks import CHANGED_ROLE, change_lines, who_changed
-from gui.theme import DiffColors, state_label
+from gui.models.change_marks import CHANGED_ROLE
+from gui.models.columns import HEADERS, Column
+from gui.models.row_fill import CHUNK, RowFill
+from gui.models.row_prep import (
+    PreparedRow,
+    column_diffs,
+    differing_columns,
+    differing_variants,
+    money,
+    only_variants_differ,
+    stripe_currency,
+    tooltip,
+)
+from gui.theme import DiffColors
+
+__all__ = [
+    "CHUNK",
+    "DIFFERS_ROLE",
+    "HEADERS",
+    "ROW_ROLE",
+    "SORT_ROLE",
+    "Column",
+    "ProductTableModel",
+    "column_diffs",
+    "differing_columns",
+    "differing_variants",
+    "money",
+    "only_variants_differ",
+    "stripe_currency",
+]
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the ProductRow
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # a native value to sort by
 DIFFERS_ROLE = Qt.ItemDataRole.UserRole + 3  # whether this cell's local and Stripe values differ
 
+
 Index = QModelIndex | QPersistentModelIndex
-
-
-class Column(IntEnum):
-    """The table's columns, in order."""
-
-    ID = 0
-    NAME = 1
-    LOCAL_PRICE = 2
-    STRIPE_PRICE = 3
-    SELL_STATUS = 4
-    STRIPE_STATUS = 5
-    STATE = 6
-    LAST_SYNCED = 7
-
-
-HEADERS = {
-    Column.ID: "Product",
-    Column.NAME: "Name",
-    Column.LOCAL_PRICE: "Local price",
-    Column.STRIPE_PRICE: "Stripe price",
-    Column.SELL_STATUS: "Sell status",
-    Column.STRIPE_STATUS: "In Stripe",
-    Column.STATE: "State",
-    Column.LAST_SYNCED: "Last synced",
-}
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 
-def _variant_price_differs(field: str) -> bool:
-    return field.startswith("variant:") and field.endswith(".price")
-
-
-def stripe_currency(row: ProductRow) -> str:
-    """The currency of the Stripe price: the catalog's, unless the currency itself differs."""
-    for diff in row.differences:
-        if diff.field == "currency" and diff.stripe:
-            return diff.stripe
-    return row.currency
-
-
-def differing_variants(row: ProductRow) -> int:
-    """How many of the product's variants have another price (or none) in Stripe."""
-    return sum(1 for f in row.differing_fields if _variant_price_differs(f))
-
-
-def only_variants_differ(row: ProductRow) -> bool:
-    """Whether the price difference is in some variants only (the product's own price matches)."""
-    fields = row.differing_fields
-    return not ({"price", "currency"} & fields) and differing_variants(row) > 0
-
-
-def column_diffs(row: ProductRow) -> dict[Column, list[FieldDiff]]:
-    """The differences each column shows. When only some variants' prices differ, only the Stripe
-    price cell shows them (it names the variants, not two equal amounts)."""
-    product_price = any(d.field in ("price", "currency") for d in row.differences)
-    out: dict[Column, list[FieldDiff]] = {}
-    for diff in row.differences:
-        if diff.field == "name":
-            columns: tuple[Column, ...] = (Column.NAME,)
-        elif diff.field in ("price", "currency"):
-            columns = (Column.LOCAL_PRICE, Column.STRIPE_PRICE)
-        elif _variant_price_differs(diff.field) and not product_price:
-            columns = (Column.STRIPE_PRICE,)
-        elif diff.field == "metadata.sell_status":
-            columns = (Column.SELL_STATUS,)
-        elif diff.field == "active":
-            columns = (Column.STRIPE_STATUS,)
-        else:
-            columns = ()
-        for column in columns:
-            out.setdefault(column, []).append(diff)
-    return out
-
-
-def differing_columns(row: ProductRow) -> frozenset[Column]:
-    """The columns whose local and Stripe values differ for this row."""
-    return frozenset(column_diffs(row))
-
-
-def _diff_text(row: ProductRow, prefix: str) -> str | None:
-    for diff in row.differences:
-        if diff.field == prefix or diff.field.startswith(prefix):
-            return diff.stripe
-    return None
-
-
-class _Cached:
-    """Per-row display strings and sort keys, computed once."""
-
-    __slots__ = ("changed", "diffs", "differs", "display", "extra", "row", "sort")
-
-    def __init__(self, row: ProductRow) -> None:
-        self.row = row
-        name = row.name if row.has_local else (row.stripe_name or row.name)
-        synced = row.last_synced_at
-        stripe_price = money(row.stripe_price_cents, stripe_currency(row))
-        if only_variants_differ(row):
-            stripe_price = f"{differing_variants(row)} of {len(row.variants)} variants"
-        self.display = (
-            row.product_id,
-            name,
-            money(row.local_price_cents, row.currency) if row.has_local else "",
-            stripe_price,
-            row.sell_status or "",
-            row.stripe_status,
-            state_label(row.state, row.stripe_status),
-            synced.strftime("%Y-%m-%d %H:%M") if synced else "never",
-        )
-        self.sort: tuple[Any, ...] = (
-            row.product_id.lower(),
-            name.lower(),
-            -1 if row.local_price_cents is None else row.local_price_cents,
-            -1 if row.stripe_price_cents is None else row.stripe_price_cents,
-            row.sell_status or "",
-            row.stripe_status,
-            state_label(row.state, row.stripe_status),
-            synced.timestamp() if synced else 0.0,
-        )
-        self.diffs = column_diffs(row)
-        self.differs = frozenset(self.diffs)
-        self.changed = {column: who_changed(diffs) for column, diffs in self.diffs.items()}
-        self.extra = extra.row_cells(row)  # prices in other currencies (currency_columns)
-
-
-class ProductTableModel(QAbstractTableModel):
-    """A table model over `ProductRow`s; `set_rows` replaces them all, `update_rows` some."""
+class ProductTableModel(RowFill, QAbstractTableModel):
+    """A table model over `ProductRow`s; `set_rows`/`show_rows` replace them all (without a
+    reset), `update_rows` some."""
 
     def __init__(self, colors: DiffColors | None = None, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[_Cached] = []
+        self._rows: list[PreparedRow] = []
         self._index_of: dict[str, int] = {}
         self._colors = colors or DiffColors.from_palette(QPalette())
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self.badges = ChangeBadges()  # rows changed in Stripe since the operator last looked
         self._currencies: list[str] = []  # one more column each, after the fixed ones
+        self._pending: Iterator[None] | None = None  # the rest of a `show_rows`
+        self._then: Callable[[], None] | None = None
+        self._turn = QTimer(self)
+        self._turn.setSingleShot(True)
+        self._turn.setInterval(0)
+        self._turn.timeout.connect(self._step)
 
     # -- data in --------------------------------------------------------------------------------
 
-    def set_rows(self, rows: list[ProductRow]) -> None:
-        """Replace every row (a model reset)."""
-        self.beginResetModel()
-        self._rows = [_Cached(row) for row in rows]
-        self._currencies = extra.currencies(c.extra for c in self._rows)
-        self._apply_sort()
-        self.endResetModel()
+    @property
+    def filling(self) -> bool:
+        """Whether rows from `show_rows` are still being put in place."""
+        return self._pending is not None
+
+    def set_rows(self, rows: Sequence[ProductRow]) -> None:
+        """Show exactly these rows now: rows, inserts and removals, never a model reset."""
+        self._drop_pending()
+        for _ in self._steps(rows):
+            pass
+
+    def show_rows(self, rows: Sequence[ProductRow], then: Callable[[], None] | None = None) -> None:
+        """Show these rows as `set_rows` does, `CHUNK` rows per event-loop turn when there are
+        many; `then()` runs once they are all in place (at once for a few). Rows coming as
+        `PreparedRows` are not prepared again. A newer call replaces an unfinished one."""
+        self._drop_pending()
+        steps = self._steps(rows)
+        if len(rows) <= CHUNK and len(self._rows) <= CHUNK:
+            for _ in steps:
+                pass
+            if then is not None:
+                then()
+            return
+        self._pending, self._then = steps, then
+        self._step()
+
+    def finish(self) -> None:
+        """Put every row of an unfinished `show_rows` in place now."""
+        if self._pending is not None:
+            self._turn.stop()
+            for _ in self._pending:
+                pass
+            self._done()
+
+    def _drop_pending(self) -> None:
+        self._turn.stop()
+        self._pending = self._then = None
+
+    def _step(self) -> None:
+        if self._pending is None:
+            return
+        if next(self._pending, StopIteration) is StopIteration:
+            self._done()
+        else:
+            self._turn.start()
+
+    def _done(self) -> None:
+        then = self._then
+        self._pending = self._then = None
+        if then is not None:
+            then()
 
     def update_rows(self, rows: list[ProductRow]) -> None:
         """Replace the given products' rows in place (dataChanged per row); unknown ids are added."""
+        self.finish()
         cells = [extra.row_cells(row) for row in rows]
         if not set(extra.currencies(cells)) <= set(self._currencies):  # a new currency column
             known = {r.product_id: r for r in self.rows()}
@@ -192,13 +158,13 @@ class ProductTableModel(QAbstractTableModel):
             if i is None:
                 new.append(row)
                 continue
-            self._rows[i] = _Cached(row)
+            self._rows[i] = PreparedRow(row)
             self.dataChanged.emit(self.index(i, 0), self.index(i, last))
         if new:
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
             for offset, row in enumerate(new):
-                self._rows.append(_Cached(row))
+                self._rows.append(PreparedRow(row))
                 self._index_of[row.product_id] = first + offset
             self.endInsertRows()
         if self._sort is not None:
@@ -208,11 +174,20 @@ class ProductTableModel(QAbstractTableModel):
         """Sort the rows by a column's native values (stable); selections follow their rows."""
         if not 0 <= column < self.columnCount():
             return
+        self.finish()
         self._sort = (column, order)
+        descending = order == Qt.SortOrder.DescendingOrder
+        self._move(
+            lambda: sorted(self._rows, key=lambda c: self._sort_key(c, column), reverse=descending)
+        )
+
+    def _move(self, order: Callable[[], list[PreparedRow]]) -> None:
+        """Put the rows in `order()` with one layout change; persistent indexes follow."""
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         ids = [self._rows[i.row()].row.product_id for i in persistent]
-        self._apply_sort()
+        self._rows = order()
+        self._reindex()
         moved = [
             self.index(self._index_of[pid], i.column())
             for pid, i in zip(ids, persistent, strict=True)
@@ -220,11 +195,7 @@ class ProductTableModel(QAbstractTableModel):
         self.changePersistentIndexList(persistent, moved)
         self.layoutChanged.emit()
 
-    def _apply_sort(self) -> None:
-        if self._sort is not None:
-            column, order = self._sort
-            descending = order == Qt.SortOrder.DescendingOrder
-            self._rows.sort(key=lambda c: self._sort_key(c, column), reverse=descending)
+    def _reindex(self) -> None:
         self._index_of = {c.row.product_id: i for i, c in enumerate(self._rows)}
 
     def set_colors(self, colors: DiffColors) -> None:
@@ -245,6 +216,10 @@ class ProductTableModel(QAbstractTableModel):
         """The product shown in source row `source_row`."""
         return self._rows[source_row].row
 
+    def prepared_at(self, source_row: int) -> PreparedRow:
+        """What source row `source_row` shows, worked out (its search text, its state)."""
+        return self._rows[source_row]
+
     def row_for(self, product_id: str) -> ProductRow | None:
         """The row of a product id, if present."""
         i = self._index_of.get(product_id)
@@ -262,9 +237,11 @@ class ProductTableModel(QAbstractTableModel):
         """The other currencies shown as columns after the fixed ones (none: one currency)."""
         return list(self._currencies)
 
-    def _sort_key(self, cached: _Cached, column: int) -> Any:
+    def _sort_key(self, cached: PreparedRow, column: int) -> Any:
         if column < len(Column):
             return cached.sort[column]
+        if column - len(Column) >= len(self._currencies):
+            return -1  # sorted by a currency column that is gone
         cell = cached.extra.get(self._currencies[column - len(Column)])
         return -1 if cell is None else cell.sort
 
@@ -313,7 +290,7 @@ class ProductTableModel(QAbstractTableModel):
                 return self._colors.state_text.get(cached.row.state)
             return self._colors.differs_foreground if column in cached.differs else None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self.badges.tooltip(cached.row, col, self._tooltip(cached, column))
+            return self.badges.tooltip(cached.row, col, tooltip(cached, column))
         if role == Qt.ItemDataRole.FontRole:
             return self.badges.font(cached.row)
         if role == FRESH_ROLE:
@@ -325,59 +302,3 @@ class ProductTableModel(QAbstractTableModel):
     @staticmethod
     def _align(column: Column) -> Qt.AlignmentFlag:
         return _RIGHT if column in (Column.LOCAL_PRICE, Column.STRIPE_PRICE) else _LEFT
-
-    @classmethod
-    def _tooltip(cls, cached: _Cached, column: Column) -> str | None:
-        values = cls._values_tooltip(cached, column)
-        diffs = cached.diffs.get(column)
-        if values is None or not diffs:
-            return values
-        return "\n".join([values, *change_lines(diffs, cached.row.last_synced_at)])
-
-    @staticmethod
-    def _values_tooltip(cached: _Cached, column: Column) -> str | None:
-        row = cached.row
-        if column == Column.STATE:
-            if row.error:
-                return f"Last sync failed: {row.error}"
-            if row.not_ready_reason:
-                return f"Not ready: {row.not_ready_reason}"
-            lines = []
-            if row.note:
-                lines.append(row.note)
-            if row.differences:
-                lines.append("Differs in: " + ", ".join(d.field for d in row.differences))
-            if only_variants_differ(row):
-                lines.append(
-                    f"{differing_variants(row)} of {len(row.variants)} variants have another "
-                    "price in Stripe"
-                )
-            return "\n".join(lines) or None
-        if column not in cached.differs:
-            return None
-        if column == Column.NAME:
-            return f"Stripe: {_diff_text(row, 'name') or row.stripe_name or '(none)'}"
-        if column in (Column.LOCAL_PRICE, Column.STRIPE_PRICE):
-            remote_currency = stripe_currency(row)
-            lines = [f"Local: {cached.display[Column.LOCAL_PRICE] or '(none)'}"]
-            stripe_price = money(row.stripe_price_cents, remote_currency)
-            lines.append(f"Stripe: {stripe_price or '(no price)'}")
-            if only_variants_differ(row):
-                lines.append(f"{differing_variants(row)} of {len(row.variants)} variants differ:")
-            for variant in row.variants:
-                if variant.differs:
-                    local = money(variant.local_price_cents, variant.currency)
-                    remote = money(variant.stripe_price_cents, remote_currency)
-                    lines.append(f"{variant.label}: {local} here, {remote or 'none'} in Stripe")
-            return "\n".join(lines)
-        if column == Column.SELL_STATUS:
-            value = _diff_text(row, "metadata.sell_status") or row.stripe_sell_status
-            return f"Stripe: {value or '(not set)'}"
-        if column == Column.STRIPE_STATUS:
-            return f"Stripe: {_diff_text(row, 'active') or row.stripe_status}"
-        return None
-
-
-def money(cents: int | None, currency: str) -> str:
-    """An amount for a cell: `$120.00`, or empty when there is none."""
-    return "" if cents is None else format_money(cents, currency)
