@@ -6,6 +6,8 @@ History:
 - 3: adds `ssa_holds` (the operator's archive holds, per account and mode).
 - 4: adds `ssa_intents` (the write-ahead journal: Stripe writes about to be made).
 - 5: adds `ssa_currency_amounts` (prices in other currencies, per product and variant).
+- 6: adds `ssa_intents.owner` (the process that made an intent, so a run settles only the
+  intents of runs that died, never those of one still writing).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from sqlalchemy.engine import Connection
 from core.catalog import schema
 from core.catalog.errors import SchemaVersionError
 
-CURRENT_VERSION = 5
+CURRENT_VERSION = 6
 
 
 def _v1_to_v2(conn: Connection) -> None:
@@ -41,12 +43,19 @@ def _v4_to_v5(conn: Connection) -> None:
     schema.define_currency_amounts(sa.MetaData()).create(conn, checkfirst=True)
 
 
+def _v5_to_v6(conn: Connection) -> None:
+    columns = {c["name"] for c in sa.inspect(conn).get_columns(schema.INTENTS)}
+    if "owner" not in columns:
+        conn.execute(sa.text(f"ALTER TABLE {schema.INTENTS} ADD COLUMN owner TEXT"))
+
+
 # version N → N+1
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _v1_to_v2,
     2: _v2_to_v3,
     3: _v3_to_v4,
     4: _v4_to_v5,
+    5: _v5_to_v6,
 }
 
 

@@ -176,6 +176,7 @@ def define_intents(metadata: sa.MetaData) -> sa.Table:
         sa.Column("variant_id", sa.Text),
         sa.Column("target_id", sa.Text),
         sa.Column("params", sa.JSON),
+        sa.Column("owner", sa.Text),  # host:pid of the process that made it
     )
 
 

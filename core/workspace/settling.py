@@ -50,7 +50,12 @@ class SettleMethods(WorkspaceBase):
     def settle_interrupted(self) -> list[Settled]:
         """Settle every intent left by an interrupted run in this account and mode."""
         account = self.account()
-        pending = self.catalog.intents.pending(account.id, self.mode)
+        now = datetime.now(UTC)
+        # Only intents of runs that are gone: another process may be writing right now.
+        intents = self.catalog.intents
+        pending = [
+            i for i in intents.pending(account.id, self.mode) if i.abandoned(now, intents.in_flight)
+        ]
         out: list[Settled] = []
         for intent in pending:
             found = _find(self._gateway, intent)

@@ -79,7 +79,7 @@ class ProductWriter:
         if approved is not None and _changed(approved, plan):
             return refused(plan)
         if not plan.operations:
-            return self._apply_one(plan, cancel, releasing)
+            return self._apply_tracked(plan, cancel, releasing)
         with self.catalog.product_lock(pid):
             if self.catalog.written_since(pid, ctx.account.id, self.mode, ctx.mark):
                 # Another operator wrote this product after our read: plan again from Stripe now.
@@ -87,7 +87,7 @@ class ProductWriter:
                 ctx.remote = _with(ctx.remote, plan.stripe_product_id, self.gateway)
                 if approved is not None and _changed(approved, plan):
                     return refused(plan)
-            return self._apply_one(plan, cancel, releasing)
+            return self._apply_tracked(plan, cancel, releasing)
 
     def _fresh_plan(
         self,
@@ -120,6 +120,17 @@ class ProductWriter:
         plan = plan.model_copy(update={"kept_stripe_edits": list(old.kept_stripe_edits)})
         return releasing_plan(plan) if releasing else plan
 
+    def _apply_tracked(
+        self, plan: ProductPlan, cancel: CancelToken | None, releasing: bool
+    ) -> StripeSyncResult:
+        """`_apply_one`, then this process no longer counts the product's intents as in flight:
+        whatever is left of them (a write whose answer never came) is settled by the next run."""
+        self._made: list[int] = []
+        try:
+            return self._apply_one(plan, cancel, releasing)
+        finally:
+            self.catalog.intents.done(self._made)
+
     def _apply_one(
         self,
         plan: ProductPlan,
@@ -151,6 +162,7 @@ class ProductWriter:
                     "written before is recorded, or will be settled on the next run.",
                 ) from None
             pending[:] = [seq]
+            self._made.append(seq)
 
         def on_write(record: WriteRecord) -> None:
             made = journal_record(record, ctx.remote, account_id=account.id, mode=self.mode)

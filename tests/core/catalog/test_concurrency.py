@@ -95,7 +95,7 @@ def test_two_processes_sync_the_same_catalog_at_once(db_url: str, tmp_path: Path
             assert all(links.products[i] == tagged[i][0] for i in synced)
             journal = ws.catalog.journal(limit=10_000)
             applied = [w for w in sandbox.writes() if w.applied and not w.replayed]
-            assert all(e.error is None for e in journal)
+            assert [e.summary for e in journal if e.error] == []  # nothing failed or unsettled
             # Every write that changed Stripe is journaled by the process that made it.
             assert len(journal) >= len(applied)
             assert {r.state for r in ws.status()} <= {"in_sync", "not_ready", "archived"}

@@ -183,7 +183,7 @@ def test_version_2_gets_the_holds_table_keeping_its_rows(db_url: str) -> None:
     )
     store = CatalogStore.open(db_url)
     try:
-        assert _version(db_url) == CURRENT_VERSION == 5
+        assert _version(db_url) == CURRENT_VERSION == 6
         assert {"ssa_holds", "ssa_intents", "ssa_currency_amounts"} <= set(_tables(db_url))
         assert store.holds("acct_1", "live") == {}
         store.add_holds("acct_1", "live", ["lamp"], "archived by the operator")
@@ -328,10 +328,31 @@ def test_version_4_gets_the_currency_amounts_table(db_url: str) -> None:
     )
     store = CatalogStore.open(db_url)
     try:
-        assert _version(db_url) == 5
+        assert _version(db_url) == CURRENT_VERSION
         assert "ssa_currency_amounts" in _tables(db_url)
         run_sql(db_url, "INSERT INTO ssa_currency_amounts VALUES ('lamp', '', 'eur', 4100)")
         (record,) = store.list_records()
         assert record.currency_amounts == {"": {"eur": 4100}}
+    finally:
+        store.close()
+
+
+def test_version_5_gets_the_intents_owner_keeping_its_rows(db_url: str) -> None:
+    CatalogStore.open(db_url).close()
+    run_sql(
+        db_url,
+        "DROP TABLE ssa_intents",
+        "CREATE TABLE ssa_intents (seq INTEGER PRIMARY KEY, at TIMESTAMP NOT NULL, mode TEXT NOT "
+        "NULL, account_id TEXT NOT NULL, product_id TEXT NOT NULL, operation TEXT NOT NULL, "
+        "summary TEXT NOT NULL, variant_id TEXT, target_id TEXT, params TEXT)",
+        "INSERT INTO ssa_intents (seq, at, mode, account_id, product_id, operation, summary) "
+        "VALUES (1, '2026-12-01 10:00:00', 'test', 'acct_1', 'lamp', 'create_product', 'c')",
+        "UPDATE ssa_schema_version SET version = 5",
+    )
+    store = CatalogStore.open(db_url)
+    try:
+        assert _version(db_url) == CURRENT_VERSION == 6
+        (intent,) = store.intents.pending("acct_1", "test")
+        assert (intent.product_id, intent.owner) == ("lamp", None)
     finally:
         store.close()
