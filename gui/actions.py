@@ -134,6 +134,12 @@ class WindowActions:
             "Start a catalog file with no products",
         )
         self.show_catalog = make("Show where it lives", "", "Where the open catalog is kept")
+        self.add_product = make("Add a product…", "", "A new product in the catalog")
+        self.duplicate_product = make(
+            "Duplicate product…", "", "Copy the selected product and its variants"
+        )
+        self.add_variant = make("Add a variant…", "", "A new variant of the selected product")
+        self.remove_variant = make("Remove a variant…", "", "Remove a variant of the product")
         self.import_catalog = make(
             "Import…",
             "Ctrl+I",

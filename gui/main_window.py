@@ -50,6 +50,7 @@ from gui.window_edits import EditWindowFlows
 from gui.window_help import HelpFlows
 from gui.window_results import SessionResults
 from gui.window_review import ReviewFlows
+from gui.window_rows import RowWindowFlows
 from gui.window_watch import WatchFlows
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,7 @@ class MainWindow(
     HelpFlows,
     WatchFlows,
     CatalogFlows,
+    RowWindowFlows,
 ):
     """Menus (Catalog, Edit, View, Stripe, Sandbox, Help) and toolbar, mode banner, filter bar, product table beside the detail pane (and the
     selected product's Stripe edits under it), status bar."""
@@ -229,6 +231,7 @@ class MainWindow(
         self._wire_edits()
         self._wire_help()
         self._wire_watch()
+        self._wire_rows()
 
     def _restore(self) -> None:
         geometry = self.settings.geometry

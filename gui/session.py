@@ -30,6 +30,7 @@ from gui.session_detail import DetailLoading
 from gui.session_edits import EditFlows
 from gui.session_pulls import PullFlows, PullRequest
 from gui.session_refresh import RefreshFlows
+from gui.session_rows import RowFlows
 from gui.session_runs import RunFlows
 from gui.session_types import (
     AdoptOutcome,
@@ -112,7 +113,9 @@ def _no_collection() -> Iterator[None]:
             gc.enable()
 
 
-class Session(QObject, RunFlows, PullFlows, AdoptFlows, DetailLoading, EditFlows, RefreshFlows):
+class Session(
+    QObject, RunFlows, PullFlows, AdoptFlows, DetailLoading, EditFlows, RefreshFlows, RowFlows
+):
     """Owns the workspace and the task runner; turns operator requests into background tasks.
 
     Every task can end in `cancelled(name)`; opening or resetting that fails or is cancelled leaves
@@ -137,6 +140,7 @@ class Session(QObject, RunFlows, PullFlows, AdoptFlows, DetailLoading, EditFlows
     detail_loaded = Signal(object)  # Detail
     edit_checked = Signal(object)  # EditCheck: a dry run of the edit being typed
     edit_saved = Signal(object)  # EditOutcome of a save, undo, redo or revert (rows follow)
+    rows_changed = Signal(str)  # a product or variant added or removed, in words (rows follow)
     error = Signal(str, object)  # what was being done, the exception
     cancelled = Signal(str)  # what was cancelled, in words
     busy_changed = Signal(bool)
