@@ -110,6 +110,29 @@ def _whole(text: str, what: str) -> int:
         raise ValueError(f"must be {what}, got {text!r}") from None
 
 
+def typed_values(
+    product_id: str,
+    values: Mapping[str, str],
+    currency: str,
+    record: CatalogRecord,
+    variant: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """Every `FIELD=VALUE` as column → typed value; InvalidEditError naming each value refused
+    (nothing is saved)."""
+    columns: dict[str, Any] = {}
+    problems: list[EditProblem] = []
+    for name, text in values.items():
+        try:
+            column, value = typed_value(name, text, currency, record, variant)
+        except ValueError as err:
+            problems.append(EditProblem(field=name, message=str(err)))
+            continue
+        columns[column] = value
+    if problems:
+        raise InvalidEditError(product_id, problems)
+    return columns
+
+
 def typed_value(
     name: str,
     text: str,

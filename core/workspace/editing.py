@@ -43,7 +43,7 @@ from core.workspace.edit_values import (
     InvalidEditError,
     change_words,
     stripe_values,
-    typed_value,
+    typed_values,
     variant_row,
 )
 from core.workspace.history import (
@@ -127,17 +127,7 @@ class EditMethods(WorkspaceBase):
                 ],
             )
         variant = variant_row(record, variant_id) if variant_id is not None else None
-        problems: list[EditProblem] = []
-        columns: dict[str, Any] = {}
-        for name, text in changes.items():
-            try:
-                column, value = typed_value(name, text, currency, record, variant)
-            except ValueError as err:
-                problems.append(EditProblem(field=name, message=str(err)))
-                continue
-            columns[column] = value
-        if problems:
-            raise InvalidEditError(product_id, problems)
+        columns = typed_values(product_id, changes, currency, record, variant)
         product, variants = (columns, {}) if variant_id is None else ({}, {variant_id: columns})
         return self._save(record, product, variants, EDIT, "", expect=expect, dry_run=dry_run)
 

@@ -14,7 +14,7 @@ from core.catalog.records import CatalogRecord
 from core.catalog.row_changes import delete_variant, insert_product, insert_variant
 from core.domain.models import STRIPE_ID_RE
 from core.reconcile.convert import Invalid, to_sync_input
-from core.workspace.edit_values import EditProblem, InvalidEditError, typed_value
+from core.workspace.edit_values import EditProblem, InvalidEditError, typed_values
 from core.workspace.editing import EditMethods
 
 _PRODUCT_DEFAULTS: dict[str, Any] = {"sell_status": "available", "dev_status": 5, "is_live": True}
@@ -68,17 +68,7 @@ class RowMethods(EditMethods):
         self._check_id(variant_id, "variant")
         record = self.editable(product_id)
         variant: dict[str, Any] = {"id": variant_id, "product_id": product_id, "price_modifier": 0}
-        problems: list[EditProblem] = []
-        currency = self._currency(record)
-        for name, text in values.items():
-            try:
-                column, value = typed_value(name, text, currency, record, variant)
-            except ValueError as err:
-                problems.append(EditProblem(field=name, message=str(err)))
-                continue
-            variant[column] = value
-        if problems:
-            raise InvalidEditError(product_id, problems)
+        variant.update(typed_values(product_id, values, self._currency(record), record, variant))
         columns = set(self.catalog.variants.c.keys())
         variant = {k: v for k, v in variant.items() if k in columns}
         product = {**record.product}
@@ -117,19 +107,7 @@ class RowMethods(EditMethods):
         self, product_id: str, values: Mapping[str, str], row: dict[str, Any]
     ) -> dict[str, Any]:
         record = CatalogRecord(product=row)
-        currency = self._currency(record)
-        out: dict[str, Any] = {}
-        problems: list[EditProblem] = []
-        for name, text in values.items():
-            try:
-                column, value = typed_value(name, text, currency, record, None)
-            except ValueError as err:
-                problems.append(EditProblem(field=name, message=str(err)))
-                continue
-            out[column] = value
-        if problems:
-            raise InvalidEditError(product_id, problems)
-        return out
+        return typed_values(product_id, values, self._currency(record), record, None)
 
     def _known(self, row: dict[str, Any]) -> dict[str, Any]:
         columns = set(self.catalog.products.c.keys())
