@@ -299,9 +299,9 @@ class StripeMirror:
     def unknown_options(self, price_ids: Collection[str]) -> list[str]:
         """Of `price_ids`, the prices whose amounts in other currencies the mirror does not know
         (made or changed by an event, which does not show them)."""
-        with self._lock:
-            known = {p.id: p for by in self._prices.values() for p in by.values()}
-        return [i for i in price_ids if i in known and known[i].currency_options is None]
+        with self._lock:  # the catalog's price index: no walk over every price per refresh
+            found = [(i, self._catalog.find_price(i)) for i in price_ids]
+        return [i for i, price in found if price is not None and price.currency_options is None]
 
     def put_prices(self, prices: Sequence[RemotePrice]) -> None:
         """Store prices read on their own (with their currency_options), in one transaction."""

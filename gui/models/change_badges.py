@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QBrush, QFont, QPainter
-from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
+from PySide6.QtGui import QFont, QPainter
+from PySide6.QtWidgets import QStyleOptionViewItem
 
 from core.workspace import ProductRow, StripeChange
 from gui.models.change_marks import ChangeMarkDelegate
@@ -132,25 +132,10 @@ class FreshMarkDelegate(ChangeMarkDelegate):
         if not index.data(FRESH_ROLE):
             super().paint(painter, option, index)
             return
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        widget = opt.widget  # type: ignore[attr-defined]
-        style = widget.style() if widget is not None else QApplication.style()
-        element = QStyle.ControlElement.CE_ItemViewItem
-        text = opt.text  # type: ignore[attr-defined]
-        opt.text = ""  # type: ignore[attr-defined]
-        style.drawControl(element, opt, painter, widget)
-        cell: QRect = opt.rect  # type: ignore[attr-defined]
-        dot = QRect(cell.left() + _GAP, cell.center().y() - DOT // 2 + 1, DOT, DOT)
-        colour = DiffColors.from_palette(opt.palette).change_fill["stripe"]  # type: ignore[attr-defined]
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(colour)
-        painter.drawEllipse(dot)
-        painter.restore()
-        opt.text = text  # type: ignore[attr-defined]
-        opt.rect = cell.adjusted(DOT + 2 * _GAP, 0, 0, 0)  # type: ignore[attr-defined]
-        opt.backgroundBrush = QBrush()  # type: ignore[attr-defined]
-        opt.state &= ~QStyle.StateFlag.State_HasFocus  # type: ignore[attr-defined]
-        style.drawControl(element, opt, painter, widget)
+        colour = DiffColors.from_palette(option.palette).change_fill["stripe"]  # type: ignore[attr-defined]
+
+        def dot(painter: QPainter, box: QRect) -> None:
+            painter.setBrush(colour)
+            painter.drawEllipse(box)
+
+        self.paint_marked(painter, option, index, DOT, _GAP, dot)

@@ -9,7 +9,7 @@ reads in light and dark. The tooltip lines come from `change_lines`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
@@ -141,6 +141,31 @@ class ChangeMarkDelegate(QStyledItemDelegate):
         if who is None:
             super().paint(painter, option, index)
             return
+        colour = self._colors.change_fill[who]
+
+        def badge(painter: QPainter, box: QRect) -> None:
+            painter.setBrush(colour)
+            painter.drawRoundedRect(box, 3, 3)
+            font = painter.font()
+            font.setBold(True)
+            font.setPixelSize(BADGE - 3)
+            painter.setFont(font)
+            painter.setPen(self._colors.change_glyph)
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, CHANGE_GLYPHS[who])
+
+        self.paint_marked(painter, option, index, BADGE, _GAP, badge)
+
+    def paint_marked(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+        size: int,
+        gap: int,
+        mark: Callable[[QPainter, QRect], None],
+    ) -> None:
+        """The cell's background and selection, a `size`-pixel mark drawn by `mark` at its left
+        (antialiased, no pen), then its text beside the mark."""
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         widget = opt.widget  # type: ignore[attr-defined]
@@ -150,22 +175,15 @@ class ChangeMarkDelegate(QStyledItemDelegate):
         opt.text = ""  # type: ignore[attr-defined]
         style.drawControl(element, opt, painter, widget)
         cell: QRect = opt.rect  # type: ignore[attr-defined]
-        badge = QRect(cell.left() + _GAP, cell.center().y() - BADGE // 2 + 1, BADGE, BADGE)
+        box = QRect(cell.left() + gap, cell.center().y() - size // 2 + 1, size, size)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(self._colors.change_fill[who])
-        painter.drawRoundedRect(badge, 3, 3)
-        font = painter.font()
-        font.setBold(True)
-        font.setPixelSize(BADGE - 3)
-        painter.setFont(font)
-        painter.setPen(self._colors.change_glyph)
-        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, CHANGE_GLYPHS[who])
+        mark(painter, box)
         painter.restore()
-        # The text beside the badge; the background is painted already.
+        # The text beside the mark; the background is painted already.
         opt.text = text  # type: ignore[attr-defined]
-        opt.rect = cell.adjusted(BADGE + 2 * _GAP, 0, 0, 0)  # type: ignore[attr-defined]
+        opt.rect = cell.adjusted(size + 2 * gap, 0, 0, 0)  # type: ignore[attr-defined]
         opt.backgroundBrush = QBrush()  # type: ignore[attr-defined]
         opt.state &= ~QStyle.StateFlag.State_HasFocus  # type: ignore[attr-defined]
         style.drawControl(element, opt, painter, widget)
