@@ -67,7 +67,14 @@ class DetailLoading:
         if self._ws.mode in ("test", "live"):
             (modes,) = self._ws.test_and_live([product_id])
         return Detail(
-            product_id, journal, urls, record, history, self._ws.price_history(product_id), modes
+            product_id,
+            journal,
+            urls,
+            record,
+            history,
+            self._ws.price_history(product_id),
+            modes,
+            self._ws.editable_fields(),
         )
 
     def _on_detail(self, detail: Detail | None) -> None:

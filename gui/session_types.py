@@ -112,6 +112,7 @@ class WorkspaceLike(Protocol):
     def apply_sandbox_preset(self, name: str = "handmade", *, fresh: bool = False) -> list[str]: ...
     def journal(self, product_id: str | None = None, limit: int = 50) -> list[JournalEntry]: ...
     def editable(self, product_id: str) -> CatalogRecord: ...
+    def editable_fields(self) -> tuple[str, ...]: ...
     def edit(
         self,
         product_id: str,
@@ -209,6 +210,7 @@ class Detail:
     history: list[HistoryEntry] = field(default_factory=list)
     prices: list[PricePeriod] = field(default_factory=list)
     modes: ModeComparison | None = None  # test vs live (in test and live mode)
+    owned: tuple[str, ...] = ()  # the optional Stripe fields the catalog owns (the Edit tab's)
 
 
 @dataclass(frozen=True)

@@ -124,7 +124,7 @@ class EditWindowFlows:
             return
         row = self.detail.row
         currency = record.product.get("currency") or (row.currency if row else "usd")
-        self.edit_form.set_record(record, str(currency).lower())
+        self.edit_form.set_record(record, str(currency).lower(), owned=getattr(detail, "owned", ()))
         self.history_view.set_history(pid, detail.history, detail.prices)  # type: ignore[attr-defined]
         self._apply_focus()
 

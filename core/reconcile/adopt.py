@@ -28,6 +28,7 @@ from core.domain.money import format_money
 from core.domain.product_fields import PRODUCT_FIELDS, shown_value
 from core.engine.types import META_VARIANT_ID, RemoteCatalog, RemotePrice, RemoteProduct
 from core.reconcile.convert import whole_number
+from core.reconcile.pull_fields import column_value
 
 MatchedBy = Literal["metadata", "id", "name", "hand"]
 
@@ -126,10 +127,13 @@ def plan_adoption(
     linked_products: Mapping[str, str],
     currency: str,
     import_unmatched: bool = False,
+    owned: Collection[str] = (),
 ) -> AdoptionPlan:
     """Match unlinked Stripe products to unlinked catalog products (see the module docstring).
 
     `linked_products`: catalog id → Stripe product id already linked in this account and mode.
+    `owned`: the optional fields the catalog owns (core.reconcile.owned), which an imported row
+    takes from Stripe.
     """
     out = AdoptionPlan()
     taken_stripe = set(linked_products.values())
@@ -172,7 +176,7 @@ def plan_adoption(
         if not import_unmatched:
             out.unmatched_stripe.append(product.id)
             continue
-        row, reason = catalog_row(product, currency, taken=set(by_id))
+        row, reason = catalog_row(product, currency, taken=set(by_id), owned=owned)
         if row is None:
             out.unsupported.append(Unsupported(product.id, reason))
             continue
@@ -260,9 +264,11 @@ def _names(price: RemotePrice, words: str) -> bool:
 
 
 def catalog_row(
-    product: RemoteProduct, currency: str, *, taken: set[str]
+    product: RemoteProduct, currency: str, *, taken: set[str], owned: Collection[str] = ()
 ) -> tuple[dict[str, Any] | None, str]:
-    """The catalog row an unmatched Stripe product becomes, or (None, why it cannot)."""
+    """The catalog row an unmatched Stripe product becomes, or (None, why it cannot): with
+    Stripe's values of the optional fields the catalog owns (`owned`), stored as a pull stores
+    them (the price's tax behavior from its default price)."""
     local_id = product.local_id or product.id
     if local_id in taken:
         return None, f"the catalog already has a product {local_id!r}"
@@ -284,6 +290,11 @@ def catalog_row(
         "sell_status": "available" if product.active else "internal",
         "has_variants": False,
     }
+    for name in PRODUCT_FIELDS:
+        if name in owned and name in product.fields:
+            row[name] = column_value(product.fields[name])
+    if "tax_behavior" in owned and price.tax_behavior is not None:
+        row["tax_behavior"] = price.tax_behavior
     return row, ""
 
 

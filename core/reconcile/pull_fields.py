@@ -146,13 +146,22 @@ def _text_take(
     )
 
 
+def column_value(value: Any) -> Any:
+    """An optional field's value (`core.domain.product_fields`' one form, or Stripe's) as the
+    catalog's column holds it: text and booleans as they are, a list or the package dimensions
+    as JSON. Pull, edit and adopt store optional fields this one way."""
+    if isinstance(value, tuple | list):
+        return json.dumps(list(value))
+    if isinstance(value, dict):
+        return json.dumps(value)
+    return value
+
+
 def _optional_take(name: str, before: Any, existing: RemoteProduct, diff: FieldDiff) -> FieldTake:
     """An optional field (core.domain.product_fields) as the catalog's column holds it: text, a
     boolean, or JSON for a list or the package dimensions."""
     value = existing.fields.get(name)
-    after: Any = value
-    if isinstance(value, tuple | dict):
-        after = json.dumps(list(value) if isinstance(value, tuple) else value)
+    after = column_value(value)
     shown = shown_value(name, value)
     words = f"pulled {name.replace('_', ' ')} from Stripe" + ("" if shown else ": cleared")
     old = before if before is None or isinstance(before, str | bool) else str(before)

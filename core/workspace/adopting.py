@@ -11,7 +11,6 @@ from collections.abc import Collection
 
 from core import paths
 from core.catalog.errors import CatalogError
-from core.domain.product_fields import OPTIONAL_FIELDS
 from core.engine.fetch import fetch_remote
 from core.engine.types import CancelToken, RemoteCatalog
 from core.errors import ConfigurationError
@@ -22,8 +21,8 @@ from core.reconcile.adopt import (
     plan_adoption,
     unit_prices,
 )
-from core.reconcile.owned import owned_fields
 from core.workspace.base import WorkspaceBase
+from core.workspace.edit_values import owned_columns
 from core.workspace.opening import publish_sandbox_url
 
 
@@ -41,10 +40,11 @@ class AdoptMethods(WorkspaceBase):
         """Match unlinked Stripe products to unlinked catalog products and record the links.
 
         `dry_run`: work it out and store nothing. `import_unmatched`: Stripe products that match
-        nothing become catalog rows (those the catalog cannot express are listed as
-        unsupported). `only`: record just these proposed links (Stripe product ids), e.g. the
-        ones the operator ticked in the Adopt dialog; the returned plan lists what was recorded.
-        All is recorded in one transaction; nothing is written to Stripe.
+        nothing become catalog rows, with Stripe's values of the optional fields the catalog
+        owns (those the catalog cannot express are listed as unsupported). `only`: record just
+        these proposed links (Stripe product ids), e.g. the ones the operator ticked in the Adopt
+        dialog; the returned plan lists what was recorded. All is recorded in one transaction;
+        nothing is written to Stripe.
         """
         with self._gateway.cancellable(cancel):
             account = self.account()
@@ -57,6 +57,7 @@ class AdoptMethods(WorkspaceBase):
             linked_products=links.products,
             currency=self.settings.currency,
             import_unmatched=import_unmatched,
+            owned=owned_columns(self.catalog, self.settings.owned_fields),
         )
         if only is not None:
             plan = _only(plan, set(only))
@@ -149,8 +150,7 @@ class AdoptMethods(WorkspaceBase):
         account = self.account()
         own = self.settings.owns_catalog_columns(account.id, self.mode)
         manages_description = self.catalog.has_column("products", "description")
-        columns = [n for n in OPTIONAL_FIELDS if self.catalog.has_column("products", n)]
-        owned = owned_fields(columns, self.settings.owned_fields)
+        owned = owned_columns(self.catalog, self.settings.owned_fields)
         write_backs = [
             adoption_write_back(
                 match,

@@ -5,7 +5,7 @@ journal keeps, and the catalog values a Stripe write sent (what a revert to it r
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -14,8 +14,12 @@ from core.catalog.edits import EditConflictError
 from core.catalog.errors import CatalogError
 from core.catalog.journal import JournalEntry
 from core.catalog.records import CatalogRecord
+from core.catalog.store import CatalogStore
 from core.domain.money import MoneyError, format_money, parse_money
+from core.domain.product_fields import OPTIONAL_FIELDS, check_optional
 from core.errors import ConfigurationError
+from core.reconcile.owned import owned_fields
+from core.reconcile.pull_fields import column_value
 
 _MONEY = ("base_price_cents", "price_modifier")
 _TRUE, _FALSE = ("true", "yes", "1", "on"), ("false", "no", "0", "off")
@@ -133,6 +137,15 @@ def typed_values(
     return columns
 
 
+def owned_columns(catalog: CatalogStore, setting: Collection[str] | None) -> tuple[str, ...]:
+    """The optional product fields the catalog owns (README "Optional product fields": a column
+    of the products table, named by the `owned_fields` setting when it is set), in their order:
+    the ones an edit takes and an adopt fills."""
+    columns = [n for n in OPTIONAL_FIELDS if catalog.has_column("products", n)]
+    owned = owned_fields(columns, setting)
+    return tuple(n for n in OPTIONAL_FIELDS if n in owned)
+
+
 def typed_value(
     name: str,
     text: str,
@@ -154,6 +167,8 @@ def typed_value(
         return name, word in _TRUE
     if name in ("base_price_cents", "price_modifier"):
         return name, _whole(text, "a whole number of cents")
+    if name in OPTIONAL_FIELDS:  # checked as a sync checks it, stored as a pull stores it
+        return name, column_value(check_optional(name, text))
     try:
         cents = parse_money(text, currency)
     except MoneyError as err:

@@ -1,12 +1,13 @@
 """Editing the catalog by hand, a product's history, and taking a change back (revert).
 
 `edit` types each value the way a maker writes it (money as `12.50`, `12,50` or `$12.50` in the
-catalog currency, stored in cents), checks the row as it would be with the sync's own row rules
-(`core.domain.row_rules`, the rules an import applies), and saves it in one transaction, checked
-against the row as the caller loaded it: when another writer changed it meanwhile nothing is saved
-and `EditConflict` carries both versions. Every changed field is journaled (when, the OS user,
-before, after). Nothing is written to Stripe: the next plan shows the change (`changed:
-"catalog"`) and a sync sends it.
+catalog currency, stored in cents; an optional field the catalog owns, such as `url` or `images`,
+checked as a sync checks it and stored as a pull stores it), checks the row as it would be with
+the sync's own row rules (`core.domain.row_rules`, the rules an import applies), and saves it in
+one transaction, checked against the row as the caller loaded it: when another writer changed it
+meanwhile nothing is saved and `EditConflict` carries both versions. Every changed field is
+journaled (when, the OS user, before, after). Nothing is written to Stripe: the next plan shows
+the change (`changed: "catalog"`) and a sync sends it.
 
 `revert` takes the catalog back to what it held before a history entry: for a catalog edit,
 import, pull or revert, the values before that change (all the fields it changed). For a Stripe
@@ -33,6 +34,7 @@ from core.catalog.edits import (
 )
 from core.catalog.errors import CatalogError
 from core.catalog.records import CatalogRecord
+from core.domain.product_fields import OPTIONAL_FIELDS
 from core.domain.row_rules import check_product_row, check_variant_row, uses_variants
 from core.workspace.base import WorkspaceBase
 from core.workspace.edit_values import (
@@ -42,6 +44,7 @@ from core.workspace.edit_values import (
     EditResult,
     InvalidEditError,
     change_words,
+    owned_columns,
     stripe_values,
     typed_values,
     variant_row,
@@ -74,9 +77,14 @@ WATCHED = (
     "is_live",
     "has_variants",
     "currency",
+    *OPTIONAL_FIELDS,
 )
 WATCHED_VARIANT = ("variant_type", "variant_value", "price_modifier")
 _HISTORY_LIMIT = 1_000_000
+NOT_OWNED = (
+    "the catalog does not own this field, so Stripe's value is left as it is; to edit it, give "
+    "the products table a column of that name (and name it in the owned_fields setting, if set)"
+)
 
 
 class EditMethods(WorkspaceBase):
@@ -92,6 +100,11 @@ class EditMethods(WorkspaceBase):
                 hint="Check the id (the status command lists them all); nothing was done.",
             )
         return record
+
+    def editable_fields(self) -> tuple[str, ...]:
+        """The optional product fields (url, images, tax_behavior …) an edit may change: the
+        ones the catalog owns (README "Optional product fields"). Others are Stripe's alone."""
+        return owned_columns(self.catalog, self.settings.owned_fields)
 
     def edit(
         self,
@@ -112,7 +125,9 @@ class EditMethods(WorkspaceBase):
         """
         record = self.editable(product_id)
         currency = self._currency(record)
-        known = VARIANT_FIELDS if variant_id is not None else PRODUCT_FIELDS
+        known = (
+            VARIANT_FIELDS if variant_id is not None else PRODUCT_FIELDS + self.editable_fields()
+        )
         unknown = [name for name in changes if name not in known]
         if unknown:
             where = "a variant" if variant_id is not None else "a product (add --variant for more)"
@@ -121,7 +136,9 @@ class EditMethods(WorkspaceBase):
                 [
                     EditProblem(
                         field=n,
-                        message=f"no such field for {where}; the fields are " + ", ".join(known),
+                        message=NOT_OWNED
+                        if variant_id is None and n in OPTIONAL_FIELDS
+                        else f"no such field for {where}; the fields are " + ", ".join(known),
                     )
                     for n in unknown
                 ],

@@ -1,5 +1,6 @@
 """The Edit tab: one catalog product's fields as the maker types them — name, description, sell
-status, dev status, the live flag, the base price, and each variant's type, value and price.
+status, dev status, the live flag, the base price, the optional Stripe fields the catalog owns
+(`gui.widgets.optional_field_inputs`), and each variant's type, value and price.
 
 Money is typed as makers write it (12.50, 12,50, $12.50) in the catalog currency. Every change is
 checked by the workspace itself (a dry run with the import's own row rules, requested through
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
 from core.workspace import CatalogRecord, ChangedField, ProductRow
 from gui.session_types import EditCall, EditCheck
 from gui.widgets.edit_fields import FieldInput, Key, field_texts
+from gui.widgets.optional_field_inputs import OPTIONAL_LABELS, make_input, optional_texts
 
 CHECK_DELAY_MS = 250  # a pause in typing this long asks for a check
 PRODUCT_LABELS = {
@@ -51,6 +53,7 @@ ERROR_STYLE = "color:#d32f2f"
 class _Draft:
     record: CatalogRecord
     currency: str
+    owned: tuple[str, ...]
     texts: dict[Key, str]
 
 
@@ -67,6 +70,7 @@ class EditForm(QWidget):
         self.product_id: str | None = None
         self._record: CatalogRecord | None = None
         self._currency = "usd"
+        self._owned: tuple[str, ...] = ()  # the optional fields the catalog owns
         self._loaded: dict[Key, str] = {}
         self._inputs: dict[Key, FieldInput] = {}
         self._errors: dict[Key, QLabel] = {}
@@ -132,9 +136,17 @@ class EditForm(QWidget):
         else:
             self._empty("Loading…", title=row.name or row.product_id)
 
-    def set_record(self, record: CatalogRecord, currency: str, *, force: bool = False) -> None:
-        """Show the catalog row (from the detail load). While this product is being edited its
-        typed values stay; `force` (after a save, or Discard) shows the row as it is now."""
+    def set_record(
+        self,
+        record: CatalogRecord,
+        currency: str,
+        *,
+        owned: Sequence[str] = (),
+        force: bool = False,
+    ) -> None:
+        """Show the catalog row (from the detail load), with an input for each optional field in
+        `owned`. While this product is being edited its typed values stay; `force` (after a save,
+        or Discard) shows the row as it is now."""
         if record.id != self.product_id:
             return
         if self._record is not None and self.dirty and not force:
@@ -142,8 +154,8 @@ class EditForm(QWidget):
         draft = None if force else self._drafts.get(record.id)
         self._drafts.pop(record.id, None)
         if draft is not None:
-            record, currency = draft.record, draft.currency
-        self._build(record, currency)
+            record, currency, owned = draft.record, draft.currency, draft.owned
+        self._build(record, currency, tuple(owned))
         if draft is not None:
             for key, text in draft.texts.items():
                 if key in self._inputs:
@@ -263,7 +275,7 @@ class EditForm(QWidget):
     def _keep_draft(self) -> None:
         if self._record is not None and self.product_id is not None and self.dirty:
             texts = {k: w.text() for k, w in self._inputs.items()}
-            self._drafts[self.product_id] = _Draft(self._record, self._currency, texts)
+            self._drafts[self.product_id] = _Draft(self._record, self._currency, self._owned, texts)
             self.draft_kept.emit(self.product_id)
 
     def _empty(self, text: str, *, title: str = "") -> None:
@@ -280,14 +292,19 @@ class EditForm(QWidget):
         self.state.setText("")
         self._update()
 
-    def _build(self, record: CatalogRecord, currency: str) -> None:
-        self._record, self._currency = record, currency
-        texts = field_texts(record, currency)
+    def _build(self, record: CatalogRecord, currency: str, owned: tuple[str, ...]) -> None:
+        self._record, self._currency, self._owned = record, currency, owned
+        texts = field_texts(record, currency) | optional_texts(record, owned)
         self._inputs, self._errors, self._problems = {}, {}, {}
         page = QWidget()
         column = QVBoxLayout(page)
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(self._grid(page, None, PRODUCT_LABELS, texts))
+        if owned:
+            box = QGroupBox("Stripe fields the catalog owns", page)
+            labels = {n: label for n, label in OPTIONAL_LABELS.items() if n in owned}
+            box.setLayout(self._grid(box, None, labels, texts))
+            column.addWidget(box)
         for v in record.variants:
             vid = str(v["id"])
             box = QGroupBox(f"Variant {v.get('variant_value') or vid}", page)
@@ -307,7 +324,7 @@ class EditForm(QWidget):
         grid.setVerticalSpacing(2)
         for i, (name, label) in enumerate(labels.items()):
             key = (vid, name)
-            field = FieldInput(name, texts.get(key, ""), parent)
+            field = make_input(name, texts.get(key, ""), parent)
             field.widget.setObjectName(f"edit-{vid or 'product'}-{name}")
             field.widget.setAccessibleName(label if vid is None else f"Variant {vid} {label}")
             field.on_change(self._changed)
@@ -325,7 +342,8 @@ class EditForm(QWidget):
         return grid
 
     def _label(self, key: Key) -> str:
-        return (PRODUCT_LABELS if key[0] is None else VARIANT_LABELS).get(key[1], key[1])
+        labels = PRODUCT_LABELS | OPTIONAL_LABELS if key[0] is None else VARIANT_LABELS
+        return labels.get(key[1], key[1])
 
     def _changed(self) -> None:
         self._token += 1

@@ -71,6 +71,9 @@ class FakeEdits:
         }
         return CatalogRecord(product, tuple(dict(v) for v in loc.variants))
 
+    def editable_fields(self) -> tuple[str, ...]:
+        return ()  # the fake catalog owns no optional Stripe field
+
     def edit(
         self,
         product_id: str,
