@@ -1,7 +1,9 @@
 """Planning a product's prices: one active price per sellable unit, replaced when its amount changes.
 
 Part of `core.engine.plan` (which plans the product itself and calls `plan_prices`). New prices and
-renames come first, then the default price, then archiving the prices they replace. Pure.
+renames come first, then the default price, then archiving the prices they replace. A change a
+killed run left half done (its new price made, the old one still the default) is finished with the
+price that is there, never made again. Pure.
 """
 
 from __future__ import annotations
@@ -161,6 +163,16 @@ def _plan_unit(
     current = existing.active_price_for_variant(unit.key or None, linked)
     # The tool's own price, or one linked to this unit (adopted): replaced when the amount changes.
     owned = current is not None and (is_managed(current) or current.id == linked)
+    replaced, begun = current, _made_already(existing, unit, current)
+    if begun is not None and replaced is not None:
+        # A change begun by a run that died after making the new price (a kill before the default
+        # moved): that price (the tool's) is the unit's now; the default and the archive are left.
+        out.diffs.append(price_diff(unit.field, unit, replaced))
+        if owned:
+            out.archives.append(_archive_op(product, existing, replaced, unit.key, "old price"))
+        current, owned = begun, True
+    else:
+        replaced = None
     ref = new_price_ref(unit.key)
     changed = current is None or (current.unit_amount, current.currency) != (
         unit.amount,
@@ -233,7 +245,7 @@ def _plan_unit(
     for price in existing.prices:
         if (
             price.active
-            and price.id != (current.id if current else None)
+            and price.id not in (current.id if current else None, replaced.id if replaced else None)
             and _unit_of(price, unit.key)
         ):
             out.archives.append(_archive_op(product, existing, price, unit.key, "duplicate price"))
@@ -303,12 +315,26 @@ def _update_in_place(
     )
 
 
+def _made_already(
+    existing: RemoteProduct, unit: Unit, current: RemotePrice | None
+) -> RemotePrice | None:
+    """When `current` does not sell `unit` at its wanted amount: the oldest active price this
+    tool made for the unit that does (a new price whose change did not finish), if any."""
+    if current is None or (current.unit_amount, current.currency) == (unit.amount, unit.currency):
+        return None
+    return _oldest_twin(existing, unit, active=True)
+
+
 def _archived_twin(existing: RemoteProduct, unit: Unit) -> RemotePrice | None:
     """The oldest archived price this tool made for `unit` at its wanted amount and currency."""
+    return _oldest_twin(existing, unit, active=False)
+
+
+def _oldest_twin(existing: RemoteProduct, unit: Unit, *, active: bool) -> RemotePrice | None:
     earlier = [
         p
         for p in existing.prices
-        if not p.active
+        if p.active is active
         and _unit_of(p, unit.key)
         and p.kind_refusal is None
         and (p.unit_amount, p.currency) == (unit.amount, unit.currency)

@@ -186,8 +186,11 @@ def test_cancel_stops_between_products(db_url: str, sandbox: SandboxServer) -> N
         }
 
 
-def _cancelled_on_a_thread(call: Callable[[], object], token: CancelToken) -> object:
-    """Run `call` on a thread, cancel `token` after 0.3 s; what it raised (None: returned).
+def _cancelled_on_a_thread(
+    call: Callable[[], object], token: CancelToken, ready: threading.Event | None = None
+) -> object:
+    """Run `call` on a thread, cancel `token` once `ready` is set (else after 0.3 s); what it
+    raised (None: returned).
 
     The 5 s join is a liveness bound far below the 30 s retry budget, not a speed measurement.
     """
@@ -203,6 +206,8 @@ def _cancelled_on_a_thread(call: Callable[[], object], token: CancelToken) -> ob
 
     worker = threading.Thread(target=work, daemon=True)
     worker.start()
+    if ready is not None:
+        assert ready.wait(60.0), "the call never reached the point the test cancels at"
     worker.join(0.3)
     token.cancel()
     worker.join(5.0)
@@ -232,16 +237,18 @@ def test_sync_cancelled_during_a_503_storm_keeps_what_was_done(
 ) -> None:
     _shop(db_url, [LAMP, SHADE])
     token = CancelToken()
+    storming = threading.Event()  # a loaded machine may take longer than 0.3 s for the lamp
     with _open(db_url, sandbox) as ws:
 
         def storm_after_lamp(event: ProgressEvent) -> None:
             if event.done == 1:
                 sandbox.fail_next(1000, 503)
+                storming.set()
 
         def run() -> None:
             ws.sync(progress=storm_after_lamp, cancel=token)
 
-        error = _cancelled_on_a_thread(run, token)
+        error = _cancelled_on_a_thread(run, token, storming)
         assert isinstance(error, SyncCancelledError)
         assert [r.product_id for r in error.results or []] == ["lamp"]
         sandbox.fail_next(0, 503)
