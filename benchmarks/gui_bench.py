@@ -6,7 +6,9 @@ SQLite catalog of N products (10 % with variants) of which N - 1,000 are already
 runs unthrottled in its own process or in this one. A 1 ms precise `QTimer` on the GUI thread
 records every tick; a stall is the gap between two ticks (or a phase's edge and a tick). Each phase
 reports its longest stall and the 99th percentile of the gaps. Target: every longest stall < 50 ms.
-The automatic refresh is off, so each phase measures only what it names.
+The automatic refresh is off, so each phase measures only what it names. A phase ends once its
+work is on screen: the table filled (`model.filling`), the plan dialog holding every product.
+`--explain` also says where the GUI thread, and the other threads, were during the stalls.
 
 Run by hand:  .venv/bin/python benchmarks/gui_bench.py [--sizes 10000,30000] [--workdir DIR]
 (`--workdir` keeps the seeded catalogs: seeding 30,000 products into the sandbox takes minutes.)
@@ -62,6 +64,7 @@ class StallSampler:
         self.gui = threading.get_ident()
         self.samples: collections.Counter[str] = collections.Counter()
         self.worker: collections.Counter[str] = collections.Counter()
+        self.during: collections.Counter[str] = collections.Counter()  # other threads in stalls
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
@@ -106,12 +109,20 @@ class StallSampler:
                 continue
             if time.perf_counter() - ticks[-1] < 0.025:
                 continue
-            frame = sys._current_frames().get(self.gui)
+            frames = sys._current_frames()
+            frame = frames.get(self.gui)
             if frame is None:
                 continue
             stack = traceback.extract_stack(frame)[-6:]
             where = " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack[::-1])
-            self.samples[where] += 1
+            self.samples[f"[{self.clock.current}] {where}"] += 1
+            for ident, other in frames.items():  # what the other threads do meanwhile
+                if ident not in (threading.get_ident(), self.gui):
+                    stack = traceback.extract_stack(other)[-5:]
+                    where = " < ".join(
+                        f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack[::-1]
+                    )
+                    self.during[f"[{self.clock.current}] {where}"] += 1
 
     def report(self) -> None:
         import gc
@@ -129,6 +140,9 @@ class StallSampler:
         print("\nwhere the GUI thread was during stalls (2 ms samples):", file=sys.stderr)
         for where, count in self.samples.most_common(25):
             print(f"  {count:5d}  {where}", file=sys.stderr)
+        print("\nwhat the other threads did during those stalls:", file=sys.stderr)
+        for where, count in self.during.most_common(25):
+            print(f"  {count:5d}  {where}", file=sys.stderr)
 
 
 class GapClock(QObject):
@@ -142,11 +156,13 @@ class GapClock(QObject):
         self.timer.setInterval(1)
         self.timer.timeout.connect(lambda: self.ticks.append(time.perf_counter()))
         self.results: list[dict[str, Any]] = []
+        self.current = ""  # the phase being measured (for --explain)
 
     @contextmanager
     def phase(self, name: str, **about: Any) -> Iterator[None]:
         """Measure the GUI thread's gaps from entering to leaving the block."""
         self.ticks.clear()
+        self.current = name
         self.timer.start()
         start = time.perf_counter()
         yield
@@ -294,6 +310,10 @@ def run_window(
     def settled() -> bool:
         return not window.session.busy and not filling()
 
+    def plan_shown() -> bool:  # every product in the dialog (a big plan fills over a few turns)
+        dialog = window.plan_dialog
+        return dialog is not None and not getattr(getattr(dialog, "fill", None), "pending", False)
+
     with clock.phase("build + show the window", **about):
         window = build_window(opener=opener, settings=settings, secret_store=None)
         window.resize(1300, 850)
@@ -335,7 +355,7 @@ def run_window(
     session.run_finished.connect(finished.append)
     with clock.phase("plan 'Sync all changes…'", **about):
         window.actions.sync_all.trigger()
-        wait_until(app, lambda: window.plan_dialog is not None, 600, "the plan")
+        wait_until(app, plan_shown, 600, "the plan")
         idle(app, 50)
     dialog = window.plan_dialog
     assert dialog is not None

@@ -48,6 +48,15 @@ class Settings(BaseModel):
         description="Stripe requests per second in test and live mode (default: 90% of Stripe's "
         "limit: 22.5 test, 90 live; 0 = no limit). STRIPE_SYNC_RATE_LIMIT overrides it",
     )
+    request_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=600,
+        description="how long a read of Stripe (a refresh, a status, a plan) keeps trying before "
+        "it gives up and says so: each request's connect and read timeout, and the time its "
+        "retries may take. Writes keep retrying for 30 s (each under its idempotency key), so a "
+        "sync settles",
+    )
     confirm_untried_live: bool = Field(
         default=True,
         description="ask once more before a live sync that makes writes never synced to test mode "

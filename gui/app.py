@@ -17,9 +17,10 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from core.errors import ConfigurationError
-from core.workspace import Mode
+from core.workspace import Mode, ProductRow
 from gui.main_window import MainWindow
 from gui.session import OpenWorkspace, ReadKey, Session, WorkspaceLike
+from gui.session_offline import ListCatalog
 from gui.settings_store import MODES, SettingsStore
 from gui.tasks import TaskRunner
 from gui.window_commands import OpenKeys
@@ -55,6 +56,18 @@ def make_opener(db_url: str | None | Callable[[], str | None]) -> OpenWorkspace:
     return open_workspace
 
 
+def make_catalog_lister(db_url: str | None | Callable[[], str | None]) -> ListCatalog:
+    """List the catalog `db_url` names (as for `make_opener`) without Stripe, each product's
+    Stripe side unknown: what the window shows when Stripe cannot be read."""
+
+    def list_catalog(why: str) -> list[ProductRow]:
+        from core.workspace import catalog_only_rows
+
+        return catalog_only_rows(db_url() if callable(db_url) else db_url, why=why)
+
+    return list_catalog
+
+
 def make_key_reader(store: Any | None) -> ReadKey:
     """Read the key for test/live from the SecretStore each time (sandbox needs none, so the
     keyring is not even looked at). Runs on the session's worker: the first read probes the
@@ -78,15 +91,19 @@ def make_key_reader(store: Any | None) -> ReadKey:
     return read_key
 
 
-def make_session(opener: OpenWorkspace, store: Any | None) -> Session:
-    """A session reading keys from `store` (a SecretStore, or None: no keys in this build)."""
+def make_session(
+    opener: OpenWorkspace, store: Any | None, list_catalog: ListCatalog | None = None
+) -> Session:
+    """A session reading keys from `store` (a SecretStore, or None: no keys in this build),
+    listing the catalog with `list_catalog` when Stripe cannot be read."""
     if store is None:
-        return Session(opener, make_key_reader(None))
+        return Session(opener, make_key_reader(None), list_catalog=list_catalog)
     return Session(
         opener,
         make_key_reader(store),
         recheck_keys=store.refresh,
         is_session_key=lambda mode: store.source(mode) == "session",
+        list_catalog=list_catalog,
     )
 
 
@@ -126,7 +143,8 @@ def build_window(
         settings.catalog_url = db_url
     store = secret_store if secret_store is not None else _secret_store()
     # The catalog is read at each open: the Catalog menu switches it (gui.catalog_menu).
-    session = make_session(opener or make_opener(lambda: settings.catalog_url), store)
+    lister = make_catalog_lister(lambda: settings.catalog_url) if opener is None else None
+    session = make_session(opener or make_opener(lambda: settings.catalog_url), store, lister)
     window = MainWindow(session, settings, open_keys=_keys_opener(store), icon=app_icon())
     session.setParent(window)
     return window

@@ -126,7 +126,7 @@ class CatalogFlows:
         menu.addAction(a.quit)
         self.catalog_menu = menu
         a.open_catalog_file.triggered.connect(self.open_catalog_file)
-        a.open_catalog_url.triggered.connect(self.open_catalog_url)
+        a.open_catalog_url.triggered.connect(lambda: self.open_catalog_url())
         a.new_catalog.triggered.connect(self.new_catalog)
         a.add_product.triggered.connect(self.add_product)  # gui.window_rows
         a.duplicate_product.triggered.connect(self.duplicate_product)
@@ -137,6 +137,7 @@ class CatalogFlows:
         a.export_catalog.triggered.connect(self.export_file)
         a.export_diff.triggered.connect(self.export_diff)
         self.session.opened.connect(lambda _opened: self._remember_catalog())
+        self.session.disconnected.connect(self._password_refused)
 
     def _parent(self) -> QWidget:
         assert isinstance(self, QWidget)
@@ -153,7 +154,7 @@ class CatalogFlows:
             action.setCheckable(True)
             action.setChecked(current)
             action.setEnabled(self.actions.open_catalog_file.isEnabled())
-            action.triggered.connect(lambda _=False, u=url: self.switch_catalog(u or None))
+            action.triggered.connect(lambda _=False, u=url: self.open_recent(u or None))
         if not recent:
             self.recent_menu.addAction("No catalog opened yet").setEnabled(False)
             return
@@ -174,9 +175,27 @@ class CatalogFlows:
         if path:
             self.switch_catalog(f"sqlite:///{Path(path).resolve()}")
 
-    def open_catalog_url(self) -> None:
-        """Ask for a database URL (its password never shown) and open it in the current mode."""
-        dialog = DatabaseUrlDialog(self._parent())
+    def open_recent(self, url: str | None) -> None:
+        """Open a recent catalog; a PostgreSQL one whose password is not known this run asks for
+        it first (passwords are never saved)."""
+        if url and self.settings.needs_password(url):
+            self.open_catalog_url(url, ask_password=True)
+            return
+        self.switch_catalog(self.settings.full_catalog_url(url) if url else None)
+
+    def _password_refused(self, exc: object) -> None:
+        """The saved catalog could not be opened for want of its password (it is never saved):
+        ask for it."""
+        url = self.settings.catalog_url
+        if exc is None or self.url_dialog is not None or not self.settings.needs_password(url):
+            return
+        if "password" in describe_error(exc).lower():
+            self.open_catalog_url(url, ask_password=True)
+
+    def open_catalog_url(self, address: str | None = None, *, ask_password: bool = False) -> None:
+        """Ask for a database URL (its password never shown) and open it in the current mode.
+        `address`: the URL to start from; `ask_password`: say its password must be typed again."""
+        dialog = DatabaseUrlDialog(self._parent(), address=address or "", ask_password=ask_password)
         dialog.accepted.connect(lambda: self.switch_catalog(dialog.url()))
         dialog.finished.connect(lambda _r: setattr(self, "url_dialog", None))
         self.url_dialog = dialog

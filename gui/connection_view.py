@@ -1,5 +1,7 @@
 """What the window says about its connection: title, mode banner, account label and the message in
-an empty table. Connecting, connected to an account, or not connected and why, in plain words."""
+an empty table. Connecting, connected to an account, or not connected and why, in plain words; when
+the catalog is listed without Stripe, the banner's notice says why Stripe's side is unknown and
+what to do; after a failed refresh, how old the rows shown are."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from html import escape
 
 from PySide6.QtWidgets import QLabel, QWidget
 
+from core.errors import ConfigurationError, StripeAuthError, StripePermissionError
 from core.workspace import AccountInfo, Mode
 from gui.actions import MODE_LABELS
 from gui.widgets.mode_banner import ModeBanner
@@ -21,6 +24,23 @@ def short_reason(exc: object) -> str:
     message = getattr(exc, "message", None)
     text = str(message if message else exc).strip() or type(exc).__name__
     return text.rstrip(".")
+
+
+def needs_key(exc: object) -> bool:
+    """Whether a failed open is about the key (none, a locked keyring, refused or too weak), so
+    Keys… is what the operator needs."""
+    return isinstance(exc, ConfigurationError | StripeAuthError | StripePermissionError)
+
+
+def unknown_notice(mode: Mode, exc: object, count: int) -> str:
+    """Why Stripe's side is unknown while the catalog is listed, and what to do (plain text)."""
+    why = "Opening was cancelled. Try again reads Stripe." if exc is None else describe_error(exc)
+    listed = f"{count} product{'' if count == 1 else 's'}"
+    return (
+        f"Stripe ({MODE_LABELS[mode]} mode) could not be read: {why} Your catalog ({listed}) is "
+        "listed: it is kept on this computer. What Stripe holds is unknown until it can be read, "
+        "so syncing, archiving, taking Stripe's edits and editing wait until then."
+    )
 
 
 class ConnectionView:
@@ -43,6 +63,7 @@ class ConnectionView:
         """A workspace for `mode` is being opened."""
         self.not_connected = None
         self._banner.set_mode(mode, None)
+        self._banner.clear_notice()
         self._placeholder.show_text("")
         self._label.setText("connecting…")
         self._title(mode, None)
@@ -51,6 +72,7 @@ class ConnectionView:
         """Connected to `account` (its key perhaps held for this session only)."""
         self.not_connected = None
         self._banner.set_mode(mode, account, session_key=session_key)
+        self._banner.clear_notice()
         self._placeholder.show_text("")
         self._label.setText(f"<b>{escape(account.name)}</b> · {escape(account.id)}")
         self._title(mode, account)
@@ -60,6 +82,7 @@ class ConnectionView:
         reason = "cancelled" if exc is None else short_reason(exc)
         self.not_connected = reason
         self._banner.set_mode(mode, None, not_connected=reason)
+        self._banner.clear_notice()
         self._label.setText(f"<i>not connected: {escape(reason)}</i>")
         full = "Opening was cancelled." if exc is None else describe_error(exc)
         self._placeholder.show_text(
@@ -67,6 +90,24 @@ class ConnectionView:
             f"<p>{escape(full)}</p><p>Refresh (F5) tries again.</p>"
         )
         self._title(mode, None)
+
+    def catalog_only(self, mode: Mode, exc: object, count: int) -> None:
+        """The catalog is listed without Stripe (opening failed with `exc`, or was cancelled:
+        None): the banner's notice says why and what to do; the table's message gives way."""
+        plain = unknown_notice(mode, exc, count)
+        self._banner.set_notice(
+            f"<b>Stripe's side is unknown.</b> {escape(plain)}",
+            f"Stripe's side is unknown. {plain}",
+            keys=mode != "sandbox" and needs_key(exc),
+        )
+        self._placeholder.show_text("")
+
+    def stale(self, text: str) -> None:
+        """A refresh failed (`text` says when, why and how old the rows are); "" once one works."""
+        if not text:
+            self._banner.clear_notice()
+            return
+        self._banner.set_notice(f"<b>Not current.</b> {escape(text)}", f"Not current. {text}")
 
     def _title(self, mode: Mode, account: AccountInfo | None) -> None:
         if account is not None:

@@ -41,13 +41,14 @@ from gui.view_menu import ViewMenu
 from gui.widgets.detail_pane import DetailPane
 from gui.widgets.filter_bar import FilterBar
 from gui.widgets.mode_banner import ModeBanner
-from gui.widgets.status_panel import StatusPanel
+from gui.widgets.status_panel import StatusPanel, StatusTips
 from gui.widgets.stripe_edits import StripeEditsBox
 from gui.widgets.table_placeholder import TablePlaceholder
 from gui.window_adopt import AdoptWindowFlows
 from gui.window_commands import OpenKeys, WindowCommands
 from gui.window_edits import EditWindowFlows
 from gui.window_help import HelpFlows
+from gui.window_offline import OfflineFlows
 from gui.window_results import SessionResults
 from gui.window_review import ReviewFlows
 from gui.window_rows import RowWindowFlows
@@ -70,6 +71,7 @@ class MainWindow(
     WatchFlows,
     CatalogFlows,
     RowWindowFlows,
+    OfflineFlows,
 ):
     """Menus (Catalog, Edit, View, Stripe, Sandbox, Help) and toolbar, mode banner, filter bar, product table beside the detail pane (and the
     selected product's Stripe edits under it), status bar."""
@@ -192,6 +194,7 @@ class MainWindow(
 
         self.status = StatusPanel(self)
         self.statusBar().addWidget(self.status, 1)
+        self.installEventFilter(StatusTips(self.status))  # hints in the panel, never over it
         self.statusBar().setSizeGripEnabled(True)
         self.connection = ConnectionView(self, self.banner, self.account_label, self.placeholder)
 
@@ -231,6 +234,7 @@ class MainWindow(
         self._wire_edits()
         self._wire_help()
         self._wire_watch()
+        self._wire_offline()  # after _wire_watch: it uses the "Stripe checked" corner
         self._wire_rows()
 
     def _restore(self) -> None:
@@ -299,6 +303,8 @@ class MainWindow(
         rows = self.selected_rows()
         row = rows[0] if len(rows) == 1 else None
         self._show_detail(row)
+        if len(rows) > 1:
+            self.detail.set_selection(rows)
         if row is not None:
             self.session.request_detail(row.product_id)  # its journal; links are built here
         self._update_actions()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from core.workspace import Operation, ProductRow
+from core.workspace import Operation, ProductRow, changes_in_stripe
 from gui.models.change_marks import field_label
 from gui.theme import STATE_LABELS
 
@@ -71,7 +71,7 @@ def sync_words(row: ProductRow) -> str:
     """What syncing this product would do, in one sentence (for the detail pane)."""
     plan = row.plan
     if plan is not None and plan.operations:
-        return f"Syncing it makes {plan.writes} write(s) in Stripe (listed below)."
+        return f"Syncing it makes {changes_in_stripe(plan.writes)} (listed below)."
     return f"Nothing to sync: {why_no_write(row)}."
 
 

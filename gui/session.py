@@ -9,25 +9,27 @@ flows (plans, reviews, sync and archive runs) are in `gui.session_runs`, taking 
 the catalog in `gui.session_pulls`, adopting a Stripe catalog made by hand in `gui.session_adopt`,
 the detail pane's loading in `gui.session_detail`, editing the catalog (check, save, undo, revert)
 in `gui.session_edits`, watching Stripe (refresh by events, Refresh all, when it was last
-checked) in `gui.session_refresh`; all are mixed into `Session` and speak through its signals.
+checked) in `gui.session_refresh`, listing the catalog when Stripe cannot be read in
+`gui.session_offline`; all are mixed into `Session` and speak through its signals.
 """
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from core.workspace import AccountInfo, Mode, ProductRow
+from gui.heap import no_collection, settle_heap
 from gui.models.row_prep import carry_prepared, prepare_rows
 from gui.session_adopt import AdoptFlows
 from gui.session_detail import DetailLoading
 from gui.session_edits import EditFlows
+from gui.session_offline import CatalogOnly, CatalogOnlyFlows, ListCatalog
 from gui.session_pulls import PullFlows, PullRequest
 from gui.session_refresh import RefreshFlows
 from gui.session_rows import RowFlows
@@ -53,6 +55,7 @@ from gui.tasks import Task, TaskRunner
 
 __all__ = [
     "AdoptOutcome",
+    "CatalogOnly",
     "Detail",
     "EditCall",
     "EditCheck",
@@ -82,39 +85,16 @@ def _cancellable(ws: WorkspaceLike, task: Task) -> AbstractContextManager[None]:
     return ws.cancellable(task.cancel_token)
 
 
-def _settle_heap() -> None:
-    """Keep what is alive now (modules, the workspace, the rows just shown) out of later GC passes.
-
-    A full collection walks every tracked object in one C call that holds the GIL; with Qt, the
-    Stripe SDK and the rows loaded it took 60-150 ms and ran on the worker thread in the middle of
-    a sync, freezing the window that long (benchmarks/gui_bench.py --explain). Frozen objects are
-    still freed by reference counting when the table lets go of them (rows hold no cycles); only
-    cyclic garbage that happens to be alive right now is kept.
-    """
-    gc.freeze()
-
-
-@contextmanager
-def _no_collection() -> Iterator[None]:
-    """Read the workspace's status without the cyclic garbage collector, then freeze what it made.
-
-    A full collection during a read of 10,000 or more products walked every object the read had
-    made so far in one call holding the GIL: 150-250 ms in which the window could not paint
-    (benchmarks/gui_bench.py --explain). The read makes little cyclic garbage; what it returns
-    (the rows) is frozen with the rest right after, and collection resumes.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
-
-
 class Session(
-    QObject, RunFlows, PullFlows, AdoptFlows, DetailLoading, EditFlows, RefreshFlows, RowFlows
+    QObject,
+    RunFlows,
+    PullFlows,
+    AdoptFlows,
+    DetailLoading,
+    EditFlows,
+    RefreshFlows,
+    RowFlows,
+    CatalogOnlyFlows,
 ):
     """Owns the workspace and the task runner; turns operator requests into background tasks.
 
@@ -124,6 +104,7 @@ class Session(
 
     opened = Signal(object)  # Opened
     disconnected = Signal(object)  # why there is no account: the exception, or None if cancelled
+    catalog_listed = Signal(object)  # CatalogOnly: the catalog, Stripe unknown (session_offline)
     rows_loaded = Signal(object)  # list[ProductRow] (object: no copy into a QVariantList)
     rows_watched = Signal(object)  # Watched: the rows a refresh by events read (session_refresh)
     stripe_checked = Signal(object)  # Checked: when and how Stripe was last checked
@@ -154,6 +135,7 @@ class Session(
         *,
         recheck_keys: RecheckKeys | None = None,
         is_session_key: IsSessionKey | None = None,
+        list_catalog: ListCatalog | None = None,
     ) -> None:
         super().__init__(parent)
         self._open_workspace = open_workspace
@@ -172,6 +154,7 @@ class Session(
         self._init_runs(self)
         self._init_detail()
         self._init_refresh()
+        self._init_offline(list_catalog)
 
     # -- operator requests (GUI thread) -------------------------------------------------------
 
@@ -195,11 +178,11 @@ class Session(
             with _cancellable(self._ws, task):
                 account = self._ws.account()
                 task.cancel_token.raise_if_cancelled()  # before the full Stripe read
-                with _no_collection():
+                with no_collection():
                     rows = prepare_rows(self._ws.status())
                 return Opened(mode, account, rows, self._session_key(mode))
 
-        self._connect(work, f"Opening {mode} mode", "Could not open the workspace")
+        self._connect(work, f"Opening {mode} mode", f"Could not open {mode} mode")
 
     def refresh(self) -> None:
         """Re-read the catalog and Stripe; reopen the workspace if the last open failed."""
@@ -209,14 +192,11 @@ class Session(
 
         def work(task: Task) -> list[ProductRow]:
             ws = self._workspace()
-            with _cancellable(ws, task), _no_collection():
+            with _cancellable(ws, task), no_collection():
                 return prepare_rows(ws.status())
 
         self._start(
-            work,
-            "Refreshing",
-            self._on_rows,
-            "Could not refresh",
+            work, "Refreshing", self._on_rows, "Could not refresh", on_error=self._refresh_failed
         )
 
     def reset_client(self) -> None:
@@ -240,7 +220,7 @@ class Session(
                     account = self._ws.reset_client()
             task.cancel_token.raise_if_cancelled()
             with _cancellable(self._ws, task):
-                with _no_collection():
+                with no_collection():
                     rows = prepare_rows(self._ws.status())
                 return Opened(mode, account, rows, self._session_key(mode))
 
@@ -329,12 +309,15 @@ class Session(
             self.account = None
             self.error.emit(context, exc)
             self.disconnected.emit(exc)
+            self._list_catalog_after(self.mode, exc)
 
         def cancelled() -> None:
             self.account = None
             self.cancelled.emit(name)
             self.disconnected.emit(None)
+            self._list_catalog_after(self.mode, None)
 
+        self._connect_started()
         self._start(
             guarded, name, self._on_opened, error_context, on_error=lost, on_cancel=cancelled
         )
@@ -353,4 +336,4 @@ class Session(
         # Rows of an open or a Refresh come prepared for the table (`prepare_rows`, worked out
         # on the worker); a failure mark replaces a few of them, the rest stay prepared.
         self.rows_loaded.emit(carry_prepared(self._with_failures(rows), rows))
-        _settle_heap()
+        settle_heap()

@@ -6,8 +6,11 @@ events since the last refresh, or a full read when they cannot serve); after eac
 `stripe_checked(Checked)` says when and how, read from `Workspace.last_refresh` on the pool thread.
 `watch` is the window's own refresh (started by `gui.auto_refresh`): a background task, so the
 window neither looks busy nor offers Cancel for it, whose rows come back through
-`rows_watched(Watched)` and not `rows_loaded`, for the window to apply in place. `refresh_all` is
-the operator's Refresh all (Shift+F5): everything read again, the rows through `rows_loaded`.
+`rows_watched(Watched)` and not `rows_loaded`, for the window to apply in place; it gives up at
+the first failure to reach Stripe (`Workspace.fail_fast`), since the next check comes by itself.
+`refresh_all` is the operator's Refresh all (Shift+F5): everything read again, the rows through
+`rows_loaded`. Any refresh that fails says so through `stripe_checked` (a `Checked` with its
+error), so the window can say how old the rows it keeps showing are.
 
 `RefreshFlows` is mixed into `gui.session.Session`, which owns the signals, the task plumbing and
 the workspace (touched here on the pool thread only).
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -24,6 +28,8 @@ from typing import Any
 from PySide6.QtCore import SignalInstance
 
 from core.workspace import AccountInfo, ProductRow, StripeRefresh
+from gui.heap import no_collection
+from gui.models.row_prep import prepare_rows
 from gui.session_types import WorkspaceLike
 from gui.tasks import Task, TaskRunner
 
@@ -59,6 +65,12 @@ def _last_refresh(ws: WorkspaceLike | None) -> StripeRefresh | None:
     return refresh if isinstance(refresh, StripeRefresh) else None
 
 
+def _fail_fast(ws: WorkspaceLike) -> AbstractContextManager[None]:
+    # A stand-in workspace (tests) may not offer `fail_fast`: it then retries as it does.
+    fail_fast: Any = getattr(ws, "fail_fast", None)
+    return fail_fast() if callable(fail_fast) else nullcontext()
+
+
 class RefreshFlows:
     """`watch` → `rows_watched` + `stripe_checked`; `refresh_all` → `rows_loaded`; every
     `rows_loaded` → `stripe_checked`."""
@@ -67,6 +79,7 @@ class RefreshFlows:
     rows_loaded: SignalInstance
     rows_watched: SignalInstance
     stripe_checked: SignalInstance
+    error: SignalInstance
     runner: TaskRunner
     account: AccountInfo | None
     shutting_down: bool
@@ -95,7 +108,7 @@ class RefreshFlows:
 
         def work(task: Task) -> Watched:
             ws = self._workspace()
-            with ws.cancellable(task.cancel_token):
+            with ws.cancellable(task.cancel_token), _fail_fast(ws), no_collection():  # gui.heap
                 rows = ws.status()
             at = datetime.now()
             before = {row.product_id: row for row in shown}
@@ -116,10 +129,16 @@ class RefreshFlows:
 
         def work(task: Task) -> list[ProductRow]:
             ws = self._workspace()
-            with ws.cancellable(task.cancel_token):
-                return ws.status(refresh_all=True)
+            with ws.cancellable(task.cancel_token), no_collection():  # see gui.heap
+                return prepare_rows(ws.status(refresh_all=True))
 
-        self._start(work, "Reading everything in Stripe", self._on_rows, "Could not read Stripe")
+        self._start(
+            work,
+            "Reading everything in Stripe",
+            self._on_rows,
+            "Could not read Stripe",
+            on_error=self._refresh_failed,
+        )
 
     # -- results (GUI thread) -----------------------------------------------------------------
 
@@ -129,11 +148,18 @@ class RefreshFlows:
         self.stripe_checked.emit(watched.checked)
 
     def _on_watch_failed(self, exc: object) -> None:
-        # Said in the status bar's "Stripe checked" corner, not as an error over the operator's
-        # work: the next check may well succeed, and the rows shown stay as they were.
+        # Said in the status bar's "Stripe checked" corner and the window's notice, not as an
+        # error over the operator's work: the next check may well succeed, and the rows shown
+        # stay as they were.
         log.info("Checking Stripe failed: %s", exc)
         error = exc if isinstance(exc, Exception) else RuntimeError(str(exc))
         self.stripe_checked.emit(Checked(datetime.now(), error=error))
+
+    def _refresh_failed(self, context: str, exc: object) -> None:
+        """Refresh or Refresh all failed: said as an error, and as a failed check (the rows shown
+        stay those of the last read that worked)."""
+        self.error.emit(context, exc)
+        self._on_watch_failed(exc)
 
     def _on_watch_done(self) -> None:
         self._watching = False

@@ -11,6 +11,8 @@ from typing import Any
 from PySide6.QtCore import SignalInstance
 
 from core.workspace import ProductRow
+from gui.heap import no_collection
+from gui.models.row_prep import prepare_rows
 from gui.session_types import WorkspaceLike
 from gui.tasks import Task
 
@@ -33,7 +35,8 @@ class RowFlows:
         def work(task: Task) -> tuple[str, list[ProductRow]]:
             ws = self._workspace()
             text = call(ws)
-            return text, ws.status()
+            with no_collection():  # the whole catalog read again: see gui.heap
+                return text, prepare_rows(ws.status())
 
         def done(result: tuple[str, list[ProductRow]]) -> None:
             text, rows = result

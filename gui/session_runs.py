@@ -20,6 +20,8 @@ from PySide6.QtCore import QObject, QTimer, SignalInstance
 
 from core.errors import CancelledError, StripeUnavailableError, SyncAdminError
 from core.workspace import ProductPlan, ProductRow, ProgressEvent, StripeSyncResult
+from gui.heap import no_collection, young_collections_only
+from gui.models.row_prep import prepare_rows
 from gui.session_types import Overwrite, Review, RunOutcome, WorkspaceLike
 from gui.tasks import Task
 
@@ -63,7 +65,7 @@ class RunFlows:
 
         def work(task: Task) -> tuple[list[ProductPlan], bool]:
             ws = self._workspace()
-            with ws.cancellable(task.cancel_token):
+            with ws.cancellable(task.cancel_token), no_collection():  # reads it all: gui.heap
                 plans = ws.plan(wanted, overwrite_stripe_edits=overwrite)
             return plans, task.cancel_token.cancelled  # Esc while planning: no dialog after all
 
@@ -83,7 +85,7 @@ class RunFlows:
 
         def work(task: Task) -> tuple[list[ProductRow], bool]:
             ws = self._workspace()
-            with ws.cancellable(task.cancel_token):
+            with ws.cancellable(task.cancel_token), no_collection():  # see gui.heap
                 rows = ws.status(wanted, release_holds=True, overwrite_stripe_edits=overwrite)
             return rows, task.cancel_token.cancelled  # Esc while reading: no dialog after all
 
@@ -120,14 +122,8 @@ class RunFlows:
             error: Exception | None = None
             what: dict[str, Any] = {"progress": task.report, "cancel": task.cancel_token}
             try:
-                if kind == "sync":
-                    results = ws.sync(payload, overwrite_stripe_edits=overwrite, **what)
-                elif kind == "reviewed":
-                    results = ws.sync_reviewed(
-                        payload, release_holds=True, overwrite_stripe_edits=overwrite, **what
-                    )
-                else:
-                    results = ws.archive(payload, **what)
+                with young_collections_only():
+                    results = self._apply(ws, kind, payload, overwrite, what)
             except SyncAdminError as exc:  # cancelled, or a run-level error (key, Stripe down)
                 results = list(exc.results or [])
                 if not isinstance(exc, CancelledError):
@@ -138,7 +134,8 @@ class RunFlows:
                 # catalog back would take as long again. The window says the table may be stale.
                 return RunOutcome(shown, results, cancelled, None, None, error)
             try:
-                rows: list[ProductRow] | None = ws.status()
+                with no_collection():  # the whole catalog read back: see gui.heap
+                    rows: list[ProductRow] | None = prepare_rows(ws.status())
                 refresh_error: Exception | None = None
             except Exception as exc:
                 rows, refresh_error = None, exc
@@ -157,6 +154,18 @@ class RunFlows:
             return
         task.signals.progress.connect(self._on_progress)
         self.run_started.emit(title)
+
+    @staticmethod
+    def _apply(
+        ws: WorkspaceLike, kind: str, payload: list[Any], overwrite: Overwrite, what: dict[str, Any]
+    ) -> list[StripeSyncResult]:
+        if kind == "sync":
+            return ws.sync(payload, overwrite_stripe_edits=overwrite, **what)
+        if kind == "reviewed":
+            return ws.sync_reviewed(
+                payload, release_holds=True, overwrite_stripe_edits=overwrite, **what
+            )
+        return ws.archive(payload, **what)
 
     def _on_progress(self, event: ProgressEvent) -> None:
         # Coalesce: a 1,000-product run reports thousands of events; repainting the status bar

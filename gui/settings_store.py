@@ -5,6 +5,10 @@ with a fresh XDG_CONFIG_HOME starts from defaults and leaves nothing behind.
 
 The window never opens in Live mode by itself: left in Live, it opens in Test (`opening_mode`) and
 says so (`left_in_live`). Only `--mode live`, asked for this once (`requested_mode`), opens Live.
+
+A database password is never written to the file: a catalog URL is saved without it (the catalog
+and the recent ones), and the password typed is kept in memory for this run only
+(`full_catalog_url`). Reopened later, a PostgreSQL catalog asks for it again (`needs_password`).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import platformdirs
 from PySide6.QtCore import QByteArray, QSettings
 
 from core.workspace import Mode
+from gui.dialogs.database_url_dialog import split_password, with_password
 
 APP_DIR = "stripe-sync-admin"
 MODES: tuple[str, ...] = get_args(Mode)
@@ -25,6 +30,12 @@ MODES: tuple[str, ...] = get_args(Mode)
 AUTO_REFRESH_DEFAULTS: dict[str, float] = {"sandbox": 3.0, "test": 30.0, "live": 30.0}
 RECENT_COUNT = 5  # catalogs in Catalog ▸ Recent catalogs
 DEFAULT_CATALOG = ""  # the tool's own catalog (no URL) in the recent list
+_ASKS_PASSWORD = ("postgresql", "postgres")  # databases that take a user and a password
+
+
+def without_password(url: str) -> str:
+    """`url` as it may be written to the file: its password taken out."""
+    return split_password(url)[0]
 
 
 def settings_path() -> Path:
@@ -43,8 +54,11 @@ class SettingsStore:
         self._qs = QSettings(str(self.path), QSettings.Format.IniFormat)
         # Kept in Python too: the workspace opener reads it on the worker thread, and one QSettings
         # object may not be used from two threads.
+        # Passwords typed this run, by the URL without them (never written to the file).
+        self._passwords: dict[str, str] = {}
         value = self._qs.value("session/catalog_url", "")
-        self._catalog_url = str(value) if value else None
+        self._catalog_url = without_password(str(value)) if value else None
+        self._forget_saved_passwords()
 
     def _bytes(self, key: str) -> QByteArray | None:
         value = self._qs.value(key)
@@ -109,7 +123,38 @@ class SettingsStore:
     @catalog_url.setter
     def catalog_url(self, value: str | None) -> None:
         self._catalog_url = value or None
-        self._qs.setValue("session/catalog_url", value or "")
+        saved = without_password(value) if value else ""
+        _address, password = split_password(value or "")
+        if password:
+            self._passwords[saved] = password
+        self._qs.setValue("session/catalog_url", saved)
+
+    def full_catalog_url(self, url: str) -> str:
+        """A saved catalog URL with the password typed for it this run put back, if any."""
+        password = self._passwords.get(without_password(url))
+        return with_password(url, password) if password else url
+
+    def needs_password(self, url: str | None) -> bool:
+        """Whether to ask for `url`'s password before opening it: a PostgreSQL URL with a user
+        and no password, none typed this run (a .pgpass file or PGPASSWORD may still give it:
+        the question takes an empty password too)."""
+        if not url:
+            return False
+        scheme, _, rest = url.partition("://")
+        if scheme.split("+")[0].lower() not in _ASKS_PASSWORD or "@" not in rest:
+            return False
+        address, password = split_password(url)
+        return password is None and without_password(address) not in self._passwords
+
+    def _forget_saved_passwords(self) -> None:
+        """A file written before passwords were left out: take them out now."""
+        stored = str(self._qs.value("session/catalog_url", "") or "")
+        if stored and without_password(stored) != stored:
+            self._qs.setValue("session/catalog_url", without_password(stored))
+        recent = self._strings("catalog/recent")
+        clean = list(dict.fromkeys(without_password(u) for u in recent))
+        if clean != recent:
+            self._qs.setValue("catalog/recent", json.dumps(clean))
 
     def _strings(self, key: str) -> list[str]:
         try:
@@ -124,8 +169,9 @@ class SettingsStore:
         return self._strings("catalog/recent")[:RECENT_COUNT]
 
     def add_recent_catalog(self, url: str | None) -> None:
-        """Put `url` (None: the tool's own catalog) first in the recent catalogs."""
-        entry = url or DEFAULT_CATALOG
+        """Put `url` (None: the tool's own catalog) first in the recent catalogs, without its
+        password."""
+        entry = without_password(url) if url else DEFAULT_CATALOG
         recent = [entry, *(u for u in self.recent_catalogs if u != entry)][:RECENT_COUNT]
         self._qs.setValue("catalog/recent", json.dumps(recent))
 
@@ -141,6 +187,15 @@ class SettingsStore:
     @hidden_columns.setter
     def hidden_columns(self, names: list[str]) -> None:
         self._qs.setValue("view/hidden_columns", json.dumps(sorted(set(names))))
+
+    @property
+    def shown_columns(self) -> list[str]:
+        """The names of the columns hidden by default that the operator showed (View ▸ Columns)."""
+        return self._strings("view/shown_columns")
+
+    @shown_columns.setter
+    def shown_columns(self, names: list[str]) -> None:
+        self._qs.setValue("view/shown_columns", json.dumps(sorted(set(names))))
 
     def auto_refresh_seconds(self, mode: Mode) -> float:
         """Seconds between the window's own refreshes in `mode` (0: off): the saved choice, else

@@ -1,8 +1,9 @@
 """The View menu: which table columns are shown (remembered between runs) and which products the
 state filter keeps (the same choice as the filter bar's "Show:").
 
-The Product column is always shown: it names the row. Under 1280 px the Last synced column gives
-way whatever is chosen (`MainWindow.resizeEvent`); the detail pane shows it.
+The Product column is always shown: it names the row. The catalog's own columns (Live, Dev status,
+Stock, Category) are hidden until shown here. Under 1280 px the Last synced column gives way
+whatever is chosen (`MainWindow.resizeEvent`); the detail pane shows it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QTableView
 
+from gui.models.columns import HIDDEN_BY_DEFAULT
 from gui.models.product_filter import STATE_FILTERS
 from gui.models.product_table import HEADERS, Column
 from gui.settings_store import SettingsStore
@@ -34,11 +36,16 @@ class ViewMenu(QObject):
         self._narrow = False
         columns = menu.addMenu("&Columns")
         self.columns: dict[Column, QAction] = {}
-        hidden = set(settings.hidden_columns)
+        hidden, shown = set(settings.hidden_columns), set(settings.shown_columns)
         for column in Column:
+            if column is min(HIDDEN_BY_DEFAULT):
+                columns.addSeparator()  # the catalog's own columns, hidden until shown
             action = columns.addAction(HEADERS[column])
             action.setCheckable(True)
-            action.setChecked(column is ALWAYS_SHOWN or column.name not in hidden)
+            if column in HIDDEN_BY_DEFAULT:
+                action.setChecked(column.name in shown)
+            else:
+                action.setChecked(column is ALWAYS_SHOWN or column.name not in hidden)
             action.setEnabled(column is not ALWAYS_SHOWN)
             action.toggled.connect(self._on_column_toggled)
             self.columns[column] = action
@@ -85,7 +92,9 @@ class ViewMenu(QObject):
             action.setChecked(True)
 
     def _on_column_toggled(self, _checked: bool) -> None:
-        self._settings.hidden_columns = [c.name for c in self.hidden()]
+        hidden = self.hidden()
+        self._settings.hidden_columns = [c.name for c in hidden if c not in HIDDEN_BY_DEFAULT]
+        self._settings.shown_columns = [c.name for c in HIDDEN_BY_DEFAULT if c not in hidden]
         self.apply()
 
     def _on_state(self, key: str) -> None:

@@ -15,9 +15,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
-from core.workspace import AdoptionPlan, Mode
+from core.workspace import AdoptionPlan, Mode, plural
 from gui.dialogs.adopt_dialog import AdoptDialog
-from gui.dialogs.adopt_words import plural
 from gui.models.product_table import ProductTableModel
 from gui.session import AdoptOutcome, Session
 from gui.widgets.status_panel import StatusPanel, describe_error

@@ -96,7 +96,7 @@ class WindowCommands:
     def refresh(self) -> None:
         """Re-read the catalog and Stripe in the background (reopen if not connected)."""
         if self.session.account is None:
-            self._switch(self.mode)
+            self._switch(self.mode, keep_rows=True)  # the catalog listed without Stripe stays
             return
         self.status.show_busy("Refreshing")
         self.session.refresh()
@@ -158,13 +158,14 @@ class WindowCommands:
             changed.connect(self._on_key_changed)
         dialog.finished.connect(self._on_keys_closed)
 
-    def _switch(self, mode: Mode) -> None:
+    def _switch(self, mode: Mode, *, keep_rows: bool = False) -> None:
         self.settings.mode = mode
         self.clear_overwrites()  # another Stripe side: other edits
-        self.model.set_rows([])
-        self.filter_bar.set_counts([])
-        self._update_shown()
-        self._show_detail(None)
+        if not keep_rows:
+            self.model.set_rows([])
+            self.filter_bar.set_counts([])
+            self._update_shown()
+            self._show_detail(None)
         self.detail.set_mode(mode)
         self.connection.connecting(mode)
         self.status.show_busy(f"Opening {MODE_LABELS[mode]} mode")

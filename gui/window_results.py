@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDialog
 
-from core.workspace import Mode, ProductPlan, ProductRow
+from core.workspace import Mode, ProductPlan, ProductRow, plural
 from gui.connection_view import ConnectionView
 from gui.dialogs.plan_dialog import PlanDialog
 from gui.models.product_table import ProductTableModel
@@ -123,7 +123,7 @@ class SessionResults:
             if errors:
                 first = errors[0]
                 self.status.show_error(
-                    f"{len(errors)} product(s) cannot be synced",
+                    f"{plural(len(errors), 'product')} cannot be synced",
                     f"{first.product_id}: {first.error}"
                     + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""),
                 )
@@ -137,7 +137,7 @@ class SessionResults:
                     "Nothing to sync: every product that is ready to sell matches Stripe."
                 )
             return
-        self.status.show_message(f"{len(actionable)} product(s) to review.")
+        self.status.show_message(f"{plural(len(actionable), 'product')} to review.")
         self._show_plan(actionable, "Sync")
 
     def _show_plan(

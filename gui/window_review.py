@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Sequence
 
-from core.workspace import ProductPlan, ProductRow, format_money
+from core.workspace import ProductPlan, ProductRow, format_money, plural
 from gui.models.change_marks import changed_in_stripe, field_label, pullable
 from gui.models.product_table import ProductTableModel
 from gui.row_words import display_name, nothing_to_sync_line
@@ -105,7 +105,7 @@ class ReviewFlows:
         idle = [r for r in review.rows if r.product_id not in writes | released]
         lines = [nothing_to_sync_line(r) for r in idle]
         if writing:
-            self.status.show_message(f"{len(writing)} product(s) to review.")
+            self.status.show_message(f"{plural(len(writing), 'product')} to review.")
             notes = [(r.product_id, why) for r, why in zip(idle, lines, strict=True)]
             notes += [
                 (r.product_id, "nothing to write in Stripe; the sync releases your archive hold")
@@ -187,7 +187,7 @@ class ReviewFlows:
                 self.set_overwrite_silently(result.id, item.field)
         pulled, refused = pull_lines(outcome.results, self.model.row_for)
         lines = pulled + refused
-        head = f"Took {len(pulled)} edit(s) from Stripe into the catalog"
+        head = f"Took {plural(len(pulled), 'edit')} from Stripe into the catalog"
         if refused:
             head += f"; {len(refused)} not taken"
         if outcome.cancelled:

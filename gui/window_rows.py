@@ -9,6 +9,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 
+from core.workspace import plural
 from gui.session import Session
 from gui.widgets.status_panel import StatusPanel
 
@@ -58,7 +59,7 @@ class RowWindowFlows:
 
             def call(ws: Any) -> str:
                 record = ws.duplicate_product(source, new_id)
-                return f"Copied {source} to {new_id} ({len(record.variants)} variant(s))."
+                return f"Copied {source} to {new_id} ({plural(len(record.variants), 'variant')})."
 
             self.session.change_rows(f"Duplicating {source}", call)
 

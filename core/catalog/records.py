@@ -10,7 +10,7 @@ from typing import Any
 from core.catalog.journal import JournalRecord
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per product in a status: no per-instance __dict__
 class CatalogRecord:
     """One product row (as a plain dict of its columns) and its variant rows.
 

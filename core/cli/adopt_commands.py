@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from core.cli.output import done, emit, out
-from core.workspace import Workspace
+from core.workspace import Workspace, plural
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -75,7 +75,7 @@ def run(ws: Workspace, ns: argparse.Namespace) -> int:
     for match in plan.linked:
         out(
             f"{verb} {match.local_id} → {match.stripe_product_id} (by {match.by}, "
-            f"{len(match.prices)} price(s) reused)"
+            f"{plural(len(match.prices), 'price')} reused)"
         )
     for match in plan.imported:
         out(

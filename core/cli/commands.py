@@ -18,7 +18,7 @@ from core.cli import (
 from core.cli.output import Usage, confirm_live, done, emit, out, progress_bar, say
 from core.cli.views import NEVER_TRIED, show_plan, show_results, show_status, untried_writes
 from core.settings import Mode, load_settings
-from core.workspace import Workspace, export_catalog, import_catalog
+from core.workspace import Workspace, changes_in_stripe, export_catalog, import_catalog, plural
 
 
 def run_command(ns: argparse.Namespace) -> int:
@@ -74,7 +74,7 @@ def _with_workspace(ns: argparse.Namespace) -> int:
             done({"file": ns.file, "products": count}, f"Exported {count} rows to {ns.file}.", ns)
             return 0
         if ns.command == "archive":
-            confirm_live(ws, ns, f"archive {len(ns.ids)} product(s) in Stripe")
+            confirm_live(ws, ns, f"archive {plural(len(ns.ids), 'product')} in Stripe")
             return show_results(ws.archive(ns.ids, progress=progress_bar()), ns)
         # sync
         if mode == "live":
@@ -91,7 +91,7 @@ def _with_workspace(ns: argparse.Namespace) -> int:
                     r for r in rows if r.plan and r.plan.operations and (r.has_local or r.held)
                 ]
                 untried = untried_writes(writing)
-                what = f"make {writes} write(s) for {len(writing)} product(s)"
+                what = f"make {changes_in_stripe(writes)} for {plural(len(writing), 'product')}"
                 confirm_live(ws, ns, what + (f", {untried} {NEVER_TRIED}" if untried else ""))
                 _confirm_untried(untried, ns)
             results = ws.sync_reviewed(
@@ -116,7 +116,7 @@ def _confirm_untried(untried: int, ns: argparse.Namespace) -> None:
         return
     were = "was" if untried == 1 else "were"
     sys.stderr.write(
-        f"{untried} of these writes {were} never synced to test mode first. Go on anyway? [y/N] "
+        f"{untried} of these changes {were} never synced to test mode first. Go on anyway? [y/N] "
     )
     sys.stderr.flush()
     if sys.stdin.readline().strip().lower() not in ("y", "yes"):
@@ -130,6 +130,6 @@ def _say_settled(ws: Workspace) -> None:
     """Writes an interrupted run left unrecorded, as this run settled them (on stderr)."""
     settled = getattr(ws, "last_settled", [])
     if settled:
-        say(f"Settled {len(settled)} write(s) an interrupted run had not recorded:")
+        say(f"Settled {plural(len(settled), 'write')} an interrupted run had not recorded:")
         for item in settled:
             say(f"  {item.describe()}")

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from core.cli.output import Usage, done
-from core.workspace import Workspace
+from core.workspace import Workspace, plural
 
 COMMANDS = ("add", "duplicate", "add-variant", "remove-variant")
 _NEXT = "Nothing was written to Stripe: `plan {id}` shows what a sync would do."
@@ -52,7 +52,7 @@ def run(ws: Workspace, ns: argparse.Namespace) -> int:
     elif ns.command == "duplicate":
         record = ws.duplicate_product(ns.product_id, ns.new_id, name=ns.name)
         text = (
-            f"Copied {ns.product_id} to {record.id} with {len(record.variants)} variant(s). "
+            f"Copied {ns.product_id} to {record.id} with {plural(len(record.variants), 'variant')}. "
             + _NEXT.format(id=record.id)
         )
     elif ns.command == "add-variant":

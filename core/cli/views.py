@@ -10,11 +10,13 @@ from core.workspace import (
     ProductRow,
     StripeSyncResult,
     SyncSummary,
+    changes_in_stripe,
     diff_records,
     operation_records,
+    plan_sentence,
+    plural,
 )
 
-_VERB = {"created": "create", "updated": "update", "archived": "archive"}
 NEVER_TRIED = "never tried in test mode"
 
 
@@ -28,14 +30,19 @@ def show_status(rows: list[ProductRow], ns: argparse.Namespace) -> int:
     out(f"{'PRODUCT':<{width}}  {'STATE':<9}  {'LOCAL':>11}  {'STRIPE':>11}  WHAT DIFFERS")
     for r in rows:
         what = ", ".join(d.field for d in r.differences)
-        if r.not_ready_reason:
+        if r.invalid:
+            what = invalid_text(r.error or "")
+        elif r.not_ready_reason and r.for_sale_reason:
+            what = r.for_sale_reason  # "Not for sale: dev status 3 of 5 (needs 5). A sync …"
+        elif r.not_ready_reason:
             what = r.not_ready_reason
-        elif r.error and r.plan is None and r.has_local:
-            what = f"invalid catalog row: {r.error}"
         elif r.error:
             what = f"{what} — last error: {r.error}" if what else f"last error: {r.error}"
-        if r.note:
+        # An archived product's note ("internal: not for sale, …") is what the sentence says.
+        if r.note and not (r.state == "archived" and r.for_sale_reason):
             what = f"{what} — {r.note}" if what else r.note
+        if r.for_sale_reason and not r.not_ready_reason and (r.for_sale is False or r.sold_out):
+            what = f"{what} — {r.for_sale_reason}" if what else r.for_sale_reason
         local = money(r.local_price_cents, r.currency) if r.has_local else "-"
         stripe = money(r.stripe_price_cents, r.currency)
         out(f"{shown[r.product_id]:<{width}}  {r.state:<9}  {local:>11}  {stripe:>11}  {what}")
@@ -44,6 +51,14 @@ def show_status(rows: list[ProductRow], ns: argparse.Namespace) -> int:
         counts[r.state] = counts.get(r.state, 0) + 1
     out(", ".join(f"{n} {state.replace('_', ' ')}" for state, n in sorted(counts.items())))
     return _failed_exit(rows)
+
+
+def invalid_text(error: str) -> str:
+    """A catalog row with invalid values, and what to do about it."""
+    return (
+        f"can't sync: the catalog row has invalid values: {error}. Fix it with `set` or in the "
+        "shop's database"
+    )
 
 
 def _failed_exit(rows: list[ProductRow]) -> int:
@@ -76,7 +91,7 @@ def show_plan(rows: list[ProductRow], ns: argparse.Namespace, *, preview: bool =
         return 1 if invalid else 0
     for r in changing:
         assert r.plan is not None
-        out(f"{r.product_id}: {_VERB.get(r.plan.action, r.plan.action)}")
+        out(f"{r.product_id}: {plan_sentence(r.plan)}")
         for op in r.plan.operations:
             mark = " — overwrites an edit made in Stripe" if op.overwrites_stripe_edit else ""
             if op.tried_in_test is False:
@@ -96,9 +111,12 @@ def show_plan(rows: list[ProductRow], ns: argparse.Namespace, *, preview: bool =
         out(f"{r.product_id}: invalid catalog row ({r.error}); will fail")
     writes = sum(r.plan.writes for r in changing if r.plan)
     if changing and preview:
-        out(f"{len(changing)} product(s) will change with {writes} write(s).")
+        out(f"{plural(len(changing), 'product')} will change: {changes_in_stripe(writes)}.")
     elif changing:
-        out(f"{len(changing)} product(s) would change with {writes} write(s); nothing written.")
+        out(
+            f"{plural(len(changing), 'product')} would change: {changes_in_stripe(writes)}; "
+            "nothing written."
+        )
     elif keeping:
         out("Nothing to write: Stripe's edits are kept.")
     else:
@@ -106,8 +124,8 @@ def show_plan(rows: list[ProductRow], ns: argparse.Namespace, *, preview: bool =
     untried = untried_writes(changing)
     if untried:
         out(
-            f"{untried} of {writes} write(s) {NEVER_TRIED}: sync to test mode first to try them, "
-            "or go on if you are sure."
+            f"{untried} of these {plural(writes, 'change')} {'was' if untried == 1 else 'were'} "
+            f"{NEVER_TRIED}: sync to test mode first to try them, or go on if you are sure."
         )
     return 1 if _invalid(rows) else 0
 
@@ -124,8 +142,8 @@ def untried_writes(rows: list[ProductRow]) -> int:
 
 
 def _invalid(rows: list[ProductRow]) -> list[ProductRow]:
-    """Rows whose catalog data cannot be synced (state failed, no plan)."""
-    return [r for r in rows if r.has_local and r.state == "failed" and r.plan is None]
+    """Rows whose catalog data cannot be synced (its values are invalid)."""
+    return [r for r in rows if r.invalid]
 
 
 def show_results(results: list[StripeSyncResult], ns: argparse.Namespace) -> int:

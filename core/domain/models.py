@@ -22,6 +22,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails
 
+from core.domain.compact import CompactModel
 from core.domain.currencies import is_supported
 from core.domain.product_fields import OptionalFields
 
@@ -141,7 +142,7 @@ class VariantSyncInput(BaseModel):
         return product_price_cents + (self.price_modifier_cents or 0)
 
 
-class ProductSyncInput(OptionalFields):
+class ProductSyncInput(CompactModel, OptionalFields):
     """A local product as the engine syncs it: identity, text, price and sell status, and the
     optional fields and lookup key of `OptionalFields`."""
 
@@ -196,18 +197,16 @@ class ProductSyncInput(OptionalFields):
 
     @property
     def not_for_sale_reason(self) -> str | None:
-        """Why the product is not for sale (so not created, and archived if in Stripe), or None.
+        """Why the product is not for sale (so not created, and archived if in Stripe), or None:
+        the first of `core.domain.for_sale.off_sale_reasons` (the one rule), as a plan says it."""
+        from core.domain.for_sale import off_sale_reasons  # it imports this module
 
-        Sell status `internal`; `is_live` False; or a `dev_status` below 5 (the seed syncs only
-        products "ready to sell", dev_status 5) unless `is_live` is True.
-        """
-        if self.sell_status == "internal":
-            return "sell status internal"
-        if self.is_live is False:
-            return "not live"
-        if self.dev_status is not None and self.dev_status < READY_DEV_STATUS and not self.is_live:
-            return f"dev status {self.dev_status} (needs {READY_DEV_STATUS} to sell)"
-        return None
+        reasons = off_sale_reasons(self.sell_status, self.is_live, self.dev_status)
+        words = {"internal": "sell status internal", "not_live": "not live"}
+        if not reasons:
+            return None
+        dev = f"dev status {self.dev_status} (needs {READY_DEV_STATUS} to sell)"
+        return words.get(reasons[0], dev)
 
 
 def _problem(loc: tuple[str | int, ...], value: Any, message: str) -> InitErrorDetails:

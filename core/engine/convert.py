@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from core.domain.product_fields import DIMENSIONS, PRODUCT_FIELDS
-from core.engine.types import RemotePrice, RemoteProduct
+from core.engine.remote import EMPTY, RemotePrice, RemoteProduct, maybe_word, metadata, word
 
 
 def remote_price(data: dict[str, Any]) -> RemotePrice:
@@ -14,26 +15,26 @@ def remote_price(data: dict[str, Any]) -> RemotePrice:
     if isinstance(product, dict):
         product = product.get("id")
     return RemotePrice(
-        id=data["id"],
-        product=str(product or ""),
+        id=word(str(data["id"])),
+        product=word(str(product or "")),
         unit_amount=data.get("unit_amount"),
-        currency=str(data.get("currency") or ""),
+        currency=word(str(data.get("currency") or "")),
         active=bool(data.get("active", True)),
         nickname=data.get("nickname"),
-        metadata={str(k): str(v) for k, v in (data.get("metadata") or {}).items()},
-        lookup_key=data.get("lookup_key"),
+        metadata=metadata(data.get("metadata")),
+        lookup_key=maybe_word(data.get("lookup_key")),
         livemode=bool(data.get("livemode", False)),
         created=int(data.get("created") or 0),
-        type=str(data.get("type") or "one_time"),
-        billing_scheme=str(data.get("billing_scheme") or "per_unit"),
-        recurring_interval=(data.get("recurring") or {}).get("interval"),
+        type=word(str(data.get("type") or "one_time")),
+        billing_scheme=word(str(data.get("billing_scheme") or "per_unit")),
+        recurring_interval=maybe_word((data.get("recurring") or {}).get("interval")),
         custom_amount=bool(data.get("custom_unit_amount")),
         currency_options=_options(data),
-        tax_behavior=data.get("tax_behavior"),
+        tax_behavior=maybe_word(data.get("tax_behavior")),
     )
 
 
-def _options(data: dict[str, Any]) -> dict[str, int] | None:
+def _options(data: dict[str, Any]) -> Mapping[str, int] | None:
     """The price's fixed amounts in other currencies; None when Stripe did not show them (they
     are shown only when expanded). An option without a fixed amount (tiers, or the customer
     chooses it) is left out."""
@@ -41,11 +42,12 @@ def _options(data: dict[str, Any]) -> dict[str, int] | None:
     if not isinstance(options, dict):
         return None
     own = str(data.get("currency") or "")
-    return {
-        str(code): int(entry["unit_amount"])
+    found = {
+        word(str(code)): int(entry["unit_amount"])
         for code, entry in sorted(options.items())
         if code != own and isinstance(entry, dict) and isinstance(entry.get("unit_amount"), int)
     }
+    return found or EMPTY
 
 
 def remote_product(data: dict[str, Any], prices: tuple[RemotePrice, ...] = ()) -> RemoteProduct:
@@ -54,17 +56,17 @@ def remote_product(data: dict[str, Any], prices: tuple[RemotePrice, ...] = ()) -
     if isinstance(default, dict):
         default = default.get("id")
     return RemoteProduct(
-        id=data["id"],
+        id=word(str(data["id"])),
         name=str(data.get("name") or ""),
         description=data.get("description") or None,
         active=bool(data.get("active", True)),
-        metadata={str(k): str(v) for k, v in (data.get("metadata") or {}).items()},
-        default_price=default or None,
+        metadata=metadata(data.get("metadata")),
+        default_price=maybe_word(default or None),
         livemode=bool(data.get("livemode", False)),
         created=int(data.get("created") or 0),
         updated=int(data.get("updated") or 0),
         prices=prices,
-        fields=optional_fields(data),
+        fields=optional_fields(data) or EMPTY,
     )
 
 

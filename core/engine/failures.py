@@ -36,12 +36,41 @@ def err_header(err: stripe.StripeError, name: str) -> str | None:
 
 # What to do after giving up, by the kind of request: a read changes nothing in Stripe (a
 # status, plan or diff export only reads); a write may have gone through, and its idempotency key
-# makes sending it again safe.
+# makes sending it again safe. These fit a sync, an archive or a read of Stripe; a caller doing
+# something else (a key check) catches StripeGaveUpError and says what it means there.
 READ_GAVE_UP_HINT = (
     "Nothing was written to Stripe by this; check the internet connection (and STRIPE_API_BASE, "
     "if set) and try again."
 )
-WRITE_GAVE_UP_HINT = "Nothing was duplicated; run the sync again later."
+WRITE_GAVE_UP_HINT = (
+    "Trying again is safe: a write that went through is not made twice. Check the internet "
+    "connection and try again later."
+)
+
+
+class StripeGaveUpError(StripeUnavailableError):
+    """Stripe did not answer usefully before the retry budget ran out.
+
+    `reason`: what Stripe did, in words ("could not be reached", "kept failing (HTTP 503)");
+    `what`: the request ("update products"); `attempts` and `elapsed` (seconds): how long it was
+    tried. A caller may re-raise it with its own words from these."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        reason: str,
+        what: str,
+        attempts: int,
+        elapsed: float,
+        hint: str = "",
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint, request_id=request_id)
+        self.reason = reason
+        self.what = what
+        self.attempts = attempts
+        self.elapsed = elapsed
 
 
 def gave_up(
@@ -51,7 +80,7 @@ def gave_up(
     elapsed: float,
     *,
     write: bool | None = None,
-) -> SyncAdminError:
+) -> StripeGaveUpError:
     """The error for a call whose retries ran out of budget.
 
     `write`: whether the request was a write; when not given, the gateway's wording tells (its
@@ -65,9 +94,13 @@ def gave_up(
         if isinstance(err, stripe.APIConnectionError)
         else f"kept failing (HTTP {err.http_status})"
     )
-    return StripeUnavailableError(
+    return StripeGaveUpError(
         f"Stripe {reason} while trying to {what}; gave up after {attempt} "
         f"attempts in {elapsed:.1f} s.",
+        reason=reason,
+        what=what,
+        attempts=attempt,
+        elapsed=elapsed,
         hint=WRITE_GAVE_UP_HINT if write else READ_GAVE_UP_HINT,
         request_id=err.request_id,
     )

@@ -18,20 +18,26 @@ from core.engine.units import input_problems
 
 
 def _group(products: list[RemoteProduct], prices: list[RemotePrice]) -> dict[str, RemoteProduct]:
+    """Each product with its prices; `products` and `prices` are emptied on the way, so a product
+    listed without prices is let go as soon as its copy with them is made (not all at the end)."""
     by_product: dict[str, dict[str, RemotePrice]] = {}
     for price in prices:
         by_product.setdefault(price.product, {})[price.id] = price
-    return {
-        p.id: p.model_copy(update={"prices": tuple(by_product.get(p.id, {}).values())})
-        for p in products
-    }
+    prices.clear()
+    grouped: dict[str, RemoteProduct] = {}
+    products.reverse()
+    while products:
+        p = products.pop()
+        grouped[p.id] = p.model_copy(update={"prices": tuple(by_product.pop(p.id, {}).values())})
+    return grouped
 
 
 def fetch_remote(gateway: StripeGateway) -> RemoteCatalog:
     """All products of the account, each with all its prices (active and archived)."""
     before = gateway.stats.reads
     products = gateway.list_products()
-    prices = gateway.list_prices(active=True) + gateway.list_prices(active=False)
+    prices = gateway.list_prices(active=True)
+    prices += gateway.list_prices(active=False)
     return RemoteCatalog(products=_group(products, prices), read_calls=gateway.stats.reads - before)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any, TypeVar
 
 import stripe
@@ -39,6 +40,13 @@ T = TypeVar("T")
 PAGE_SIZE = 100
 # A lone price shows its amounts in other currencies only when asked (stripe-facts §5.5).
 PRICE_EXPAND: dict[str, Any] = {"expand": ["currency_options"]}
+# Seconds to connect and to wait for an answer when no timeout is given.
+DEFAULT_TIMEOUT = (10.0, 60.0)
+
+
+def http_timeout(timeout_s: float | None) -> tuple[float, float]:
+    """The HTTP (connect, read) timeout for a gateway built with `timeout_s`."""
+    return DEFAULT_TIMEOUT if timeout_s is None else (timeout_s, timeout_s)
 
 
 class StripeGateway(Transport):
@@ -53,9 +61,16 @@ class StripeGateway(Transport):
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        read_retry: RetryPolicy | None = None,
     ) -> None:
         super().__init__(
-            client, api_key=api_key, rate_limit=rate_limit, retry=retry, sleep=sleep, clock=clock
+            client,
+            api_key=api_key,
+            rate_limit=rate_limit,
+            retry=retry,
+            sleep=sleep,
+            clock=clock,
+            read_retry=read_retry,
         )
         self._account: AccountInfo | None = None
         self._account_key: str | None = None
@@ -70,14 +85,18 @@ class StripeGateway(Transport):
         rate_limit: float | None = None,
         retry_budget_s: float = 30.0,
         retry: RetryPolicy | None = None,
+        timeout_s: float | None = None,
     ) -> StripeGateway:
         """Build a gateway for `api_key`, talking to `api_base` (default: Stripe itself).
 
         `rate_limit` is in requests per second (default: 90 % of Stripe's limit for the key's mode,
         i.e. 22.5/s test, 90/s live; 0 = unthrottled). The first second's worth of calls goes out
         at once (see core.engine.throttle). `retry_budget_s` bounds how long one call keeps
-        retrying. The key is stripped (a pasted key often ends in a newline) and its shape
-        checked first: a malformed one raises ConfigurationError naming the problem, masked.
+        retrying. `timeout_s` (the `request_timeout_seconds` setting) bounds each request's
+        connect and read wait and how long a read keeps retrying (writes keep `retry_budget_s`,
+        so a sync settles); None: 10 s to connect, 60 s to answer. The key is stripped (a pasted
+        key often ends in a newline) and its shape checked first: a malformed one raises
+        ConfigurationError naming the problem, masked.
         """
         api_key = api_key.strip()
         parse_key(api_key)  # a key with a stray character would only fail later, obscurely
@@ -87,10 +106,11 @@ class StripeGateway(Transport):
             api_key,
             base_addresses=bases,  # type: ignore[arg-type]
             max_network_retries=0,
-            http_client=stripe.RequestsClient(timeout=(10, 60)),
+            http_client=stripe.RequestsClient(timeout=http_timeout(timeout_s)),
         )
         policy = retry or RetryPolicy(budget_s=retry_budget_s)
-        return cls(client, api_key=api_key, rate_limit=rate_limit, retry=policy)
+        reads = None if timeout_s is None else replace(policy, budget_s=timeout_s)
+        return cls(client, api_key=api_key, rate_limit=rate_limit, retry=policy, read_retry=reads)
 
     # -- identity -------------------------------------------------------------------------------
 

@@ -119,20 +119,17 @@ class StripeMirror:
         generation = int(self._state_values().get("generation") or 0)
         if generation == self._generation:
             return
-        products = {
-            str(pid): RemoteProduct.model_validate_json(body)
-            for pid, body in self._conn.execute("SELECT id, body FROM products")
-        }
+        # Prices first, so each product is made once, with its prices (no copy of every product).
         self._prices = {}
         for (body,) in self._conn.execute("SELECT body FROM prices"):
             price = RemotePrice.model_validate_json(body)
             self._prices.setdefault(price.product, {})[price.id] = price
-        self._catalog = RemoteCatalog(
-            products={
-                pid: p.model_copy(update={"prices": tuple(self._prices.get(pid, {}).values())})
-                for pid, p in products.items()
-            }
-        )
+        products: dict[str, RemoteProduct] = {}
+        for pid, body in self._conn.execute("SELECT id, body FROM products"):
+            data = json.loads(body)
+            data["prices"] = tuple(self._prices.get(str(pid), {}).values())
+            products[str(pid)] = RemoteProduct.model_validate(data)
+        self._catalog = RemoteCatalog(products=products)
         self._generation = generation
 
     # -- writing --------------------------------------------------------------------------------
@@ -178,17 +175,18 @@ class StripeMirror:
         with self._lock, self._transaction() as conn:
             conn.execute("DELETE FROM products")
             conn.execute("DELETE FROM prices")
+            # Generators: one row's JSON at a time, not every product's at once.
             conn.executemany(
                 "INSERT INTO products (id, body) VALUES (?, ?)",
-                [(p.id, p.model_dump_json(exclude={"prices"})) for p in remote.products.values()],
+                ((p.id, p.model_dump_json(exclude={"prices"})) for p in remote.products.values()),
             )
             conn.executemany(
                 "INSERT INTO prices (id, product, body) VALUES (?, ?, ?)",
-                [
+                (
                     (price.id, price.product, price.model_dump_json())
                     for p in remote.products.values()
                     for price in p.prices
-                ],
+                ),
             )
             self._set(
                 conn,

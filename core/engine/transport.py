@@ -88,6 +88,7 @@ class Transport:
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        read_retry: RetryPolicy | None = None,
     ) -> None:
         self._client = client
         self._v1: Any = client.v1
@@ -99,6 +100,10 @@ class Transport:
             limit = (LIVE_RATE_LIMIT if self.livemode else TEST_RATE_LIMIT) * HEADROOM
         self.rate_limit = limit
         self.retry = retry or RetryPolicy()
+        # Reads may give up sooner than writes: a refresh should say Stripe is out of reach
+        # quickly, while a write keeps trying so that a sync settles.
+        self.read_retry = read_retry or self.retry
+        self._fail_fast = False  # see `fail_fast`
         self._bucket = TokenBucket(limit, sleep=sleep, clock=clock)
         self._sleep = sleep
         self._clock = clock
@@ -126,6 +131,18 @@ class Transport:
         finally:
             self.cancel_token = previous
 
+    @contextmanager
+    def fail_fast(self) -> Iterator[None]:
+        """Within the block, a read that cannot reach Stripe gives up at its first connection
+        failure instead of retrying (429s and 5xx answers are still retried within the read
+        budget). For checks that come again by themselves, like the window's automatic refresh."""
+        previous = self._fail_fast
+        self._fail_fast = True
+        try:
+            yield
+        finally:
+            self._fail_fast = previous
+
     def _wait(self, seconds: float) -> None:
         wait_unless_cancelled(seconds, self.cancel_token, self._sleep)
 
@@ -134,6 +151,7 @@ class Transport:
     def _call(self, fn: Callable[[], T], *, write: bool, what: str, permission: str) -> T:
         started = self._clock()
         attempt = 0
+        policy = self.retry if write else self.read_retry
         while True:
             self._bucket.acquire(self._wait)
             with self._lock:
@@ -150,9 +168,12 @@ class Transport:
                     err, write=write, what=what, permission=permission, key=self._masked_key
                 )
                 if failure is None:
-                    delay = self.retry.delay(attempt)
+                    delay = policy.delay(attempt)
                     elapsed = self._clock() - started
-                    if elapsed + delay > self.retry.budget_s:
+                    at_once = self._fail_fast and not write
+                    if elapsed + delay > policy.budget_s or (
+                        at_once and isinstance(err, stripe.APIConnectionError)
+                    ):
                         failure = gave_up(err, what, attempt, elapsed)
             # Raised here, outside the `except`, so the SDK's error (whose message or request may
             # hold the raw key, e.g. an invalid header) is not kept as the __context__.

@@ -12,130 +12,32 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from core.domain.compact import CompactModel
 from core.domain.models import ProductSyncInput, StripeSyncResult, SyncAction, VariantSyncInput
+from core.engine.remote import (
+    MANAGED_BY_VALUE,
+    META_LOCAL_ID,
+    META_MANAGED_BY,
+    META_SELL_STATUS,
+    META_VARIANT_ID,
+    RemotePrice,
+    RemoteProduct,
+    is_managed,
+)
 from core.errors import CancelledError
 
-# Metadata keys the tool owns on Stripe objects. Other keys (added by hand in Stripe) are left alone.
-META_LOCAL_ID = "local_id"
-META_SELL_STATUS = "sell_status"
-META_VARIANT_ID = "variant_id"
-META_MANAGED_BY = "managed_by"
-MANAGED_BY_VALUE = "stripe-sync-admin"
-
-
-class RemotePrice(BaseModel):
-    """A Stripe price as read."""
-
-    model_config = ConfigDict(frozen=True)
-
-    id: str
-    product: str
-    unit_amount: int | None
-    currency: str
-    active: bool
-    nickname: str | None = None
-    metadata: dict[str, str] = Field(default_factory=dict)
-    lookup_key: str | None = None
-    livemode: bool = False
-    created: int = 0
-    type: str = "one_time"  # or "recurring"
-    billing_scheme: str = "per_unit"  # or "tiered"
-    recurring_interval: str | None = None  # "month", … for a recurring price
-    custom_amount: bool = False  # the customer chooses the amount (custom_unit_amount)
-    # Amounts in other currencies (Stripe's currency_options, without the price's own currency):
-    # currency → unit_amount. None: not read (Stripe shows them only when expanded), so not compared.
-    currency_options: dict[str, int] | None = None
-    tax_behavior: str | None = None  # unspecified, inclusive or exclusive (None: not read)
-
-    @property
-    def kind_refusal(self) -> str | None:
-        """Why the catalog cannot hold this price as a product's or variant's price (None: it can).
-
-        The catalog holds one fixed amount per unit, paid once: a subscription, a tiered price or
-        one whose amount the customer chooses has no place there.
-        """
-        if self.type == "recurring":
-            return f"a subscription price (every {self.recurring_interval or 'period'})"
-        if self.billing_scheme == "tiered":
-            return "a tiered price"
-        if self.custom_amount or self.unit_amount is None:
-            return "a price whose amount the customer chooses"
-        return None
-
-
-class RemoteProduct(BaseModel):
-    """A Stripe product as read, with its prices (active and archived) when they were listed."""
-
-    model_config = ConfigDict(frozen=True)
-
-    id: str
-    name: str
-    description: str | None = None
-    active: bool = True
-    metadata: dict[str, str] = Field(default_factory=dict)
-    default_price: str | None = None
-    livemode: bool = False
-    created: int = 0
-    updated: int = 0
-    prices: tuple[RemotePrice, ...] = ()
-    # Optional fields (core.domain.product_fields) as Stripe holds them: field → value, compared
-    # in the catalog's form (images and features as tuples); a field Stripe has none of is absent.
-    fields: dict[str, Any] = Field(default_factory=dict)
-
-    @property
-    def local_id(self) -> str | None:
-        """The local product id the tool tagged this product with, if any."""
-        return self.metadata.get(META_LOCAL_ID)
-
-    def default_price_object(self) -> RemotePrice | None:
-        """The product's default price, when it was read."""
-        for price in self.prices:
-            if price.id == self.default_price:
-                return price
-        return None
-
-    def active_price_for_variant(
-        self, variant_id: str | None, linked: str | None = None
-    ) -> RemotePrice | None:
-        """The active price that sells `variant_id` (None: the product's own price).
-
-        `linked`: the price this unit is linked to (adopted, or written before), when it is still
-        an active price of this product. Else a variant's price is the one tagged with its
-        `variant_id`. The product's own price is one the tool manages (`managed_by`/`local_id`
-        tags) when there is one, even when a price made by hand is the default (design §3: the
-        tool touches what it owns); an untagged one-time price is adopted only when no managed one
-        exists (subscriptions, tiered and customer-chosen prices never are). Among several, the
-        default, then the newest.
-        """
-        if linked:
-            for price in self.prices:
-                if price.id == linked and price.active and price.kind_refusal is None:
-                    return price
-        candidates = [p for p in self.prices if p.active and p.kind_refusal is None]
-        if variant_id is None:
-            own = [p for p in candidates if META_VARIANT_ID not in p.metadata]
-            managed = [p for p in own if is_managed(p)]
-            return self._default_or_newest(managed or own)
-        tagged = [p for p in candidates if p.metadata.get(META_VARIANT_ID) == variant_id]
-        return self._default_or_newest(tagged)
-
-    def _default_or_newest(self, prices: list[RemotePrice]) -> RemotePrice | None:
-        for price in prices:
-            if price.id == self.default_price:
-                return price
-        return max(prices, key=lambda p: p.created, default=None)
-
-
-def is_managed(price: RemotePrice) -> bool:
-    """Whether the tool made (and so owns) this price: it carries one of the tool's tags."""
-    meta = price.metadata
-    return (
-        meta.get(META_MANAGED_BY) == MANAGED_BY_VALUE
-        or META_VARIANT_ID in meta
-        or META_LOCAL_ID in meta
-    )
+__all__ = [
+    "MANAGED_BY_VALUE",
+    "META_LOCAL_ID",
+    "META_MANAGED_BY",
+    "META_SELL_STATUS",
+    "META_VARIANT_ID",
+    "RemotePrice",
+    "RemoteProduct",
+    "is_managed",
+]
 
 
 @dataclass
@@ -202,7 +104,7 @@ class RemoteCatalog:
 Changed = Literal["catalog", "stripe", "both"]
 
 
-class FieldDiff(BaseModel):
+class FieldDiff(CompactModel):
     """One owned field whose local and Stripe values differ, both as display strings.
 
     Money fields also carry the amounts in the currency's smallest unit and the currency. The
@@ -241,7 +143,7 @@ OperationKind = Literal[
 ]
 
 
-class Operation(BaseModel):
+class Operation(CompactModel):
     """One Stripe write a sync would make, in the order it will be made."""
 
     model_config = ConfigDict(frozen=True)
@@ -261,7 +163,7 @@ class Operation(BaseModel):
     version: str | None = None
 
 
-class ProductPlan(BaseModel):
+class ProductPlan(CompactModel):
     """What a sync would do for one product: the action, the ordered writes and why."""
 
     model_config = ConfigDict(frozen=True)

@@ -12,7 +12,9 @@ from typing import Any
 
 from core.catalog.records import CatalogRecord
 from core.catalog.snapshots import Snapshot
+from core.domain.for_sale import for_sale_sentence, off_sale_reasons
 from core.domain.money import format_money
+from core.domain.row_rules import flag
 from core.engine.types import META_SELL_STATUS, ProductPlan, RemoteProduct, is_managed
 from core.reconcile.convert import Invalid, NotReady, ReadyProduct, whole_number
 from core.reconcile.rows import (
@@ -96,18 +98,43 @@ def cents(value: Any) -> int | None:
 
 def local_side(record: CatalogRecord, currency: str) -> dict[str, object]:
     """The catalog's values for display; a value the row cannot hold (SQLite keeps anything)
-    shows as empty, the row's error says what is wrong."""
+    shows as empty, the row's error says what is wrong. A row without a name is shown by its id
+    (`unnamed` says so)."""
     p = record.product
-    dev = whole_number(p.get("dev_status"))
+    name = text(p.get("name"))
+    unnamed = name is None or not name.strip()
     return {
         "product_id": record.id,
-        "name": text(p.get("name")) or record.id,
+        "name": record.id if unnamed else name,
+        "unnamed": unnamed,
         "local_price_cents": cents(p.get("base_price_cents")),
         "currency": text(p.get("currency")) or currency,
         "sell_status": text(p.get("sell_status")),
-        "dev_status": dev,
+        "dev_status": whole_number(p.get("dev_status")),
+        "is_live": flag(p.get("is_live"))[0],
+        "category": text(p.get("category")) or None,
+        "sold_quantity": cents(p.get("sold_quantity")),
+        "max_quantity": cents(p.get("max_quantity")),
         "description": text(p.get("description")),
     }
+
+
+def for_sale_side(record: CatalogRecord) -> dict[str, object]:
+    """Whether the catalog row makes the product for sale, and the sentence saying why
+    (core.domain.for_sale). Only for a row whose values are valid."""
+    p = record.product
+    sell_status, is_live = text(p.get("sell_status")), flag(p.get("is_live"))[0]
+    dev, priced = whole_number(p.get("dev_status")), cents(p.get("base_price_cents")) is not None
+    sentence = for_sale_sentence(
+        sell_status,
+        is_live,
+        dev,
+        sold=cents(p.get("sold_quantity")),
+        max_quantity=cents(p.get("max_quantity")),
+        priced=priced,
+    )
+    for_sale = priced and not off_sale_reasons(sell_status, is_live, dev)
+    return {"for_sale": for_sale, "for_sale_reason": sentence}
 
 
 def snapshot_side(snapshot: Snapshot | None) -> dict[str, object]:
@@ -157,8 +184,10 @@ def unready_row(
         state="failed" if invalid else "not_ready",
         not_ready_reason=None if isinstance(converted, Invalid) else converted.reason,
         error=converted.error if isinstance(converted, Invalid) else None,
+        invalid=invalid,
         variants=variant_rows(record, existing, str(local["currency"]), unit_prices),
         **local,
+        **({} if invalid else for_sale_side(record)),
         **stripe_side(existing, unit_prices.get("")),
         **snapshot_side(snapshot),
     )
@@ -203,6 +232,7 @@ def ready_row(
         error=error,
         variants=variant_rows(record, existing, converted.product.currency, unit_prices),
         **local,
+        **for_sale_side(record),
         **stripe_side(existing, unit_prices.get("")),
         **snapshot_side(snapshot),
     )

@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from core.catalog.records import CatalogRecord
+from core.domain.for_sale import off_sale_reasons, waits_for_dev_status
 from core.domain.models import (
     READY_DEV_STATUS,
     ProductSyncInput,
@@ -149,13 +150,8 @@ def to_sync_input(
         return Invalid(pid, "; ".join(problems))
     if fields["price_cents"] is None:
         return NotReady(pid, "no price yet")
-    dev_status, is_live = fields["dev_status"], fields["is_live"]
-    if (
-        dev_status is not None
-        and dev_status < READY_DEV_STATUS
-        and not is_live
-        and fields["sell_status"] != "internal"
-    ):
+    dev_status = fields["dev_status"]
+    if waits_for_dev_status(off_sale_reasons(fields["sell_status"], fields["is_live"], dev_status)):
         return NotReady(pid, f"dev status {dev_status} (needs {READY_DEV_STATUS})")
     try:
         product = ProductSyncInput(id=pid, **fields)

@@ -29,7 +29,13 @@ from core.reconcile.convert import (
     ReadyProduct,
     to_sync_input,
 )
-from core.reconcile.holds import held_row, hold_archive_plan, not_for_sale, releasing_plan
+from core.reconcile.holds import (
+    held_row,
+    hold_archive_plan,
+    not_for_sale,
+    releasing_plan,
+    with_withheld_differences,
+)
 from core.reconcile.owned import stripe_only_fields
 from core.reconcile.rows import ProductRow
 from core.reconcile.threeway import (
@@ -127,6 +133,7 @@ def evaluate(
                 row = held_row(row, holds[record.id], mode, out.plans.get(record.id))
             out.rows.append(row)
             continue
+        unheld = ready
         if held:
             ready = not_for_sale(ready)
 
@@ -157,7 +164,15 @@ def evaluate(
         elif existing is not None:
             shown = stripe_only_fields(existing, ready.owned)
             row = row.model_copy(update={"stripe_only_fields": shown}) if shown else row
-        out.rows.append(held_row(row, holds[record.id], mode, plan) if held else row)
+        if held:
+            row = held_row(row, holds[record.id], mode, plan)
+            # The hold plans the product archived, so its prices are not compared: show the
+            # differences a sync releasing the hold would write all the same.
+            _, released_plan = plan_two_way(
+                record.id, unheld, existing, snapshot, plan_for, overwrite
+            )
+            row = with_withheld_differences(row, released_plan)
+        out.rows.append(row)
     if include_orphans or orphan_ids:
         local_ids = {r.id for r in records}
         wanted = set(orphan_ids or ())

@@ -75,9 +75,27 @@ def held_row(row: ProductRow, hold: Hold, mode: str, plan: ProductPlan | None) -
     """A held product's row: state "held", the hold's note, and the archive still to write (if
     Stripe's product is active) as its plan."""
     update: dict[str, Any] = {"held": True, "note": hold_note(hold, mode)}
+    if row.has_local:
+        update["for_sale"] = False
+        update["for_sale_reason"] = held_sentence(mode, row.for_sale_reason)
     if row.state != "failed":  # a failed archive stays visible as a failure
         update["state"] = "held"
     if plan is not None and plan.operations and row.plan is None:
         update["plan"] = plan
         update["differences"] = list(plan.differences)
     return row.model_copy(update=update)
+
+
+def held_sentence(mode: str, catalog_says: str | None) -> str:
+    """Why a held product is not for sale here, then what the catalog alone would make of it."""
+    sentence = f"Not for sale in {mode} mode: you hold it archived here."
+    return f"{sentence} Without the hold: {catalog_says}" if catalog_says else sentence
+
+
+def with_withheld_differences(row: ProductRow, released: ProductPlan) -> ProductRow:
+    """A held row with the differences its hold keeps out of the plan: an archived product's
+    prices are not compared, yet a sync releasing the hold would write them (`released`: the
+    product's plan without the hold)."""
+    have = row.differing_fields
+    more = [d for d in released.differences if d.field not in have and d.field != "active"]
+    return row.model_copy(update={"differences": [*row.differences, *more]}) if more else row

@@ -45,6 +45,8 @@ def row_record(row: ProductRow) -> dict[str, Any]:
         "state": row.state,
         "differences": [difference_record(d) for d in row.differences],
     }
+    if row.has_local:
+        item.update(catalog_record(row))
     if row.unmanaged_prices:
         item["unmanaged_prices"] = [
             {"id": p.id, "amount": p.amount, "currency": p.currency, "text": p.text}
@@ -56,11 +58,28 @@ def row_record(row: ProductRow) -> dict[str, Any]:
         item["reason"] = row.not_ready_reason
     if row.error:
         item["error"] = row.error
+    if row.invalid:
+        item["invalid"] = True  # the error is the catalog row's, not a sync's
     if row.note:
         item["note"] = row.note
     if row.stripe_change is not None:
         item["stripe_change"] = change_record(row.stripe_change)
     return item
+
+
+def catalog_record(row: ProductRow) -> dict[str, Any]:
+    """What the catalog says about selling the product: the for-sale sentence and its inputs
+    (`for_sale` null and no sentence for a row with invalid values)."""
+    return {
+        "for_sale": row.for_sale,
+        "for_sale_reason": row.for_sale_reason,
+        "sell_status": row.sell_status,
+        "is_live": row.is_live,
+        "dev_status": row.dev_status,
+        "sold_quantity": row.sold_quantity,
+        "max_quantity": row.max_quantity,
+        "category": row.category,
+    }
 
 
 def change_record(change: StripeChange) -> dict[str, Any]:

@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.domain.compact import CompactModel
+from core.domain.for_sale import dev_status_words, is_sold_out, stock_text
 from core.engine.types import FieldDiff, ProductPlan
 
 ProductState = Literal[
@@ -23,9 +25,10 @@ ProductState = Literal[
     "orphaned",  # tagged by the tool in Stripe, no local row
     "not_ready",  # local row cannot be synced yet (no price, dev status < 5, invalid)
     "failed",  # the last sync of this product failed
+    "unknown",  # Stripe was not read (no key, a locked keyring, Stripe unreachable): catalog only
 ]
 
-StripeStatus = Literal["active", "archived", "missing"]
+StripeStatus = Literal["active", "archived", "missing", "unknown"]  # unknown: not read
 
 
 class OtherPrice(BaseModel):
@@ -107,7 +110,7 @@ def _shown(value: Any) -> str:
     return "empty" if value is None or value == "" else repr(value)
 
 
-class ProductRow(BaseModel):
+class ProductRow(CompactModel):
     """One product as the table shows it. `differences` names every owned field that differs."""
 
     model_config = ConfigDict(frozen=True)
@@ -121,6 +124,11 @@ class ProductRow(BaseModel):
     currency: str = "usd"
     sell_status: str | None = None
     dev_status: int | None = None
+    is_live: bool | None = None
+    category: str | None = None
+    sold_quantity: int | None = None
+    max_quantity: int | None = None
+    unnamed: bool = False  # the catalog row has no name: `name` holds the id instead
     description: str | None = None
     # Stripe side.
     stripe_product_id: str | None = None
@@ -144,6 +152,13 @@ class ProductRow(BaseModel):
     # in Stripe" or the operator's archive hold ("archived by the operator in live; …").
     note: str | None = None
     held: bool = False  # archived by the operator in this account and mode (core.catalog.holds)
+    # Whether it is for sale in this account and mode (the catalog's rule, or false while held;
+    # None: no catalog row, or one with invalid values), and why in one sentence
+    # (core.domain.for_sale), e.g. "Not for sale: not live. A sync archives it in Stripe …".
+    for_sale: bool | None = None
+    for_sale_reason: str | None = None
+    # The catalog row holds values the tool cannot use (`error` says which; state failed).
+    invalid: bool = False
     unmanaged_prices: list[OtherPrice] = Field(default_factory=list)
     # Optional product fields Stripe holds that this catalog does not own (core.reconcile.owned):
     # field → value as shown; never written nor cleared, shown read-only.
@@ -156,3 +171,20 @@ class ProductRow(BaseModel):
     def differing_fields(self) -> set[str]:
         """The names of the fields that differ (for highlighting)."""
         return {d.field for d in self.differences}
+
+    @property
+    def stock_text(self) -> str:
+        """The catalog's stock: "137 / 500", "" when unknown (core.domain.for_sale)."""
+        return stock_text(self.sold_quantity, self.max_quantity)
+
+    @property
+    def dev_status_text(self) -> str:
+        """The dev status against the one that sells: "3 of 5", "" when there is none."""
+        return dev_status_words(self.dev_status)
+
+    @property
+    def sold_out(self) -> bool:
+        """Whether the catalog says it is sold out (it stays for sale in Stripe all the same)."""
+        return self.has_local and is_sold_out(
+            self.sell_status, self.sold_quantity, self.max_quantity
+        )

@@ -24,9 +24,11 @@ from core.engine.types import (
 )
 from core.reconcile.adopt import AdoptionPlan, Ambiguous, Match, PriceLink, Unsupported
 from core.reconcile.modes import ModeComparison, ModeDifference
+from core.reconcile.plan_words import changes_in_stripe, plan_sentence, plural
 from core.reconcile.report import diff_records, operation_records
 from core.reconcile.rows import OtherPrice, ProductRow, ProductState, VariantRow
 from core.settings import Mode
+from core.workspace.catalog_only import catalog_only_rows
 from core.workspace.edit_values import (
     ChangedField,
     EditConflict,
@@ -95,6 +97,8 @@ __all__ = [
     "VariantRow",
     "Workspace",
     "catalog_location",
+    "catalog_only_rows",
+    "changes_in_stripe",
     "create_catalog",
     "diff_records",
     "export_catalog",
@@ -103,5 +107,7 @@ __all__ = [
     "import_catalog",
     "mask_url",
     "operation_records",
+    "plan_sentence",
+    "plural",
     "verify_key_with_stripe",
 ]

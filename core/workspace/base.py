@@ -79,7 +79,12 @@ class WorkspaceBase:
 
     def _new_gateway(self) -> StripeGateway:
         rate = rate_limit_for(self.mode, self._rate_limit, self.settings)
-        return StripeGateway.create(self._api_key, api_base=self._api_base, rate_limit=rate)
+        return StripeGateway.create(
+            self._api_key,
+            api_base=self._api_base,
+            rate_limit=rate,
+            timeout_s=self.settings.request_timeout_seconds,
+        )
 
     @property
     def gateway(self) -> StripeGateway:
@@ -104,6 +109,13 @@ class WorkspaceBase:
         """Within the block, a Stripe call waiting to be retried (429, 5xx, network) raises
         CancelledError as soon as `cancel` is cancelled, instead of using up its retry budget."""
         with self._gateway.cancellable(cancel):
+            yield
+
+    @contextmanager
+    def fail_fast(self) -> Iterator[None]:
+        """Within the block, a read gives up at its first failure to reach Stripe instead of
+        retrying (for checks that come again by themselves: the window's automatic refresh)."""
+        with self._gateway.fail_fast():
             yield
 
     def _read(

@@ -7,11 +7,19 @@ import uuid
 from collections.abc import Callable
 
 from core.engine.errors import StripeRequestError
+from core.engine.failures import StripeGaveUpError
 from core.engine.gateway import StripeGateway
 from core.engine.types import AccountInfo
-from core.errors import StripePermissionError
+from core.errors import StripePermissionError, StripeUnavailableError
 from core.keys.api_base import API_BASE_VAR, check_api_base
 from core.keys.shape import KeyMode
+
+NOT_SAVED = "The key was not saved"
+# The engine's hints speak of syncs and writes; a key check writes nothing (its probes target an
+# id that cannot exist), so what is left to do is check the connection and the key again.
+KEY_CHECK_HINT = (
+    "Check the internet connection (and STRIPE_API_BASE, if set), then check the key again."
+)
 
 
 def verify_key_with_stripe(mode: KeyMode, key: str, *, api_base: str | None = None) -> AccountInfo:
@@ -28,6 +36,23 @@ def verify_key_with_stripe(mode: KeyMode, key: str, *, api_base: str | None = No
         base = os.environ.get(API_BASE_VAR, "").strip() or None
         check_api_base(base, mode)  # a live key goes over https only (or to this computer)
     gateway = StripeGateway.create(key, api_base=base, retry_budget_s=10.0)
+    try:
+        return _ask_stripe(gateway, mode)
+    except StripeGaveUpError as err:
+        raise StripeUnavailableError(
+            f"{NOT_SAVED}: Stripe {err.reason} while it was being checked (gave up after "
+            f"{err.attempts} attempts in {err.elapsed:.1f} s).",
+            hint=KEY_CHECK_HINT,
+            request_id=err.request_id,
+        ) from None
+    except StripeUnavailableError as err:
+        raise StripeUnavailableError(
+            f"{NOT_SAVED}. {err.message}", hint=err.hint, request_id=err.request_id
+        ) from None
+
+
+def _ask_stripe(gateway: StripeGateway, mode: KeyMode) -> AccountInfo:
+    """The account, after probing product and price reads and writes (see above)."""
     try:
         account = gateway.account()
     except StripePermissionError:

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.workspace import AccountInfo, AdoptionPlan, Ambiguous, Match, Mode
+from core.workspace import AccountInfo, AdoptionPlan, Ambiguous, Match, Mode, plural
 from gui.dialogs.adopt_words import MATCHED_BY, NOTHING_WRITTEN, ambiguous_line, prices_text
 from gui.theme import LIVE_RED
 
@@ -159,7 +159,8 @@ class AdoptDialog(QDialog):
         self.tree.blockSignals(False)
         self._fit_tree()
         self.links_title.setText(
-            f"<b>{len(plan.linked)} Stripe product(s) match a catalog product.</b> Tick the "
+            f"<b>{plural(len(plan.linked), 'Stripe product')} "
+            f"{'matches' if len(plan.linked) == 1 else 'match'} a catalog product.</b> Tick the "
             "links to record."
             if plan.linked
             else "<b>No Stripe product made by hand matches a catalog product not linked yet.</b>"
@@ -358,10 +359,11 @@ class AdoptDialog(QDialog):
         ticked = self.ticked()
         reused = sum(len(m.prices) for m in self._plan.linked if m.stripe_product_id in ticked)
         self.count.setText(
-            f"{len(ticked)} of {len(self._plan.linked)} link(s) ticked, {reused} price(s) reused"
+            f"{len(ticked)} of {plural(len(self._plan.linked), 'link')} ticked, "
+            f"{plural(reused, 'price')} reused"
         )
         count = len(self.chosen())
-        self.adopt.setText(f"Adopt {count} product(s)" if count else "Adopt")
+        self.adopt.setText(f"Adopt {plural(count, 'product')}" if count else "Adopt")
         self.adopt.setEnabled(self.can_adopt())
 
     def accept(self) -> None:

@@ -38,8 +38,3 @@ def ambiguous_line(name: str, items: list[Ambiguous]) -> str:
         f"{shared} catalog products are named like the Stripe product “{name}”: link it to the "
         "right one by hand."
     )
-
-
-def plural(count: int, word: str) -> str:
-    """'1 product', '6 products'."""
-    return f"{count} {word}" + ("" if count == 1 else "s")

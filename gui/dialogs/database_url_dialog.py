@@ -2,7 +2,8 @@
 
 The password has its own field and is never shown: typed (or pasted) into the address, it is taken
 out of it into the password field as soon as the field is left. Everything the window shows or logs
-of the address has the password masked (`core.workspace.mask_url`).
+of the address has the password masked (`core.workspace.mask_url`), and it is never saved: a
+catalog reopened later (Recent catalogs, or at start) asks for it here again (`ask_password`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ EXAMPLE = "postgresql+psycopg://shop@localhost:5432/shop"
 NOTE = (
     "The catalog's address on a database server, for example {example}. The password goes in "
     "its own field: it is never shown, and the log and the window show the address without it."
+)
+PASSWORD_AGAIN = (
+    "The password of {where} is not saved on this computer: type it to open the catalog. Leave "
+    "it empty if a .pgpass file or PGPASSWORD gives it."
 )
 # scheme://user:password@rest — greedy up to the last @, as mask_url reads it.
 _WITH_PASSWORD = re.compile(r"\A([A-Za-z][A-Za-z0-9+.-]*://[^:/@\s]*):(\S*)@([^@]*)\Z")
@@ -51,7 +56,11 @@ def with_password(url: str, password: str) -> str:
 class DatabaseUrlDialog(QDialog):
     """Asks for a database URL and its password; `url()` is what to open once accepted."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, address: str = "", ask_password: bool = False
+    ) -> None:
+        """`address`: the URL to start from (without a password); `ask_password`: say that its
+        password is not saved and must be typed again."""
         super().__init__(parent)
         self.setWindowTitle("Open a catalog on a database server")
         layout = QVBoxLayout(self)
@@ -70,6 +79,17 @@ class DatabaseUrlDialog(QDialog):
         self.password.setPlaceholderText("none (e.g. a .pgpass file or PGPASSWORD gives it)")
         form.addRow("&Password:", self.password)
         layout.addLayout(form)
+        self.again = QLabel(self)
+        self.again.setWordWrap(True)
+        self.again.setAccessibleName("Why the password is asked")
+        self.again.setText(PASSWORD_AGAIN.format(where=mask_url(address) or "this catalog"))
+        self.again.setVisible(ask_password)
+        layout.addWidget(self.again)
+        if address:
+            self.address.setText(address)
+            self._take_password_out()
+        if ask_password:
+            self.password.setFocus()
         self.problem = QLabel(self)
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color:#d32f2f;")

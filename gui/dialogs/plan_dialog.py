@@ -12,12 +12,12 @@ on by default) applying them asks once more; the maker may always go on.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
+from functools import partial
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QPalette
+from PySide6.QtGui import QBrush, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -27,30 +27,26 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from core.errors import ConfigurationError
 from core.settings import load_settings
-from core.workspace import AccountInfo, Mode, ProductPlan
-from gui.row_words import kept_text, operation_text
+from core.workspace import AccountInfo, Mode, ProductPlan, changes_in_stripe, plural
+from gui.dialogs.plan_items import TreeFill, note_item
+from gui.dialogs.plan_rows import (
+    NEVER_TRIED,
+    UNTRIED_MARK,
+    MiddleElide,
+    product_item,
+    rewrap,
+)
 from gui.theme import LIVE_RED, DiffColors
 
-WRAP_CHARS = 100  # about the operations column's width in the dialog's default size
-
-_ACTION_WORDS = {
-    "created": "create",
-    "updated": "update",
-    "archived": "archive",
-    "skipped": "nothing to do",
-    "failed": "cannot sync",
-}
-
-
-NEVER_TRIED = "never tried in test mode"
-UNTRIED_MARK = "⚠"
+# The product column: wide enough for most names, never so wide that the sentences beside it
+# are squeezed (the dialog opens 960 px wide, to fit a 1024 px screen).
+NAME_COLUMN = (200, 340)
 
 
 def untried_writes(plans: Sequence[ProductPlan]) -> int:
@@ -61,7 +57,7 @@ def untried_writes(plans: Sequence[ProductPlan]) -> int:
 def untried_question(count: int) -> str:
     """The extra question before applying live writes never tried in test mode."""
     were = "was" if count == 1 else "were"
-    return f"{count} of these writes {were} never synced to test mode first. Go on anyway?"
+    return f"{count} of these changes {were} never synced to test mode first. Go on anyway?"
 
 
 def confirm_untried_setting() -> bool:
@@ -133,7 +129,7 @@ class PlanDialog(QDialog):
         self.untried.setAccessibleName("Writes never tried in test mode")
         untried = untried_writes(plans)
         self.untried.setText(
-            f"{UNTRIED_MARK} <b>{untried} of these writes {'was' if untried == 1 else 'were'} "
+            f"{UNTRIED_MARK} <b>{untried} of these changes {'was' if untried == 1 else 'were'} "
             f"{NEVER_TRIED}</b> (marked {UNTRIED_MARK} below): test mode never held the values "
             "they bring. Syncing to test mode first lets you check them there."
         )
@@ -141,23 +137,25 @@ class PlanDialog(QDialog):
         layout.addWidget(self.untried)
 
         self.tree = QTreeWidget(self)
-        self.tree.setHeaderLabels(["Product", "What will be written"])
-        self.tree.setColumnWidth(0, 260)
+        self.tree.setHeaderLabels(["Product", "What syncing does in Stripe"])
         self.tree.setWordWrap(True)  # long operations wrap instead of ending in "…"
         self.tree.setUniformRowHeights(False)
         self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.name_delegate = MiddleElide(self.tree)
+        self.tree.setItemDelegateForColumn(0, self.name_delegate)
         self.tree.header().setStretchLastSection(True)
         self.tree.setAccessibleName("Planned changes")
         names = names or {}
-        for plan in plans:
-            self.tree.addTopLevelItem(self._item(plan, names.get(plan.product_id)))
-        for title, why in notes:
-            note = QTreeWidgetItem([title, why])
-            note.setToolTip(1, why)
-            note.setFlags(note.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
-            note.setDisabled(True)
-            self.tree.addTopLevelItem(note)
-        self.tree.expandAll()
+        makers = [
+            partial(product_item, plan, names.get(plan.product_id), self._warn, self._quiet)
+            for plan in plans
+        ]
+        makers += [partial(note_item, title, why) for title, why in notes]
+        self.fill = TreeFill(self.tree, makers)  # a big plan: the rest over the next turns
+        self.tree.resizeColumnToContents(0)
+        low, high = NAME_COLUMN
+        self.tree.setColumnWidth(0, max(low, min(high, self.tree.columnWidth(0))))
+        self.tree.header().sectionResized.connect(self._column_resized)
         self.tree.itemChanged.connect(lambda *_: self._update())
         layout.addWidget(self.tree, 1)
 
@@ -198,57 +196,21 @@ class PlanDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        self._update()
+        self.fill.when_done(self._update)
 
-    def _item(self, plan: ProductPlan, name: str | None) -> QTreeWidgetItem:
-        title = plan.product_id + (f" — {name}" if name else "")
-        action = _ACTION_WORDS.get(plan.action, plan.action)
-        summary = f"{action}: {plan.writes} write(s)" if plan.operations else action
-        item = QTreeWidgetItem([title, summary])
-        item.setData(0, Qt.ItemDataRole.UserRole, plan.product_id)
-        item.setToolTip(0, title)
-        item.setToolTip(1, summary)
-        if plan.error or not plan.operations:
-            # Nothing to apply: shown for completeness, cannot be ticked.
-            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
-            item.setDisabled(True)
-            if plan.error:
-                item.setText(1, f"cannot sync: {plan.error}")
-                item.setToolTip(1, f"cannot sync: {plan.error}")
-                item.setForeground(1, QBrush(QColor("#d32f2f")))
-        else:
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(0, Qt.CheckState.Checked)
-        for op in plan.operations:
-            # Explicit line breaks: a tree's own word wrap does not grow its rows reliably.
-            text = operation_text(op)
-            if op.tried_in_test is False:
-                text = f"{UNTRIED_MARK} {text} — {NEVER_TRIED}"
-            child = QTreeWidgetItem(["", textwrap.fill(text, WRAP_CHARS)])
-            child.setToolTip(1, text)
-            if op.overwrites_stripe_edit:
-                child.setForeground(1, self._warn)
-                font = child.font(1)
-                font.setBold(True)
-                child.setFont(1, font)
-            item.addChild(child)
-        if plan.kept_stripe_edits:
-            kept = QTreeWidgetItem(["", kept_text(plan.kept_stripe_edits)])
-            kept.setToolTip(
-                1,
-                "Syncing leaves these as they were edited in Stripe. To change that, take them "
-                "into the catalog or choose to overwrite them in the product's details.",
-            )
-            kept.setForeground(1, self._quiet)
-            font = kept.font(1)
-            font.setItalic(True)
-            kept.setFont(1, font)
-            item.addChild(kept)
-        return item
+    def showEvent(self, event: QShowEvent) -> None:
+        """Wrap the sentences to the column's width once it is known."""
+        super().showEvent(event)
+        rewrap(self.tree)
+
+    def _column_resized(self, column: int, _old: int, _new: int) -> None:
+        if column == 1 and self.isVisible():
+            rewrap(self.tree)
 
     def set_all(self, ticked: bool) -> None:
         """Tick or untick every product that can be applied."""
         state = Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked
+        self.fill.finish()
         for i in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(i)
             if item.flags() & Qt.ItemFlag.ItemIsUserCheckable:
@@ -256,6 +218,7 @@ class PlanDialog(QDialog):
 
     def set_ticked(self, product_id: str, ticked: bool) -> None:
         """Tick or untick one product."""
+        self.fill.finish()
         for i in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(i)
             if item.data(0, Qt.ItemDataRole.UserRole) == product_id:
@@ -264,6 +227,7 @@ class PlanDialog(QDialog):
     def selected_plans(self) -> list[ProductPlan]:
         """The plans whose product is ticked, in the order shown."""
         ticked = set()
+        self.fill.finish()
         for i in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(i)
             checkable = item.flags() & Qt.ItemFlag.ItemIsUserCheckable
@@ -280,8 +244,10 @@ class PlanDialog(QDialog):
     def _update(self) -> None:
         chosen = self.selected_plans()
         writes = sum(plan.writes for plan in chosen)
-        self.count.setText(f"{len(chosen)} product(s) ticked, {writes} Stripe write(s)")
-        self.apply.setText(f"{self._verb} {len(chosen)} product(s)" if chosen else self._verb)
+        self.count.setText(f"{plural(len(chosen), 'product')} ticked: {changes_in_stripe(writes)}")
+        self.apply.setText(
+            f"{self._verb} {plural(len(chosen), 'product')}" if chosen else self._verb
+        )
         self.apply.setEnabled(self.can_apply())
 
     def accept(self) -> None:

@@ -46,6 +46,7 @@ LABELS: dict[str, str] = {
     "currency": "Currency:",
     "catalog_stripe_columns": "stripe_* columns:",
     "rate_limit": "Requests per second:",
+    "request_timeout_seconds": "Give up reading Stripe after:",
     "confirm_untried_live": "Test before live:",
     "owned_fields": "Fields the catalog owns:",
 }
@@ -57,14 +58,16 @@ NOTES: dict[str, str] = {
     "catalog_stripe_columns": "Which Stripe account and mode own the shop's own stripe_* "
     "columns (e.g. acct_123:live); empty: none, the tool keeps its links itself.",
     "rate_limit": "Empty: the default.",
+    "request_timeout_seconds": "In seconds; empty: the default (10). The window's automatic "
+    "refresh gives up at the first failure to reach Stripe and tries again at its next turn.",
     "owned_fields": "Names separated by commas; empty: the default.",
 }
 MODES = {"sandbox": "Sandbox (built in, no key)", "test": "Test"}
 LIVE_IN_FILE = "Live (set in the file; choose Sandbox or Test)"
 AUTO_DEFAULT = "Default ({sandbox:g} s in the sandbox, {test:g} s in test and live)"
 APPLIES = (
-    "The catalog, mode, currency, rate limit and stripe_* columns apply from the next time a "
-    "catalog or mode is opened."
+    "The catalog, mode, currency, rate limit, time to give up and stripe_* columns apply from "
+    "the next time a catalog or mode is opened."
 )
 
 
@@ -152,6 +155,8 @@ class SettingsDialog(QDialog):
         rate = values.rate_limit
         self.rate_limit = QLineEdit("" if rate is None else f"{rate:g}", self)
         self.rate_limit.setPlaceholderText("22.5 in test, 90 in live")
+        self.timeout = QLineEdit(f"{values.request_timeout_seconds:g}", self)
+        self.timeout.setPlaceholderText(f"{Settings().request_timeout_seconds:g}")
         self.untried = QCheckBox(UNTRIED_CHOICE, self)
         self.untried.setChecked(values.confirm_untried_live)
         owned: list[str] | None = getattr(values, "owned_fields", None)
@@ -164,6 +169,7 @@ class SettingsDialog(QDialog):
             "currency": self.currency,
             "catalog_stripe_columns": self.columns,
             "rate_limit": self.rate_limit,
+            "request_timeout_seconds": self.timeout,
             "confirm_untried_live": self.untried,
         }
         for name, info in Settings.model_fields.items():
@@ -240,6 +246,8 @@ class SettingsDialog(QDialog):
             "currency": self.currency.text(),
             "catalog_stripe_columns": self.columns.text(),
             "rate_limit": self.rate_limit.text().strip() or None,
+            "request_timeout_seconds": self.timeout.text().strip()
+            or Settings().request_timeout_seconds,
             "confirm_untried_live": self.untried.isChecked(),
         }
         if "owned_fields" in Settings.model_fields:

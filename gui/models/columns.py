@@ -16,6 +16,10 @@ class Column(IntEnum):
     STRIPE_STATUS = 5
     STATE = 6
     LAST_SYNCED = 7
+    LIVE = 8
+    DEV_STATUS = 9
+    STOCK = 10
+    CATEGORY = 11
 
 
 HEADERS = {
@@ -27,4 +31,13 @@ HEADERS = {
     Column.STRIPE_STATUS: "In Stripe",
     Column.STATE: "State",
     Column.LAST_SYNCED: "Last synced",
+    Column.LIVE: "Live",
+    Column.DEV_STATUS: "Dev status",
+    Column.STOCK: "Stock",
+    Column.CATEGORY: "Category",
 }
+
+# The catalog's own columns, hidden until shown from View ▸ Columns (the choice is remembered).
+HIDDEN_BY_DEFAULT = frozenset({Column.LIVE, Column.DEV_STATUS, Column.STOCK, Column.CATEGORY})
+# What the catalog-only columns explain: why the product is or is not for sale.
+FOR_SALE_COLUMNS = frozenset({Column.LIVE, Column.DEV_STATUS, Column.STOCK})

@@ -15,8 +15,32 @@ from typing import Any
 from core.workspace import FieldDiff, ProductRow, format_money
 from gui.models import currency_columns as extra
 from gui.models.change_marks import change_lines, changed_in_stripe, who_changed
-from gui.models.columns import Column
+from gui.models.columns import FOR_SALE_COLUMNS, Column
 from gui.theme import state_label
+
+NO_NAME = "(no name)"
+INVALID_STATE = "Invalid values"  # the State cell of a catalog row the tool cannot use
+
+
+def invalid_text(error: str) -> str:
+    """A catalog row with values the tool cannot use (not a failed sync), and what to do."""
+    return (
+        f"Can't sync: the catalog row has invalid values: {error}. Fix it in the Edit tab or in "
+        "the shop's database."
+    )
+
+
+def unnamed_text(row: ProductRow) -> str:
+    """Why the Name cell shows no name, and what to do."""
+    return (
+        f"The catalog row has no name, so the product is shown by its id ({row.product_id}). "
+        "Stripe needs a name: give it one in the Edit tab."
+    )
+
+
+def live_text(row: ProductRow) -> str:
+    """The catalog's live flag for a cell: "yes", "no", or "" when not set."""
+    return "" if row.is_live is None else ("yes" if row.is_live else "no")
 
 
 def _variant_price_differs(field: str) -> bool:
@@ -102,30 +126,42 @@ class PreparedRow:
     def __init__(self, row: ProductRow) -> None:
         self.row = row
         name = row.name if row.has_local else (row.stripe_name or row.name)
+        shown_name = NO_NAME if row.unnamed else name
         synced = row.last_synced_at
         stripe_price = money(row.stripe_price_cents, stripe_currency(row))
         if only_variants_differ(row):
             stripe_price = f"{differing_variants(row)} of {len(row.variants)} variants"
-        state = state_label(row.state, row.stripe_status)
+        unknown = row.stripe_status == "unknown"  # Stripe was not read (catalog_only_rows)
+        if unknown:
+            stripe_price = "unknown"
+        state = INVALID_STATE if row.invalid else state_label(row.state, row.stripe_status)
         self.display = (
             row.product_id,
-            name,
+            shown_name,
             money(row.local_price_cents, row.currency) if row.has_local else "",
             stripe_price,
             row.sell_status or "",
             row.stripe_status,
             state,
-            synced.strftime("%Y-%m-%d %H:%M") if synced else "never",
+            synced.strftime("%Y-%m-%d %H:%M") if synced else "unknown" if unknown else "never",
+            live_text(row),
+            row.dev_status_text,
+            row.stock_text,
+            row.category or "",
         )
         self.sort: tuple[Any, ...] = (
             row.product_id.lower(),
-            name.lower(),
+            "" if row.unnamed else name.lower(),
             -1 if row.local_price_cents is None else row.local_price_cents,
             -1 if row.stripe_price_cents is None else row.stripe_price_cents,
             row.sell_status or "",
             row.stripe_status,
             state,
             synced.timestamp() if synced else 0.0,
+            -1 if row.is_live is None else int(row.is_live),
+            -1 if row.dev_status is None else row.dev_status,
+            _stock_key(row),
+            (row.category or "").lower(),
         )
         self.diffs = column_diffs(row)
         self.differs = frozenset(self.diffs)
@@ -177,28 +213,49 @@ def tooltip(prepared: PreparedRow, column: Column) -> str | None:
     return "\n".join([values, *change_lines(diffs, prepared.row.last_synced_at)])
 
 
+def _stock_key(row: ProductRow) -> tuple[int, int]:
+    """Stock sorts by how many are sold, then by how many there are (-1: unknown)."""
+    sold = row.sold_quantity
+    if sold is None and row.max_quantity is not None:
+        sold = 0  # a maximum and nothing sold yet (`stock_text`)
+    return (-1 if sold is None else sold, -1 if row.max_quantity is None else row.max_quantity)
+
+
+def _state_tooltip(row: ProductRow) -> str | None:
+    lines = []
+    if row.invalid:
+        lines.append(invalid_text(row.error or ""))
+    elif row.error:
+        lines.append(f"Last sync failed: {row.error}")
+    if row.not_ready_reason and not row.for_sale_reason:
+        lines.append(f"Not ready: {row.not_ready_reason}")
+    if row.note:
+        lines.append(row.note)
+    if row.differences:
+        lines.append("Differs in: " + ", ".join(d.field for d in row.differences))
+    if only_variants_differ(row):
+        lines.append(
+            f"{differing_variants(row)} of {len(row.variants)} variants have another price in "
+            "Stripe"
+        )
+    if row.for_sale_reason:
+        lines.append(row.for_sale_reason)
+    return "\n".join(lines) or None
+
+
 def _values_tooltip(prepared: PreparedRow, column: Column) -> str | None:
     row = prepared.row
     if column == Column.STATE:
-        if row.error:
-            return f"Last sync failed: {row.error}"
-        if row.not_ready_reason:
-            return f"Not ready: {row.not_ready_reason}"
-        lines = []
-        if row.note:
-            lines.append(row.note)
-        if row.differences:
-            lines.append("Differs in: " + ", ".join(d.field for d in row.differences))
-        if only_variants_differ(row):
-            lines.append(
-                f"{differing_variants(row)} of {len(row.variants)} variants have another "
-                "price in Stripe"
-            )
-        return "\n".join(lines) or None
+        return _state_tooltip(row)
+    if column in FOR_SALE_COLUMNS:
+        return row.for_sale_reason
+    if column == Column.NAME and row.unnamed and column not in prepared.differs:
+        return unnamed_text(row)
     if column not in prepared.differs:
         return None
     if column == Column.NAME:
-        return f"Stripe: {_diff_text(row, 'name') or row.stripe_name or '(none)'}"
+        tip = f"Stripe: {_diff_text(row, 'name') or row.stripe_name or '(none)'}"
+        return f"{unnamed_text(row)}\n{tip}" if row.unnamed else tip
     if column in (Column.LOCAL_PRICE, Column.STRIPE_PRICE):
         remote_currency = stripe_currency(row)
         lines = [f"Local: {prepared.display[Column.LOCAL_PRICE] or '(none)'}"]

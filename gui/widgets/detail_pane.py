@@ -4,6 +4,7 @@ simple HTML in a text browser."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from PySide6.QtCore import QUrl, Signal
@@ -12,10 +13,13 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from core.workspace import JournalEntry, Mode, ProductRow
 from gui.models.change_badges import change_sentence
+from gui.models.change_marks import field_label
 from gui.models.product_table import money, stripe_currency
+from gui.models.row_prep import INVALID_STATE, NO_NAME, invalid_text, live_text
 from gui.row_words import HELD_HINT, display_name, kept_text, operation_text, sync_words
 from gui.session import Detail
-from gui.theme import STATE_LABELS, DiffColors
+from gui.theme import DiffColors, state_label
+from gui.widgets.selection_summary import selection_html
 from gui.widgets.stripe_fields import stripe_only_html
 
 
@@ -54,6 +58,7 @@ class DetailPane(QTextBrowser):
         self.setAccessibleName("Product details")
         self._colors = colors
         self._row: ProductRow | None = None
+        self._selection: tuple[ProductRow, ...] = ()  # several selected products
         self._detail: Detail | None = None
         self._mode: Mode = "sandbox"
         self._render()
@@ -78,6 +83,13 @@ class DetailPane(QTextBrowser):
         if self._row is None or row is None or row.product_id != self._row.product_id:
             self._detail = None
         self._row = row
+        self._selection = ()
+        self._render()
+
+    def set_selection(self, rows: Sequence[ProductRow]) -> None:
+        """Show what several selected products have in common and what the actions would do."""
+        self.set_row(None)
+        self._selection = tuple(rows)
         self._render()
 
     def set_detail(self, detail: Detail) -> None:
@@ -90,6 +102,9 @@ class DetailPane(QTextBrowser):
 
     def _render(self) -> None:
         row = self._row
+        if row is None and len(self._selection) > 1:
+            self.setHtml(selection_html(self._selection))
+            return
         if row is None:
             self.setHtml(
                 '<p style="color:gray">Select a product to see it field by field, '
@@ -116,24 +131,36 @@ class DetailPane(QTextBrowser):
 
     def _header(self, row: ProductRow) -> str:
         colour = self._colors.state_text.get(row.state)
-        state = STATE_LABELS.get(row.state, row.state)
+        state = INVALID_STATE if row.invalid else state_label(row.state, row.stripe_status)
         style = f"color:{colour.name()}" if colour is not None else ""
-        name = display_name(row)
+        name = escape(display_name(row))
+        if row.unnamed:
+            name = f"<span style='color:gray'><i>{escape(NO_NAME)}</i></span>"
         html = (
-            f"<h2 style='margin-bottom:2px'>{escape(name)}</h2>"
+            f"<h2 style='margin-bottom:2px'>{name}</h2>"
             f"<p><code>{escape(row.product_id)}</code> · "
             f"<b style='{style}'>{escape(state)}</b></p>"
         )
-        if row.error:
+        if row.unnamed:
+            html += (
+                "<p style='color:gray'><i>The catalog row has no name, so the product is shown "
+                "by its id. Stripe needs a name: give it one in the Edit tab.</i></p>"
+            )
+        if row.invalid:
+            text = invalid_text(row.error or "").removeprefix("Can't sync: ")
+            html += f"<p style='color:#d32f2f'><b>Can't sync:</b> {escape(text)}</p>"
+        elif row.error:
             html += f"<p style='color:#d32f2f'><b>Last sync failed:</b> {escape(row.error)}</p>"
-        if row.not_ready_reason:
+        if row.for_sale_reason:
+            html += f"<p><b>For sale?</b> {escape(row.for_sale_reason)}</p>"
+        elif row.not_ready_reason:
             html += f"<p><b>Not ready:</b> {escape(row.not_ready_reason)}</p>"
         if row.note:
             html += f"<p><b>Note:</b> {escape(row.note)}</p>"
         if row.stripe_change is not None:  # the newest change made elsewhere than this tool
             html += f"<p><b>{escape(change_sentence(row.stripe_change))}</b></p>"
         if row.held and row.has_local:
-            html += f"<p><b>Held.</b> {escape(HELD_HINT)}</p>"
+            html += f"<p><b>Held.</b> {escape(HELD_HINT)}</p>" + _withheld(row)
         if not row.has_local:
             if row.stripe_status == "active":
                 html += (
@@ -151,7 +178,7 @@ class DetailPane(QTextBrowser):
     def _fields(self, row: ProductRow) -> str:
         diffs = {d.field: d for d in row.differences}
         written = row.last_written or {}
-        local_active = "archived" if row.sell_status == "internal" else "active"
+        local_active = _catalog_status(row)
         lines = [
             ("name", "Name", row.name if row.has_local else None, row.stripe_name),
             ("description", "Description", row.description, row.stripe_description),
@@ -183,6 +210,8 @@ class DetailPane(QTextBrowser):
                 f"<td>{_cell(last)}</td></tr>"
             )
         out.append("</table>")
+        if row.has_local:
+            out.append(_catalog_line(row))
         return "".join(out)
 
     def _variants(self, row: ProductRow) -> str:
@@ -253,6 +282,46 @@ class DetailPane(QTextBrowser):
     def _open(self, url: QUrl) -> None:
         self.link_opened.emit(url.toString())
         QDesktopServices.openUrl(url)
+
+
+def _catalog_status(row: ProductRow) -> str | None:
+    """What the catalog wants Stripe's status to be: active (for sale), archived, or not ready
+    yet (a sync leaves Stripe's product as it is); held archived by the operator here."""
+    if row.held:
+        return "archived (held)"
+    if row.not_ready_reason:
+        return "not ready"
+    if row.for_sale is None:
+        return None
+    return "active" if row.for_sale else "archived"
+
+
+def _catalog_line(row: ProductRow) -> str:
+    """The catalog's own values a sync reads but never sends: live, dev status, stock, category."""
+    parts = [
+        ("Live", live_text(row)),
+        ("Dev status", row.dev_status_text),
+        ("Stock", row.stock_text),
+        ("Category", row.category or ""),
+    ]
+    text = " · ".join(f"{label}: {_cell(value)}" for label, value in parts)
+    return f"<p style='margin-top:4px'>In the catalog only — {text}</p>"
+
+
+def _withheld(row: ProductRow) -> str:
+    """A held product's differences from Stripe that the hold keeps from being written."""
+    diffs = [d for d in row.differences if d.field != "active"]
+    if not diffs:
+        return ""
+    items = "".join(
+        f"<li>{escape(field_label(d.field))}: {_cell(d.local)} here, {_cell(d.stripe)} in "
+        "Stripe</li>"
+        for d in diffs
+    )
+    return (
+        "<p>Differs from Stripe all the same; the hold keeps these from being written until "
+        f"you release it:</p><ul>{items}</ul>"
+    )
 
 
 def _entry(entry: JournalEntry) -> str:

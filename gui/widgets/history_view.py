@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.workspace import HistoryEntry, PricePeriod, format_money
+from core.workspace import HistoryEntry, PricePeriod, format_money, plural
 
 KIND_WORDS = {
     "edit": "Edited",
@@ -123,7 +123,7 @@ class HistoryView(QWidget):
             return
         self._clear()
         self.caption.setText(
-            f"{len(entries)} change(s), newest first. “Revert to this” puts the catalog back "
+            f"{plural(len(entries), 'change')}, newest first. “Revert to this” puts the catalog back "
             "to that entry's values; nothing goes to Stripe until the next sync."
         )
         for entry in entries:

@@ -1,12 +1,17 @@
 """The status bar's content: progress and Cancel during a run, then an honest summary; a message
-about several products keeps the per-product lines behind a "details" link."""
+about several products keeps the per-product lines behind a "details" link.
+
+Hints (an action's status tip, shown while the pointer is on it) are shown here too, in the
+message's place, instead of as the status bar's own temporary message: that one is painted over
+the bar, and a result shown meanwhile was drawn over it. A new message ends the hint."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QStatusTipEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -17,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import SyncAdminError
-from core.workspace import ProgressEvent, StripeSyncResult, SyncSummary
+from core.workspace import ProgressEvent, StripeSyncResult, SyncSummary, plural
 
 ERROR_RED = "#d32f2f"
 
@@ -40,9 +45,9 @@ def summary_text(
     counts = SyncSummary.of(results)
     verb = "Archive" if kind == "archive" else "Sync"
     if cancelled:
-        head = f"{verb} cancelled after {len(results)} product(s)"
+        head = f"{verb} cancelled after {plural(len(results), 'product')}"
     elif stopped:
-        head = f"{verb} stopped after {len(results)} product(s)"
+        head = f"{verb} stopped after {plural(len(results), 'product')}"
     else:
         head = f"{verb} done"
     parts = [
@@ -72,6 +77,10 @@ class StatusPanel(QWidget):
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.message.setOpenExternalLinks(False)
         self.message.linkActivated.connect(self._on_link)
+        self.hint = QLabel(self)
+        self.hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.hint.setAccessibleName("Hint")
+        self.hint.hide()
         self.progress = QProgressBar(self)
         self.progress.setMaximumWidth(260)
         self.progress.setTextVisible(True)
@@ -81,6 +90,7 @@ class StatusPanel(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
         layout.addWidget(self.message, 1)
+        layout.addWidget(self.hint, 1)
         layout.addWidget(self.progress)
         layout.addWidget(self.cancel)
         self._running = False
@@ -235,10 +245,17 @@ class StatusPanel(QWidget):
         """The message as shown (rich text)."""
         return self.message.text()
 
+    def show_hint(self, text: str) -> None:
+        """Show an action's hint in the message's place ("" puts the message back)."""
+        self.hint.setText(text)
+        self.hint.setVisible(bool(text))
+        self.message.setVisible(not text)
+
     def _set(self, html: str, busy: bool = False) -> None:
         self._busy = busy
         self._details = []
         self.message.setText(html)
+        self.show_hint("")  # a result is never hidden behind a hint
 
     def _show_run_widgets(self, visible: bool) -> None:
         self.progress.setVisible(visible)
@@ -253,3 +270,19 @@ class StatusPanel(QWidget):
             self.failed_clicked.emit()
         elif href == "details":
             self.show_details()
+
+
+class StatusTips(QObject):
+    """Installed on the main window: its actions' status tips go to the panel's hint instead of
+    the status bar's temporary message (which would be painted over the panel)."""
+
+    def __init__(self, panel: StatusPanel) -> None:
+        super().__init__(panel)
+        self._panel = panel
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Take status tips; let every other event through."""
+        if isinstance(event, QStatusTipEvent):
+            self._panel.show_hint(event.tip())
+            return True
+        return super().eventFilter(watched, event)

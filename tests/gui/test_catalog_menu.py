@@ -284,3 +284,67 @@ def test_recent_catalogs_keep_the_last_five_newest_first() -> None:
         "sqlite:////tmp/c4, with a comma.db",
         "sqlite:////tmp/c3, with a comma.db",
     ]
+
+
+PG_ADDRESS = "postgresql+psycopg://shop@127.0.0.1:9/shop"  # nothing listens on port 9
+
+
+def test_a_database_password_is_never_written_to_the_window_settings(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    url = f"postgresql+psycopg://shop:{PASSWORD}@127.0.0.1:9/shop"
+    with qtbot.waitSignal(window.session.disconnected, timeout=30_000):
+        window.switch_catalog(url)
+    wait_idle(qtbot, window)
+    window.settings.add_recent_catalog(url)  # as an open that worked adds it
+    window.settings.sync()
+    saved = window.settings.path.read_text(encoding="utf-8")
+    assert PASSWORD not in saved
+    assert PG_ADDRESS in saved  # the catalog and the recent list, without the password
+    assert window.settings.recent_catalogs[0] == PG_ADDRESS
+    # This run still knows it: reopening from Recent catalogs does not ask again…
+    assert window.settings.full_catalog_url(PG_ADDRESS) == url
+    assert not window.settings.needs_password(PG_ADDRESS)
+    # …the next start does.
+    later = SettingsStore()
+    assert later.catalog_url == PG_ADDRESS
+    assert later.needs_password(later.catalog_url)
+
+
+def test_a_recent_postgresql_catalog_asks_for_its_password_again(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    window.settings.add_recent_catalog(PG_ADDRESS)
+    window._fill_recent()
+    recent = [a for a in window.recent_menu.actions() if a.text() == PG_ADDRESS]
+    assert len(recent) == 1
+    recent[0].trigger()
+    dialog = window.url_dialog
+    assert isinstance(dialog, DatabaseUrlDialog)
+    assert dialog.address.text() == PG_ADDRESS
+    assert dialog.again.isVisibleTo(dialog)
+    assert dialog.again.text().startswith(
+        f"The password of {PG_ADDRESS} is not saved on this computer: type it to open the catalog."
+    )
+    dialog.password.setText(PASSWORD)
+    with qtbot.waitSignal(window.session.disconnected, timeout=30_000):
+        dialog.accept()
+    wait_idle(qtbot, window)
+    assert window.settings.catalog_url == f"postgresql+psycopg://shop:{PASSWORD}@127.0.0.1:9/shop"
+    window.settings.sync()
+    assert PASSWORD not in window.settings.path.read_text(encoding="utf-8")
+
+
+def test_a_password_an_older_version_saved_is_taken_out_of_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "window.ini"
+    url = f"postgresql+psycopg://shop:{PASSWORD}@db.example.com/shop"
+    old = SettingsStore(path)
+    old._qs.setValue("session/catalog_url", url)  # as a version before this one wrote it
+    old._qs.setValue("catalog/recent", json.dumps([url, ""]))
+    old.sync()
+    assert PASSWORD in path.read_text(encoding="utf-8")
+    store = SettingsStore(path)
+    store.sync()
+    assert PASSWORD not in path.read_text(encoding="utf-8")
+    assert store.catalog_url == "postgresql+psycopg://shop@db.example.com/shop"
+    assert store.recent_catalogs == ["postgresql+psycopg://shop@db.example.com/shop", ""]

@@ -51,8 +51,9 @@ def test_lists_every_operation_in_plain_words(qtbot: QtBot) -> None:
     assert 'name "Poster" → "Poster (large)"' in shown
     assert "price $120.00 → $130.00 as a new price, old one archived" in shown
     assert "archive c" in shown
-    assert "cannot sync: price is missing" in shown
-    assert dialog.count.text() == "3 product(s) ticked, 4 Stripe write(s)"
+    assert "Cannot sync: price is missing" in shown
+    assert dialog.count.text() == "3 products ticked: 4 changes in Stripe"
+    assert dialog.apply.text() == "Sync 3 products"
 
 
 def test_only_ticked_products_are_applied(qtbot: QtBot) -> None:
@@ -188,4 +189,87 @@ def test_overwrites_are_marked_and_kept_edits_and_idle_products_are_listed(qtbot
     assert (note.text(0), note.text(1)) == ("shade — Shade", "in sync")
     assert not note.flags() & Qt.ItemFlag.ItemIsUserCheckable
     assert [p.product_id for p in dialog.selected_plans()] == ["lamp"]
-    assert dialog.count.text() == "1 product(s) ticked, 2 Stripe write(s)"
+    assert dialog.count.text() == "1 product ticked: 2 changes in Stripe"
+    assert dialog.apply.text() == "Sync 1 product"
+
+
+def _lamp_plans() -> list[ProductPlan]:
+    """Real plans (the engine's planner): a lamp to create, a founder edition whose price
+    changes from $50.00 to $64.00."""
+    from core import ProductSyncInput
+    from core.engine.plan import plan_product
+    from core.engine.types import RemoteCatalog, RemotePrice, RemoteProduct
+
+    def product(pid: str) -> ProductSyncInput:
+        return ProductSyncInput.model_validate(
+            {"id": pid, "name": pid, "price_usd": 6400, "sell_status": "available"}
+        )
+
+    old = RemotePrice(
+        id="price_old",
+        product="founder",
+        unit_amount=5000,
+        currency="usd",
+        active=True,
+        metadata={"managed_by": "stripe-sync-admin", "local_id": "founder"},
+        created=1,
+        lookup_key="founder",
+    )
+    founder = RemoteProduct.model_validate(
+        {
+            "id": "founder",
+            "name": "founder",
+            "metadata": {
+                "local_id": "founder",
+                "sell_status": "available",
+                "managed_by": "stripe-sync-admin",
+            },
+            "default_price": "price_old",
+            "updated": 1,
+            "prices": [old],
+        }
+    )
+    remote = RemoteCatalog(products={"founder": founder})
+    return [plan_product(product(pid), [], remote) for pid in ("lamp", "founder")]
+
+
+LONG_NAME = "Founder Edition Controller with a name far longer than any column (2nd edition)"
+
+
+def test_each_product_line_says_what_syncing_does_in_words(qtbot: QtBot) -> None:
+    names = {"lamp": "Lamp", "founder": LONG_NAME}
+    dialog = PlanDialog(_lamp_plans(), mode="test", account=ACCOUNT, names=names)
+    qtbot.addWidget(dialog)
+    lamp, founder = (dialog.tree.topLevelItem(i) for i in range(2))
+    assert lamp.text(1) == "Create in Stripe with price $64.00"
+    assert founder.toolTip(1) == (
+        "Change the price from $50.00 to $64.00 (a new price; the old one is archived)"
+    )
+    assert dialog.count.text() == "2 products ticked: 5 changes in Stripe"
+    assert not any("write(s)" in text or "(s)" in text for text in texts(dialog))
+
+
+def test_a_long_name_is_shortened_in_the_middle_with_the_whole_name_in_its_tooltip(
+    qtbot: QtBot,
+) -> None:
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    names = {"lamp": "Lamp", "founder": LONG_NAME}
+    dialog = PlanDialog(_lamp_plans(), mode="test", account=ACCOUNT, names=names)
+    qtbot.addWidget(dialog)
+    dialog.resize(1000, 600)  # on a 1024 px wide screen
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    tree = dialog.tree
+    lamp, founder = (tree.topLevelItem(i) for i in range(2))
+    title = f"founder — {LONG_NAME}"
+    assert founder.text(0) == title and founder.toolTip(0) == title  # never cut in the data
+    metrics = tree.fontMetrics()
+    assert metrics.horizontalAdvance(title) > tree.columnWidth(0)  # too long for its column…
+    option = QStyleOptionViewItem()
+    tree.itemDelegateForColumn(0).initStyleOption(option, tree.indexFromItem(founder, 0))
+    assert option.textElideMode == Qt.TextElideMode.ElideMiddle  # …so shortened in the middle
+    # A usual name fits whole, and the sentences keep most of the width.
+    checkbox = 24
+    assert tree.columnWidth(0) >= metrics.horizontalAdvance(lamp.text(0)) + checkbox
+    assert tree.columnWidth(1) > tree.columnWidth(0)

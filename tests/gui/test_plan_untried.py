@@ -71,7 +71,7 @@ def live_dialog(qtbot: QtBot, **kwargs: object) -> PlanDialog:
 def test_writes_never_tried_in_test_are_marked_and_counted(qtbot: QtBot) -> None:
     dialog = live_dialog(qtbot, confirm_untried=False)
     assert dialog.untried.isVisibleTo(dialog)
-    assert "2 of these writes were never tried in test mode" in dialog.untried.text()
+    assert "2 of these changes were never tried in test mode" in dialog.untried.text()
     assert op_texts(dialog, 0) == ["rename lamp"]  # tried in test: no mark
     assert op_texts(dialog, 1) == [
         "⚠ rename shade — never tried in test mode",
@@ -91,7 +91,7 @@ def test_applying_untried_writes_asks_once_more_and_going_on_is_allowed(qtbot: Q
     answer(dialog, lambda _box: "Back to the plan", seen)
     with qtbot.assertNotEmitted(dialog.accepted):
         dialog.apply.click()
-    assert seen == ["2 of these writes were never synced to test mode first. Go on anyway?"]
+    assert seen == ["2 of these changes were never synced to test mode first. Go on anyway?"]
     assert dialog.result() != QDialog.DialogCode.Accepted  # back to the plan, nothing applied
     answer(dialog, lambda _box: "Sync anyway", seen)
     with qtbot.waitSignal(dialog.accepted):

@@ -73,4 +73,4 @@ def test_the_detail_pane_sentence_and_marked_operations() -> None:
     )
     assert operation_text(op) == "⚠ name A → B — overwrites an edit made in Stripe"
     writing = make_row("lamp", plan=plan("lamp", operations=[op]))
-    assert sync_words(writing) == "Syncing it makes 1 write(s) in Stripe (listed below)."
+    assert sync_words(writing) == "Syncing it makes 1 change in Stripe (listed below)."

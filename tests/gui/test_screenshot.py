@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QImage
+
+from tests.processes import run_in_own_group
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUIRED = os.environ.get("STRIPE_SYNC_REQUIRE_SERVICES") == "1"
@@ -28,13 +29,10 @@ def shoot(script: str, out: Path) -> QImage:
     """Run a screenshot script writing `out`; the picture it saved."""
     env = {**os.environ, "PYTHON": sys.executable}
     env.pop("QT_QPA_PLATFORM", None)  # the script picks xcb under Xvfb itself
-    done = subprocess.run(
-        ["bash", str(ROOT / "scripts" / script), str(out)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
+    # In a process group of its own, ended with the run (Xvfb, the app and its D-Bus daemon
+    # included), even when it fails or times out.
+    done = run_in_own_group(
+        ["bash", str(ROOT / "scripts" / script), str(out)], cwd=ROOT, env=env, timeout=180
     )
     assert done.returncode == 0, done.stderr + done.stdout
     image = QImage(str(out))

@@ -77,7 +77,7 @@ def test_adopt_lists_the_proposed_links_and_what_it_leaves_alone(
     assert "prod_Tip: its default price is a price whose amount the customer chooses" in text
     assert set(dialog.link_buttons) == {"prod_CableA", "prod_CableB"}
     assert not dialog.import_box.isChecked()
-    assert dialog.adopt.text() == "Adopt 2 product(s)"
+    assert dialog.adopt.text() == "Adopt 2 products"
     dialog.reject()
     assert [c for c in handmade.calls if c[0] == "adopt" and not c[1]] == []
 
@@ -89,7 +89,7 @@ def test_adopt_records_only_the_ticked_links(
     assert states(window)["p-new"] == "missing" and states(window)["p-lamp"] == "missing"
     dialog = open_adopt(qtbot, window)
     dialog.set_ticked("prod_Lamp", False)
-    assert dialog.adopt.text() == "Adopt 1 product(s)"
+    assert dialog.adopt.text() == "Adopt 1 product"
     with qtbot.waitSignal(window.session.rows_loaded, timeout=5000):
         dialog.adopt.click()
     wait_idle(qtbot, window)

@@ -175,7 +175,7 @@ def test_stripe_unreachable_mid_sync_keeps_the_results_so_far(
     assert (
         "Stripe could not be reached; gave up after 13 attempts. Run the sync again later." in text
     )
-    assert "Sync stopped after 1 product(s): 0 created · 1 updated" in text
+    assert "Sync stopped after 1 product: 0 created · 1 updated" in text
     assert "Refresh (F5)" in text  # not read again while Stripe is down
     assert fake_ws.calls.count(("status", None)) == reads
     assert window.actions.refresh.isEnabled()
@@ -226,7 +226,7 @@ def test_only_unsyncable_products_are_not_called_nothing_to_sync(
     window.actions.sync_all.trigger()
     qtbot.waitUntil(lambda: "cannot be synced" in window.status.text(), timeout=5000)
     assert "Nothing to sync" not in window.status.text()
-    assert "3 product(s) cannot be synced" in window.status.text()
+    assert "3 products cannot be synced" in window.status.text()
     assert "price: must be &gt; 0" in window.status.text()
 
 

@@ -199,7 +199,7 @@ def test_take_stripes_edits_pulls_them_and_refreshes(
     assert ("status", None) in fake_ws.calls[last_pull:]  # the table was read again
     assert fake_ws.local["p-sync"].name == "Mug (hand edit)"
     assert row_state(window, "p-sync") == ("in_sync", False)
-    assert "Took 2 edit(s) from Stripe into the catalog" in window.status.text()
+    assert "Took 2 edits from Stripe into the catalog" in window.status.text()
     assert window.status.details() == [
         "Mug: name “Mug” → “Mug (hand edit)”",
         "Lamp: price $9.00 → $9.90",
@@ -218,7 +218,7 @@ def test_use_stripes_value_pulls_one_field_and_reports_a_refusal(
     wait_idle(qtbot, window)
     assert ("pull", ["p-sync"], ["name"]) in fake_ws.calls
     assert said(window) == (
-        "Took 0 edit(s) from Stripe into the catalog; 1 not taken: Mug: name not taken: the "
+        "Took 0 edits from Stripe into the catalog; 1 not taken: Mug: name not taken: the "
         "catalog's name column is read-only"
     )
 

@@ -284,7 +284,7 @@ def test_take_stripes_edits_writes_them_into_the_catalog(
     with qtbot.waitSignal(window.session.rows_loaded, timeout=20_000):
         window.actions.take_stripe_edits.trigger()
     qtbot.waitUntil(lambda: not window.session.busy, timeout=20_000)
-    assert "Took 1 edit(s) from Stripe into the catalog" in window.status.text()
+    assert "Took 1 edit from Stripe into the catalog" in window.status.text()
     row = window.model.row_for("cable-jst-1m")
     assert row is not None and row.name == "JST cable, long (Stripe)"
     assert row.state == "in_sync" and not row.differences

@@ -64,7 +64,7 @@ def test_adopt_dry_run_then_adopt_then_link(db: str, capsys: pytest.CaptureFixtu
 
     code, out, _ = _run(capsys, "adopt", "--db", db)
     assert code == 0
-    assert "Linked material-16x16-v1 → prod_ZVCfFm7EpMClOu (by name, 1 price(s) reused)" in out
+    assert "Linked material-16x16-v1 → prod_ZVCfFm7EpMClOu (by name, 1 price reused)" in out
     assert f"link it by hand with `link LOCAL_ID {CABLE_A}`" in out
     assert out.strip().endswith("nothing was written to Stripe.")
 

@@ -62,10 +62,14 @@ def _catalog_file(tmp_path: Path) -> Path:
 def test_newcomer_plan_then_sync_all_in_sandbox_mode(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["plan"]) == 0
     out = capsys.readouterr().out
-    assert "founder-edition: create" in out
+    assert "cable-jst-1m: Create in Stripe with price $6.50\n" in out
+    assert (
+        "founder-edition: Create in Stripe with 3 prices: $499.00 for color BLACK, $549.00 for "
+        "color SILVER, $499.00 for color WHITE\n"
+    ) in out
     assert "diffuser-acrylic: not ready (no price yet); will be skipped" in out
     # Each new price's lookup key is one more write unless a nickname write carries it.
-    assert out.strip().endswith("9 product(s) would change with 20 write(s); nothing written.")
+    assert out.strip().endswith("9 products would change: 20 changes in Stripe; nothing written.")
 
     assert main(["sync", "--all"]) == 0
     out = capsys.readouterr().out
@@ -99,6 +103,15 @@ def test_json_shapes(capsys: pytest.CaptureFixture[str]) -> None:
         "id": "founder-edition",
         "state": "missing",
         "differences": status[0]["differences"],
+        "for_sale": True,
+        "for_sale_reason": "For sale: sell status pre-order, dev status 5 of 5, live; 41 of 300 "
+        "sold.",
+        "sell_status": "pre-order",
+        "is_live": True,
+        "dev_status": 5,
+        "sold_quantity": 41,
+        "max_quantity": 300,
+        "category": "controllers",
     }
     assert {
         "field": "name",
@@ -110,7 +123,12 @@ def test_json_shapes(capsys: pytest.CaptureFixture[str]) -> None:
     (price,) = [d for d in status[0]["differences"] if d["field"].endswith(".price")][:1]
     assert isinstance(price["local"], int) and price["currency"] == "usd"
     assert price["local_text"].startswith("$")
-    assert status[1] == {"id": "material-8x8-v1", "state": "in_sync", "differences": []}
+    assert {k: status[1][k] for k in ("id", "state", "differences", "for_sale")} == {
+        "id": "material-8x8-v1",
+        "state": "in_sync",
+        "differences": [],
+        "for_sale": True,
+    }
 
 
 def test_import_export_round_trip(
@@ -193,7 +211,7 @@ def test_live_mode_needs_yes_without_a_terminal_and_never_prints_the_key(
     err = capsys.readouterr().err
     assert err == (
         "Using the live key from STRIPE_SECRET_KEY (sk_live_…4321).\n"
-        "stripe-sync-admin sync: live mode: about to make 2 write(s) for 1 product(s), 2 never "
+        "stripe-sync-admin sync: live mode: about to make 2 changes in Stripe for 1 product, 2 never "
         "tried in test mode; add --yes (no terminal to ask for confirmation)\n"
     )
     assert sandbox.writes() == []
@@ -356,7 +374,11 @@ def test_an_invalid_row_is_failed_in_status_and_plan_exit_1(
     assert main(["status", "--db", db]) == 1
     out = capsys.readouterr().out
     assert "lamp        failed" in out
-    assert "invalid catalog row: base_price_cents: must be a whole number of cents ≥ 0" in out
+    assert (
+        "can't sync: the catalog row has invalid values: base_price_cents: must be a whole "
+        "number of cents ≥ 0" in out
+    )
+    assert "Fix it with `set` or in the shop's database" in out
     assert main(["plan", "--db", db]) == 1
     assert "lamp: invalid catalog row (base_price_cents: " in capsys.readouterr().out
     assert main(["sync", "--all", "--db", db]) == 1

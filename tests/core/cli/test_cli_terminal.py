@@ -88,12 +88,13 @@ def test_status_plan_and_sync_show_hostile_ids_and_names_escaped(
     width = len(EVIL_ID_SHOWN)
     assert lines[0].startswith("PRODUCT".ljust(width) + "  STATE")
     assert lines[1].startswith("bell".ljust(width) + "  failed")
-    assert "invalid catalog row: name: must not contain control characters; found U+0007 " in out
+    invalid = "can't sync: the catalog row has invalid values: "
+    assert f"{invalid}name: must not contain control characters; found U+0007 " in out
     (evil,) = [line for line in lines if line.startswith(EVIL_ID_SHOWN)]
     assert evil.startswith(EVIL_ID_SHOWN + "  failed")
     assert evil.endswith(
-        "invalid catalog row: id: must not contain control characters; found U+001B (ESC), "
-        "U+0007 (BEL), U+202E (RLO)"
+        f"{invalid}id: must not contain control characters; found U+001B (ESC), "
+        "U+0007 (BEL), U+202E (RLO). Fix it with `set` or in the shop's database"
     )
     assert any(line.startswith("lamp".ljust(width) + "  differs") for line in lines)
 

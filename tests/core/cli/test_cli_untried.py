@@ -78,7 +78,7 @@ def test_live_plan_marks_the_writes_never_tried_in_test(
     lamp = [line for line in out.splitlines() if "lamp" in line.lower() and "  - " in line]
     assert shade and all(line.endswith("— never tried in test mode") for line in shade)
     assert lamp and not any("never tried" in line for line in lamp)
-    assert "2 of 4 write(s) never tried in test mode: sync to test mode first" in out
+    assert "2 of these 4 changes were never tried in test mode: sync to test mode first" in out
 
 
 def test_the_extra_question_can_stop_a_live_sync(
@@ -92,8 +92,8 @@ def test_the_extra_question_can_stop_a_live_sync(
     assert main(["sync", "--all", "--mode", "live", "--db", db]) == 2
     err = capsys.readouterr().err
     # Each product: created with its price, then the price's lookup key.
-    assert "about to make 4 write(s) for 2 product(s), 2 never tried in test mode." in err
-    assert "2 of these writes were never synced to test mode first. Go on anyway? [y/N]" in err
+    assert "about to make 4 changes in Stripe for 2 products, 2 never tried in test mode." in err
+    assert "2 of these changes were never synced to test mode first. Go on anyway? [y/N]" in err
     assert "not confirmed; nothing was written" in err
     assert terminal.asked == 2
     assert live_writes(sandbox) == []

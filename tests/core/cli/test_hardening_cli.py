@@ -329,7 +329,7 @@ def test_a_live_sync_preview_does_not_say_nothing_written(
     monkeypatch.setenv("STRIPE_SECRET_KEY", LIVE_KEY)
     assert main(["sync", "--all", "--mode", "live", "--db", db, "--yes"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert "1 product(s) will change with 2 write(s)." in out
+    assert "1 product will change: 2 changes in Stripe." in out
     assert not any("nothing written" in line for line in out)
     assert out[-1] == "Created 1, updated 0, archived 0, skipped 0, failed 0."
     assert main(["plan", "--mode", "live", "--db", db]) == 0  # the plan itself is unchanged

@@ -91,7 +91,7 @@ def test_a_refused_product_is_not_added(
 
 def test_duplicate_and_variants(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(capsys, "duplicate", "mug", "cup", "--name", "Cup", "--db", db)
-    assert code == 0 and "Copied mug to cup with 1 variant(s)" in out
+    assert code == 0 and "Copied mug to cup with 1 variant" in out
     code, out, _ = _run(
         capsys,
         "add-variant",

@@ -1,0 +1,66 @@
+"""Keeping Python's cyclic garbage collector from freezing the window.
+
+A collection runs on whichever thread happens to allocate when a threshold is crossed, and holds the
+GIL for its whole pass: the GUI thread cannot run a single Python slot (nor the table model's
+`data()`) meanwhile. A full (generation-2) collection walks every tracked object not frozen; with
+tens of thousands of rows, Qt and the Stripe SDK loaded that took 60-1,000 ms on the worker thread
+in the middle of a read or a sync (benchmarks/gui_bench.py --explain). These helpers are used on the
+worker thread around the work that allocates the most.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+# Generation-2 threshold during a run: the run's own allocations never trigger a full collection
+# (young collections, which walk only the newest objects, go on as usual).
+_RUN_FULL_THRESHOLD = 1_000_000
+
+
+def settle_heap() -> None:
+    """Keep what is alive now (modules, the workspace, the rows just shown) out of later GC passes.
+
+    Frozen objects are still freed by reference counting when the table lets go of them (rows hold
+    no cycles); only cyclic garbage that happens to be alive right now is kept.
+    """
+    gc.freeze()
+
+
+@contextmanager
+def no_collection() -> Iterator[None]:
+    """Run a block (a read of the whole catalog) without the cyclic collector, then freeze what it
+    made.
+
+    A full collection during a read of 10,000 or more products walked every object the read had
+    made so far in one call holding the GIL: 150-250 ms in which the window could not paint. The
+    read makes little cyclic garbage; what it returns (the rows) is frozen with the rest right
+    after, and collection resumes.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
+@contextmanager
+def young_collections_only() -> Iterator[None]:
+    """Run a block (a sync or archive run) with young collections only.
+
+    A 1,000-product run allocates a few objects per request that outlive a young collection
+    (results, the journal's records); every few hundred requests that triggered a full collection,
+    each a GIL-holding stall of the window. Young collections still free the run's short-lived
+    cycles (responses, exceptions); what reaches the old generation waits for the freeze that
+    follows the rows read after the run (a bounded amount per run, where a stall is not bounded).
+    """
+    first, second, third = gc.get_threshold()
+    gc.set_threshold(first, second, max(third, _RUN_FULL_THRESHOLD))
+    try:
+        yield
+    finally:
+        gc.set_threshold(first, second, third)
