@@ -211,7 +211,8 @@ class StatusPanel(QWidget):
             html += ' — <a href="details">details</a>'
         self._set(html)
         self._details = list(details)
-        self.message.setToolTip("\n".join(details))
+        # A long message is cut by a narrow window: the tooltip has it whole.
+        self.message.setToolTip("\n".join([text, *details]))
 
     def details(self) -> list[str]:
         """The per-product lines behind the current message's "details" link."""

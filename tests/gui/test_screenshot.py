@@ -25,14 +25,14 @@ pytestmark = [
 ]
 
 
-def shoot(script: str, out: Path) -> QImage:
-    """Run a screenshot script writing `out`; the picture it saved."""
+def shoot(script: str, out: Path, *args: str) -> QImage:
+    """Run a screenshot script writing `out` (`args` follow); the picture it saved."""
     env = {**os.environ, "PYTHON": sys.executable}
     env.pop("QT_QPA_PLATFORM", None)  # the script picks xcb under Xvfb itself
     # In a process group of its own, ended with the run (Xvfb, the app and its D-Bus daemon
     # included), even when it fails or times out.
     done = run_in_own_group(
-        ["bash", str(ROOT / "scripts" / script), str(out)], cwd=ROOT, env=env, timeout=180
+        ["bash", str(ROOT / "scripts" / script), str(out), *args], cwd=ROOT, env=env, timeout=180
     )
     assert done.returncode == 0, done.stderr + done.stdout
     image = QImage(str(out))
@@ -54,6 +54,12 @@ def colours(image: QImage) -> int:
 def test_screenshot_script_saves_the_window(tmp_path: Path) -> None:
     image = shoot("screenshot", tmp_path / "shot.png")
     assert image.width() >= 1200 and image.height() >= 750
+    assert colours(image) >= 8, "the picture looks blank"
+
+
+def test_screenshot_at_the_smallest_laid_out_size(tmp_path: Path) -> None:
+    image = shoot("screenshot", tmp_path / "small.png", "1024x700")
+    assert (image.width(), image.height()) == (1024, 700)
     assert colours(image) >= 8, "the picture looks blank"
 
 
