@@ -135,6 +135,7 @@ class KeysDialog(QDialog):
             box.setEnabled(True)
         self.retry_button.setEnabled(True)
         self.refresh()
+        self._fit()
         self.keyring_checked.emit()
 
     # -- display --------------------------------------------------------------------------------
@@ -259,11 +260,17 @@ class KeysDialog(QDialog):
         self.verification_finished.emit(mode, False)
 
     def _fit(self) -> None:
-        # A long error wraps onto several lines: grow so none of it is cut off.
-        self.layout().activate()
+        # A long error or the no-keyring notice wraps onto several lines: grow so none of it is
+        # cut off. A wrapped label's size hint assumes its own width; ask for the height at ours.
+        layout = self.layout()
+        layout.activate()
         hint = self.sizeHint()
-        if hint.height() > self.height() or hint.width() > self.width():
-            self.resize(max(hint.width(), self.width()), max(hint.height(), self.height()))
+        width = max(hint.width(), self.width())
+        height = hint.height()
+        if layout.hasHeightForWidth():
+            height = max(height, layout.totalHeightForWidth(width))
+        if height > self.height() or width > self.width():
+            self.resize(width, max(height, self.height()))
 
     def delete_key(self, mode: KeyMode) -> None:
         """Delete a mode's key after the operator confirms."""

@@ -316,6 +316,22 @@ def test_a_long_error_is_shown_whole(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: status.height() >= status.heightForWidth(status.width()), timeout=2000)
 
 
+def test_with_no_keyring_the_notice_and_both_modes_fit_when_it_opens(qtbot: QtBot) -> None:
+    # The keyring is looked at first (no keyring found: a long notice appears): the dialog grows
+    # to hold it, instead of opening at its first size with the notice and the key fields cut.
+    store = SecretStore(backend=keyring.backends.fail.Keyring())
+    dialog = KeysDialog(store, verify=RecordingVerify(), confirm=lambda *_: True)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.keyring_checked, timeout=5000):
+        dialog.show()
+    qtbot.waitExposed(dialog)
+    banner = dialog.banner
+    qtbot.waitUntil(lambda: banner.height() >= banner.heightForWidth(banner.width()), timeout=2000)
+    for box in dialog.boxes.values():
+        assert box.edit.height() >= box.edit.sizeHint().height()
+        assert box.geometry().bottom() < dialog.height()
+
+
 def test_the_keyring_is_first_looked_at_off_the_gui_thread(qtbot: QtBot) -> None:
     threads: list[threading.Thread] = []
 
