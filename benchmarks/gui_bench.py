@@ -54,7 +54,8 @@ ISSUE = {"open → full table": 570.0, "sync": 134.0}
 
 class StallSampler:
     """`--explain`: a thread that samples the GUI thread's Python stack every 2 ms while its
-    timer has not ticked for over 25 ms, to say where the long stalls are spent."""
+    timer has not ticked for over 25 ms, to say where the long stalls are spent. (Walking other
+    threads' live frames can, rarely, crash CPython 3.11: use it to diagnose, not to measure.)"""
 
     def __init__(self, clock: GapClock) -> None:
         import collections
