@@ -196,7 +196,10 @@ class SandboxHandler(BaseHTTPRequestHandler):
             return outcome
 
     def _send(self, outcome: Outcome, request_id: str, idem_key: str | None) -> None:
-        payload = json.dumps(outcome.body, indent=2).encode("utf-8")
+        # Compact: Stripe indents its answers, but json's indenting encoder is pure Python and
+        # leaves a reference cycle per call, garbage the window's frozen heap would keep
+        # (gui/heap.py) while the in-process sandbox answers its reads.
+        payload = json.dumps(outcome.body, separators=(",", ":")).encode("utf-8")
         self.send_response(outcome.status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(payload)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import threading
+from collections import deque
 from dataclasses import dataclass
 from http.server import ThreadingHTTPServer
 from types import TracebackType
@@ -73,7 +74,8 @@ class SandboxServer:
 
     `rate_limit` is requests per second per mode (0 = off); `search_lag` is how many seconds a
     write takes to show in search; `state_file` keeps the data across restarts (a SQLite file,
-    written row by row; an old JSON state file is converted on first use).
+    written row by row; an old JSON state file is converted on first use). `log_limit`: how many
+    of the last requests `request_log` keeps (None: every one).
     """
 
     def __init__(
@@ -83,6 +85,7 @@ class SandboxServer:
         search_lag: float = 0.0,
         state_file: str | os.PathLike[str] | None = None,
         host: str = "127.0.0.1",
+        log_limit: int | None = None,
     ) -> None:
         self.host = host
         self._requested_port = port
@@ -94,7 +97,9 @@ class SandboxServer:
         self.revoked_keys: set[str] = set()
         self.account_id = ACCOUNT_ID
         self.account_name = ACCOUNT_NAME
-        self._log: list[LoggedRequest] = []
+        # Every request, for tests to count; a sandbox that serves a window for hours keeps the
+        # last `log_limit` only (None: all).
+        self._log: deque[LoggedRequest] = deque(maxlen=log_limit)
         self._log_lock = threading.Lock()
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None

@@ -23,7 +23,7 @@ from core.reconcile.adopt import (
 )
 from core.workspace.base import WorkspaceBase
 from core.workspace.edit_values import owned_columns
-from core.workspace.opening import publish_sandbox_url
+from core.workspace.opening import SANDBOX_LOG_LIMIT, publish_sandbox_url
 
 
 class AdoptMethods(WorkspaceBase):
@@ -86,7 +86,9 @@ class AdoptMethods(WorkspaceBase):
                 leftover.unlink(missing_ok=True)
             from core.sandbox import SandboxServer
 
-            self._sandbox = SandboxServer(port=0, state_file=state).start()
+            self._sandbox = SandboxServer(
+                port=0, state_file=state, log_limit=SANDBOX_LOG_LIMIT
+            ).start()
             self._api_base = self._sandbox.url
             publish_sandbox_url(self._sandbox.url)
             self._gateway = self._new_gateway()

@@ -31,6 +31,8 @@ from core.settings import Mode, Settings, load_settings
 
 # A well-formed test key for the in-process sandbox (it accepts any sk_test_ key).
 SANDBOX_KEY = "sk_test_sandboxLocal0000"
+# The built-in sandbox logs requests for tests; one serving a window for hours keeps the last few.
+SANDBOX_LOG_LIMIT = 10_000
 MODES: tuple[Mode, ...] = ("sandbox", "test", "live")
 
 
@@ -164,7 +166,9 @@ def open_parts(
                 if shared is None:
                     raise
                 return OpenedParts(catalog, key, shared, settings)
-            sandbox = SandboxServer(port=0, state_file=paths.sandbox_state_file()).start()
+            sandbox = SandboxServer(
+                port=0, state_file=paths.sandbox_state_file(), log_limit=SANDBOX_LOG_LIMIT
+            ).start()
             api_base = sandbox.url
             publish_sandbox_url(api_base)
         return OpenedParts(catalog, key, api_base, settings, sandbox, lock)
