@@ -11,6 +11,7 @@ work is on screen: the table filled (`model.filling`), the plan dialog holding e
 `--explain` also says where the GUI thread, and the other threads, were during the stalls.
 
 Run by hand:  .venv/bin/python benchmarks/gui_bench.py [--sizes 10000,30000] [--workdir DIR]
+[--sandbox in-process] [--no-sync] (the last two: quicker, while iterating)
 (`--workdir` keeps the seeded catalogs: seeding 30,000 products into the sandbox takes minutes.)
 Baseline side by side: run the old code with `--json old.json` (e.g. `git archive HEAD | tar -x -C
 /tmp/base`, then `PYTHONPATH=/tmp/base .venv/bin/python benchmarks/gui_bench.py --json old.json`),
@@ -48,6 +49,7 @@ from catalog_bench import LIVE_KEY, build_catalog, populate  # noqa: E402
 
 TARGET_MS = 50.0
 EXPLAIN = False
+NO_SYNC = False  # `--no-sync`: stop after the plan dialog (quicker, while iterating)
 # The issue's figures for the code before this work (10,000 products, sandbox mode).
 ISSUE = {"open → full table": 570.0, "sync": 134.0}
 
@@ -89,41 +91,47 @@ class StallSampler:
             self.gc_count[gen] += 1
 
     def _run(self) -> None:
-        import threading
-        import traceback
-
         n = 0
         while not self.stop.wait(0.002):
             n += 1
-            if n % 5 == 0:
-                me = threading.get_ident()
-                for ident, frame in sys._current_frames().items():
-                    if ident in (me, self.gui):
-                        continue
-                    stack = traceback.extract_stack(frame)[-7:]
-                    where = " < ".join(
-                        f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack[::-1]
-                    )
-                    self.worker[where] += 1
-            ticks = self.clock.ticks
-            if not self.clock.timer.isActive() or not ticks:
+            try:
+                self._sample(n)
+            except (AttributeError, ValueError):  # a frame that changed while being walked
                 continue
-            if time.perf_counter() - ticks[-1] < 0.025:
-                continue
-            frames = sys._current_frames()
-            frame = frames.get(self.gui)
-            if frame is None:
-                continue
-            stack = traceback.extract_stack(frame)[-6:]
-            where = " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack[::-1])
-            self.samples[f"[{self.clock.current}] {where}"] += 1
-            for ident, other in frames.items():  # what the other threads do meanwhile
-                if ident not in (threading.get_ident(), self.gui):
-                    stack = traceback.extract_stack(other)[-5:]
-                    where = " < ".join(
-                        f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack[::-1]
-                    )
-                    self.during[f"[{self.clock.current}] {where}"] += 1
+
+    def _sample(self, n: int) -> None:
+        import threading
+        import traceback
+
+        if n % 5 == 0:
+            me = threading.get_ident()
+            for ident, frame in sys._current_frames().items():
+                if ident in (me, self.gui):
+                    continue
+                stack = traceback.extract_stack(frame)[-7:]
+                where = " < ".join(
+                    f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack[::-1]
+                )
+                self.worker[where] += 1
+        ticks = self.clock.ticks
+        if not self.clock.timer.isActive() or not ticks:
+            return
+        if time.perf_counter() - ticks[-1] < 0.025:
+            return
+        frames = sys._current_frames()
+        frame = frames.get(self.gui)
+        if frame is None:
+            return
+        stack = traceback.extract_stack(frame)[-6:]
+        where = " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack[::-1])
+        self.samples[f"[{self.clock.current}] {where}"] += 1
+        for ident, other in frames.items():  # what the other threads do meanwhile
+            if ident not in (threading.get_ident(), self.gui):
+                stack = traceback.extract_stack(other)[-5:]
+                where = " < ".join(
+                    f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack[::-1]
+                )
+                self.during[f"[{self.clock.current}] {where}"] += 1
 
     def report(self) -> None:
         import gc
@@ -360,9 +368,12 @@ def run_window(
         idle(app, 50)
     dialog = window.plan_dialog
     assert dialog is not None
-    with clock.phase(f"sync {to_sync:,} products", **about):
-        dialog.apply.click()
-        wait_until(app, lambda: bool(finished) and settled(), 900, "the sync")
+    if NO_SYNC:
+        dialog.reject()
+    else:
+        with clock.phase(f"sync {to_sync:,} products", **about):
+            dialog.apply.click()
+            wait_until(app, lambda: bool(finished) and settled(), 900, "the sync")
     in_sync = sum(1 for r in window.model.rows() if r.state == "in_sync")
     print(f"  {in_sync:,} in sync after the run", file=sys.stderr)
     window.close()
@@ -408,9 +419,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--compare", help="figures of an earlier run (--json) to print beside")
     parser.add_argument("--explain", action="store_true", help="sample the GUI thread in stalls")
+    parser.add_argument("--no-sync", action="store_true", help="stop after the plan dialog")
     args = parser.parse_args(argv)
-    global EXPLAIN
-    EXPLAIN = args.explain
+    global EXPLAIN, NO_SYNC
+    EXPLAIN, NO_SYNC = args.explain, args.no_sync
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="gui-bench-data-"))

@@ -9,16 +9,9 @@ from PySide6.QtWidgets import QStyle, QWidget
 
 from core.workspace import Mode, Operation, ProductPlan, ProductRow
 from gui.models.change_marks import changed_in_stripe
+from gui.models.row_prep import SYNCABLE_STATES
 
 MODE_LABELS: dict[Mode, str] = {"sandbox": "Sandbox", "test": "Test", "live": "Live"}
-
-SYNCABLE_STATES = frozenset({"differs", "missing", "failed"})
-
-
-def has_changes(rows: list[ProductRow]) -> bool:
-    """Whether a sync of everything could write something (a product differs, is missing in
-    Stripe or failed last time)."""
-    return any(r.has_local and (r.state in SYNCABLE_STATES or r.error) for r in rows)
 
 
 @dataclass(frozen=True)
@@ -29,7 +22,8 @@ class ActionState:
     connected: bool
     selection: tuple[ProductRow, ...]
     has_rows: bool
-    has_changes: bool = True  # some product differs, is missing in Stripe or failed
+    has_changes: bool = True  # some product differs, is missing in Stripe or failed (the
+    # model's `summary`: counted once per set of rows, not per selection change)
     mode: Mode | None = None  # the mode the window is in (the sandbox's own actions need it)
 
 

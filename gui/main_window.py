@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.workspace import Mode, ProductRow
-from gui.actions import MODE_LABELS, ActionState, WindowActions, has_changes
+from gui.actions import MODE_LABELS, ActionState, WindowActions
 from gui.catalog_menu import CatalogFlows
 from gui.connection_view import ConnectionView
 from gui.dialogs.plan_dialog import PlanDialog
@@ -310,26 +310,22 @@ class MainWindow(
         self._update_actions()
 
     def _reselect(self, product_ids: set[str]) -> None:
-        if not product_ids:
-            return
-        selection = self.table.selectionModel()
-        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
-        for i, row in enumerate(self.model.rows()):
-            if row.product_id in product_ids:
-                index = self.proxy.mapFromSource(self.model.index(i, 0))
-                if index.isValid():
-                    selection.select(index, flags)
+        selection = self.proxy.selection_of(product_ids)
+        if not selection.isEmpty():
+            flags = (
+                QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+            )
+            self.table.selectionModel().select(selection, flags)
 
     def _update_actions(self, busy: bool = False) -> None:
         busy = busy or self.session.busy or self._closing
-        rows = self.model.rows()
         self.actions.update(
             ActionState(
                 busy=busy,
                 connected=self.session.account is not None,
                 selection=tuple(self.selected_rows()),
-                has_rows=bool(rows),
-                has_changes=has_changes(rows),
+                has_rows=self.model.rowCount() > 0,
+                has_changes=self.model.summary.has_changes,
                 mode=self.mode,
             )
         )

@@ -30,6 +30,12 @@ log = logging.getLogger(__name__)
 PROGRESS_INTERVAL_MS = 50  # at most 20 progress updates a second reach the widgets
 
 
+def to_review(plan: ProductPlan) -> bool:
+    """Whether the plan dialog lists a plan: it writes something, cannot be synced, or keeps
+    edits made in Stripe."""
+    return bool(plan.operations or plan.error or plan.kept_stripe_edits)
+
+
 class RunFlows:
     """Plans (`request_plans` → `plans_ready`) and runs (`sync`/`archive` → `run_started`,
     `run_progress`, `run_finished`, then the rows read back)."""
@@ -67,6 +73,9 @@ class RunFlows:
             ws = self._workspace()
             with ws.cancellable(task.cancel_token), no_collection():  # reads it all: gui.heap
                 plans = ws.plan(wanted, overwrite_stripe_edits=overwrite)
+            # Only the plans to review go to the GUI thread: the rest (tens of thousands with
+            # nothing to do) are freed here, not in the dialog's turn.
+            plans = [plan for plan in plans if to_review(plan)]
             return plans, task.cancel_token.cancelled  # Esc while planning: no dialog after all
 
         def done(result: tuple[list[ProductPlan], bool]) -> None:

@@ -19,6 +19,7 @@ from gui.connection_view import ConnectionView
 from gui.dialogs.plan_dialog import PlanDialog
 from gui.models.product_table import ProductTableModel
 from gui.session import Detail, Opened, Overwrite, RunOutcome, Session
+from gui.session_runs import to_review
 from gui.widgets.detail_pane import DetailPane
 from gui.widgets.filter_bar import FilterBar
 from gui.widgets.status_panel import StatusPanel
@@ -108,7 +109,7 @@ class SessionResults:
             self._show_detail(self.model.row_for(current))
         self.placeholder.update_visibility()
         if self.status.showing_busy and self.session.account is not None:
-            differ = sum(1 for r in rows if r.state not in ("in_sync", "archived", "held"))
+            differ = self.model.summary.not_in_sync
             self.status.show_message(
                 f"{self.session.account.name}: {len(rows)} products read, {differ} not in sync."
             )
@@ -117,7 +118,7 @@ class SessionResults:
     # -- plans, reviewed in the plan dialog, then applied ---------------------------------------
 
     def _on_plans(self, purpose: str, plans: list[ProductPlan]) -> None:
-        actionable = [p for p in plans if p.operations or p.error or p.kept_stripe_edits]
+        actionable = [p for p in plans if to_review(p)]
         if not any(p.operations for p in actionable):
             errors = [p for p in actionable if p.error]
             if errors:
@@ -150,7 +151,11 @@ class SessionResults:
     ) -> None:
         """Show plans for review; Apply runs `apply(ticked plans)` (default: sync or archive
         them). `notes`: (product, why) for selected products with nothing to write."""
-        names = {r.product_id: r.name for r in self.model.rows()}
+        names = {}  # only the products listed: not a pass over every row of the table
+        for product_id in [p.product_id for p in plans] + [pid for pid, _ in notes]:
+            row = self.model.row_for(product_id)
+            if row is not None:
+                names[product_id] = row.name
         titled = [(pid + (f" — {names[pid]}" if pid in names else ""), why) for pid, why in notes]
         dialog = PlanDialog(
             plans,

@@ -39,8 +39,8 @@ from gui.dialogs.plan_rows import (
     NEVER_TRIED,
     UNTRIED_MARK,
     MiddleElide,
+    WrapToColumn,
     product_item,
-    rewrap,
 )
 from gui.theme import LIVE_RED, DiffColors
 
@@ -143,6 +143,8 @@ class PlanDialog(QDialog):
         self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.name_delegate = MiddleElide(self.tree)
         self.tree.setItemDelegateForColumn(0, self.name_delegate)
+        self.wrap_delegate = WrapToColumn(self.tree)  # wraps the rows drawn, not all of them
+        self.tree.setItemDelegateForColumn(1, self.wrap_delegate)
         self.tree.header().setStretchLastSection(True)
         self.tree.setAccessibleName("Planned changes")
         names = names or {}
@@ -199,13 +201,13 @@ class PlanDialog(QDialog):
         self.fill.when_done(self._update)
 
     def showEvent(self, event: QShowEvent) -> None:
-        """Wrap the sentences to the column's width once it is known."""
+        """Lay the rows out again at the column's width, once it is known."""
         super().showEvent(event)
-        rewrap(self.tree)
+        self.tree.doItemsLayout()
 
     def _column_resized(self, column: int, _old: int, _new: int) -> None:
         if column == 1 and self.isVisible():
-            rewrap(self.tree)
+            self.tree.doItemsLayout()  # row heights are measured again as rows are shown
 
     def set_all(self, ticked: bool) -> None:
         """Tick or untick every product that can be applied."""

@@ -2,11 +2,11 @@
 
 Creating the items of a 1,000-product plan (a line per product, a line per write under it) in one
 go kept the window from painting for 100-250 ms (benchmarks/gui_bench.py). `TreeFill` puts the
-first `CHUNK` products in the tree at once (a small plan is complete right away, as before) and
+first `FIRST` products in the tree at once (a small plan is complete right away, as before) and
 the rest `CHUNK` per turn, each expanded as it arrives. `finish()` puts the rest in now: call it
 before reading or changing the ticks. The items are made as before (`plan_rows.product_item`, and
-`note_item` here, moved from the dialog unchanged), so their text is the same either way; those
-that arrive after the dialog is shown keep the wrapping they are made with until the next rewrap.
+`note_item` here, moved from the dialog unchanged), so their text is the same either way; it is
+wrapped to the column only when drawn (`plan_rows.WrapToColumn`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 from gui.dialogs.plan_rows import set_wrapped
 
 CHUNK = 100  # products per event-loop turn (about 10 ms of work)
+# Products put in at once: more than a screenful, while the dialog itself is made in that turn.
+FIRST = 30
 
 
 def note_item(title: str, why: str) -> QTreeWidgetItem:
@@ -44,7 +46,7 @@ class TreeFill(QObject):
         self._turn.setSingleShot(True)
         self._turn.setInterval(0)
         self._turn.timeout.connect(self._step)
-        self._add(CHUNK)
+        self._add(FIRST)
         if self.pending:
             self._turn.start()
 

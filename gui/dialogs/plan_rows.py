@@ -1,5 +1,6 @@
 """The plan dialog's rows: a product's line (its name, and what syncing it does in one sentence,
-shared with the command line) and under it each planned write; long text wraps to the column.
+shared with the command line) and under it each planned write; long text wraps to the column
+when it is drawn (`WrapToColumn`: only the rows on screen are wrapped, not all 1,000 at once).
 
 Part of `gui.dialogs.plan_dialog`. A name too long for its column is shortened in the middle (its
 id and the end of its name stay readable), with the whole name in the tooltip.
@@ -7,23 +8,18 @@ id and the end of its name stay readable), with the whole name in the tooltip.
 
 from __future__ import annotations
 
-import textwrap
-
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFontMetrics
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTreeWidget,
     QTreeWidgetItem,
-    QTreeWidgetItemIterator,
 )
 
 from core.workspace import ProductPlan, plan_sentence
 from gui.row_words import kept_text, operation_text
 
-WRAP_CHARS = 100  # before the dialog is shown; then lines wrap to the column's width
-FULL_TEXT = Qt.ItemDataRole.UserRole + 1  # the sentence before wrapping
 TEXT_PADDING = 12  # what an item view keeps around a cell's text
 NEVER_TRIED = "never tried in test mode"
 UNTRIED_MARK = "⚠"
@@ -59,29 +55,47 @@ def wrap_to_width(text: str, metrics: QFontMetrics, width: int) -> str:
 
 
 def set_wrapped(item: QTreeWidgetItem, text: str) -> None:
-    """Show `text` in the second column, wrapped, whole in the tooltip."""
-    item.setData(1, FULL_TEXT, text)
-    item.setText(1, textwrap.fill(text, WRAP_CHARS))
+    """Show `text` in the second column (wrapped to it when drawn), whole in the tooltip."""
+    item.setText(1, text)
     item.setToolTip(1, text)
 
 
-def rewrap(tree: QTreeWidget) -> None:
-    """Wrap every row's sentence to the second column's present width."""
-    width = tree.columnWidth(1) - TEXT_PADDING
-    if width <= 0:
-        return
-    metrics = tree.fontMetrics()
-    blocked = tree.blockSignals(True)  # a new text is not a (un)ticked product
-    try:
-        it = QTreeWidgetItemIterator(tree)
-        while item := it.value():
-            full = item.data(1, FULL_TEXT)
-            if isinstance(full, str):
-                item.setText(1, wrap_to_width(full, metrics, width))
-            it += 1
-    finally:
-        tree.blockSignals(blocked)
-    tree.doItemsLayout()
+class WrapToColumn(QStyledItemDelegate):
+    """Draws (and measures) a cell's text broken into lines that fit the column's width. Only
+    the rows painted or measured are wrapped, each once per width and font."""
+
+    def __init__(self, tree: QTreeWidget, column: int = 1) -> None:
+        super().__init__(tree)
+        self._tree = tree
+        self._column = column
+        self._width = 0
+        self._wrapped: dict[tuple[str, str], str] = {}
+
+    def shown_text(self, text: str, font: QFont | None = None) -> str:
+        """`text` as the cell shows it at the column's present width (in `font`: the tree's)."""
+        width = self._tree.columnWidth(self._column) - TEXT_PADDING
+        if width <= 0:
+            return text
+        if width != self._width:
+            self._width = width
+            self._wrapped.clear()
+        font = font or self._tree.font()
+        key = (text, font.key())
+        found = self._wrapped.get(key)
+        if found is None:
+            found = self._wrapped[key] = wrap_to_width(text, QFontMetrics(font), width)
+        return found
+
+    def initStyleOption(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        """The default option, its text wrapped to the column."""
+        super().initStyleOption(option, index)
+        text = option.text.replace("\u2028", "\n")  # type: ignore[attr-defined]
+        if text:
+            # Qt's own line break in a cell (as `displayText` makes of "\n"): rows measure it.
+            wrapped = self.shown_text(text, option.font)  # type: ignore[attr-defined]
+            option.text = wrapped.replace("\n", "\u2028")  # type: ignore[attr-defined]
 
 
 def product_item(

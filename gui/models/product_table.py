@@ -33,12 +33,14 @@ from gui.models.columns import HEADERS, Column
 from gui.models.row_fill import CHUNK, RowFill, in_order, sorted_positions
 from gui.models.row_prep import (
     PreparedRow,
+    RowSummary,
     column_diffs,
     differing_columns,
     differing_variants,
     money,
     only_variants_differ,
     stripe_currency,
+    summarize_prepared,
     tooltip,
 )
 from gui.theme import DiffColors
@@ -90,6 +92,7 @@ class ProductTableModel(RowFill, QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[PreparedRow] = []
         self._ids: dict[str, int] | None = {}  # product id -> row; None: worked out when asked
+        self._summary: RowSummary | None = None  # of the rows shown; None: counted when asked
         self._colors = colors or DiffColors.from_palette(QPalette())
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self.badges = ChangeBadges()  # rows changed in Stripe since the operator last looked
@@ -100,6 +103,12 @@ class ProductTableModel(RowFill, QAbstractTableModel):
         self._turn.setSingleShot(True)
         self._turn.setInterval(0)
         self._turn.timeout.connect(self._step)
+        # After a sort, the id index is worked out again over the next turns (not in the sort's).
+        self._index_steps: Iterator[None] | None = None
+        self._index_turn = QTimer(self)
+        self._index_turn.setSingleShot(True)
+        self._index_turn.setInterval(0)
+        self._index_turn.timeout.connect(self._index_step)
 
     # -- data in --------------------------------------------------------------------------------
 
@@ -158,6 +167,7 @@ class ProductTableModel(RowFill, QAbstractTableModel):
     def update_rows(self, rows: list[ProductRow]) -> None:
         """Replace the given products' rows in place (dataChanged per row); unknown ids are added."""
         self.finish()
+        self._summary = None
         cells = [extra.row_cells(row) for row in rows]
         if not set(extra.currencies(cells)) <= set(self._currencies):  # a new currency column
             known = {r.product_id: r for r in self.rows()}
@@ -211,14 +221,29 @@ class ProductTableModel(RowFill, QAbstractTableModel):
 
     @property
     def _index_of(self) -> dict[str, int]:
-        """Product id -> source row, worked out again only when asked after rows moved (a sort
-        does not pay for it: 30,000 scattered rows take tens of ms)."""
+        """Product id -> source row. After rows moved it is worked out again over the next
+        event-loop turns (a sort does not pay for it: 30,000 scattered rows take tens of ms), or
+        at once when asked before then."""
         if self._ids is None:
             self._ids = {c.row.product_id: i for i, c in enumerate(self._rows)}
         return self._ids
 
     def _reindex(self) -> None:
         self._ids = None
+        self._index_steps = None  # one under way indexes rows that moved since
+        if len(self._rows) > CHUNK:  # a few rows are indexed at once when asked
+            self._index_turn.start()
+
+    def _index_step(self) -> None:
+        if self._ids is not None or self._pending is not None:  # built, or `_steps` builds it
+            self._index_steps = None
+            return
+        if self._index_steps is None:
+            self._index_steps = self._build_index()
+        if next(self._index_steps, StopIteration) is StopIteration:
+            self._index_steps = None
+        else:
+            self._index_turn.start()
 
     def set_colors(self, colors: DiffColors) -> None:
         """Use new colours (the palette changed); call on the GUI thread."""
@@ -233,6 +258,22 @@ class ProductTableModel(RowFill, QAbstractTableModel):
     def rows(self) -> list[ProductRow]:
         """All rows, in source order."""
         return [c.row for c in self._rows]
+
+    def prepared_rows(self) -> list[PreparedRow]:
+        """What every row shows, in source order (the model's own list: do not change it)."""
+        return self._rows
+
+    @property
+    def summary(self) -> RowSummary:
+        """The rows' counts per state filter and whether any could be synced: the ones that
+        came with prepared rows (`prepare_rows`), else counted once after the rows changed."""
+        if self._summary is None:
+            self._summary = summarize_prepared(self._rows)
+        return self._summary
+
+    def source_row(self, product_id: str) -> int | None:
+        """The source row showing a product id, if any."""
+        return self._index_of.get(product_id)
 
     def row_at(self, source_row: int) -> ProductRow:
         """The product shown in source row `source_row`."""
@@ -289,10 +330,15 @@ class ProductTableModel(RowFill, QAbstractTableModel):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Text, tooltip, colours, alignment, the row itself and sort keys for one cell."""
-        if not index.isValid() or index.row() >= len(self._rows):
+        if not index.isValid():
             return None
-        cached = self._rows[index.row()]
-        col = index.column()
+        return self.cell(index.row(), index.column(), role)
+
+    def cell(self, row: int, col: int, role: int) -> Any:
+        """`data()` of the cell at (`row`, `col`), without making an index (the proxy asks)."""
+        if not 0 <= row < len(self._rows):
+            return None
+        cached = self._rows[row]
         if col >= len(Column):
             if role in (SORT_ROLE, ROW_ROLE):
                 return self._sort_key(cached, col) if role == SORT_ROLE else cached.row

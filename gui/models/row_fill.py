@@ -15,7 +15,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from core.workspace import ProductRow
 from gui.models import currency_columns as extra
 from gui.models.columns import Column
-from gui.models.row_prep import PreparedRow, PreparedRows
+from gui.models.row_prep import PreparedRow, PreparedRows, RowSummary
 
 # Rows prepared, changed, inserted or removed per event-loop turn by `show_rows` (about 10 ms of
 # work, whatever the catalog's size: no turn walks all the rows while painting waits).
@@ -58,6 +58,7 @@ class RowFill:
     columnCount: Callable[..., int]
     _move: Callable[[list[int]], None]
     _ids: dict[str, int] | None
+    _summary: RowSummary | None
     _reindex: Callable[[], None]
     _sort_keys: Callable[[Sequence[PreparedRow], int], list[Any]]
 
@@ -66,6 +67,7 @@ class RowFill:
         # (even only to read their ids) took 30-100 ms on a busy machine. Rows already shown are
         # found through the id index (no second map of the old rows: they are then freed a chunk
         # at a time as they are replaced, never all at once).
+        self._summary = None  # counted again when asked, unless the rows bring theirs
         if self._ids is None:
             yield from self._build_index()
         index = self._index_of
@@ -98,6 +100,10 @@ class RowFill:
         yield from self._replace(new)
         yield from self._insert(fresh)
         yield from self._reorder(new)
+        if self._ids is None:  # rows moved: the id index again, before anyone looks a row up
+            yield from self._build_index()
+        if given is not None and len(new) == len(rows):
+            self._summary = given.summary
         yield  # what follows the rows (`show_rows`' `then`) gets a turn of its own
 
     def _build_index(self) -> Iterator[None]:

@@ -9,7 +9,9 @@ inserts rows that are ready. Rows that come prepared carry their `PreparedRow`s 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from core.workspace import FieldDiff, ProductRow, format_money
@@ -18,6 +20,8 @@ from gui.models.change_marks import change_lines, changed_in_stripe, who_changed
 from gui.models.columns import FOR_SALE_COLUMNS, Column
 from gui.theme import state_label
 
+# States a sync of everything writes (with a failed product, whatever its state).
+SYNCABLE_STATES = frozenset({"differs", "missing", "failed"})
 NO_NAME = "(no name)"
 INVALID_STATE = "Invalid values"  # the State cell of a catalog row the tool cannot use
 
@@ -108,19 +112,77 @@ def searchable(row: ProductRow) -> str:
     return "\n".join(parts).casefold()
 
 
+def filter_keys(row: ProductRow) -> frozenset[str]:
+    """The state filters (keys of `gui.models.product_filter.STATE_FILTERS`, but "all") that keep
+    this row: its state, "failed" when it has an error, "changed_in_stripe" when Stripe changed."""
+    keys = {row.state}
+    if row.error is not None:
+        keys.add("failed")
+    if row.differences and changed_in_stripe(row.differences):
+        keys.add("changed_in_stripe")
+    return frozenset(keys)
+
+
+def syncable(row: ProductRow) -> bool:
+    """Whether a sync of everything could write this product (it differs, is missing in Stripe
+    or failed last time)."""
+    return row.has_local and (row.state in SYNCABLE_STATES or bool(row.error))
+
+
+@dataclass(frozen=True)
+class RowSummary:
+    """What the window shows about a whole set of rows: counted once, not per question."""
+
+    total: int
+    counts: Counter[str]  # rows per state filter key (a row may count under several)
+    syncable: int  # rows a sync of everything could write
+    not_in_sync: int  # rows neither in sync, archived nor held
+
+    @property
+    def has_changes(self) -> bool:
+        """Whether a sync of everything could write something."""
+        return self.syncable > 0
+
+
+def _summarize(rows: Iterable[tuple[ProductRow, frozenset[str], bool]]) -> RowSummary:
+    counts: Counter[str] = Counter()
+    total = writable = differ = 0
+    settled = ("in_sync", "archived", "held")
+    for row, keys, can_sync in rows:
+        total += 1
+        counts.update(keys)
+        writable += can_sync
+        differ += row.state not in settled
+    return RowSummary(total, counts, writable, differ)
+
+
+def summarize(rows: Sequence[ProductRow]) -> RowSummary:
+    """The summary of `rows`: the one worked out with them by `prepare_rows`, or counted now."""
+    known = rows.summary if isinstance(rows, PreparedRows) else None
+    if known is not None:
+        return known
+    return _summarize((row, filter_keys(row), syncable(row)) for row in rows)
+
+
+def summarize_prepared(prepared: Iterable[PreparedRow]) -> RowSummary:
+    """The summary of prepared rows (from what each has worked out already)."""
+    return _summarize((p.row, p.keys, p.syncable) for p in prepared)
+
+
 class PreparedRow:
     """One row's display strings, sort keys and search text, computed once."""
 
     __slots__ = (
         "changed",
-        "changed_in_stripe",
         "diffs",
         "differs",
         "display",
         "extra",
+        "keys",
         "row",
         "search",
         "sort",
+        "syncable",
     )
 
     def __init__(self, row: ProductRow) -> None:
@@ -168,15 +230,22 @@ class PreparedRow:
         self.changed = {column: who_changed(diffs) for column, diffs in self.diffs.items()}
         self.extra = extra.row_cells(row)  # prices in other currencies (currency_columns)
         self.search = searchable(row)
-        self.changed_in_stripe = bool(changed_in_stripe(row.differences))
+        self.keys = filter_keys(row)  # the state filters that keep it
+        self.syncable = syncable(row)
 
 
 class PreparedRows(list[ProductRow]):
     """Rows (a plain list of them to anyone else) with their `PreparedRow`s, worked out ahead."""
 
-    def __init__(self, rows: Iterable[ProductRow], prepared: dict[int, PreparedRow]) -> None:
+    def __init__(
+        self,
+        rows: Iterable[ProductRow],
+        prepared: dict[int, PreparedRow],
+        summary: RowSummary | None = None,
+    ) -> None:
         super().__init__(rows)
         self.prepared = prepared  # by id() of the row it was prepared from
+        self.summary = summary  # of exactly these rows (None: not worked out)
 
     def prepared_for(self, row: ProductRow) -> PreparedRow | None:
         """The row's prepared form, if it was prepared with this list (the very same object)."""
@@ -187,7 +256,8 @@ class PreparedRows(list[ProductRow]):
 def prepare_rows(rows: Iterable[ProductRow]) -> PreparedRows:
     """Work out what the table shows of every row (any thread: no Qt objects are touched)."""
     prepared = [PreparedRow(row) for row in rows]
-    return PreparedRows((p.row for p in prepared), {id(p.row): p for p in prepared})
+    summary = summarize_prepared(prepared)
+    return PreparedRows((p.row for p in prepared), {id(p.row): p for p in prepared}, summary)
 
 
 def carry_prepared(rows: list[ProductRow], source: Sequence[ProductRow]) -> list[ProductRow]:

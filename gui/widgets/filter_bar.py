@@ -3,14 +3,15 @@ Esc in the search field clears it (and, when it is empty, goes on to Cancel)."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from core.workspace import ProductRow
-from gui.models.product_filter import STATE_FILTERS, matches_state
+from gui.models.product_filter import STATE_FILTERS
+from gui.models.row_prep import summarize
 
 
 class FilterBar(QWidget):
@@ -71,13 +72,12 @@ class FilterBar(QWidget):
             raise ValueError(f"unknown state filter {key!r}")
         self.state.setCurrentIndex(index)
 
-    def set_counts(self, rows: list[ProductRow]) -> None:
-        """Show how many products each state filter would keep."""
-        counts: Counter[str] = Counter(row.state for row in rows)
-        for key in ("failed", "changed_in_stripe"):  # not states: rows that match otherwise
-            counts[key] = sum(1 for row in rows if matches_state(row, key))
+    def set_counts(self, rows: Sequence[ProductRow]) -> None:
+        """Show how many products each state filter would keep (counted with prepared rows, on
+        the worker: `row_prep.summarize`)."""
+        summary = summarize(rows)
         for i, (key, label) in enumerate(STATE_FILTERS.items()):
-            count = len(rows) if key == "all" else counts.get(key, 0)
+            count = summary.total if key == "all" else summary.counts.get(key, 0)
             self.state.setItemText(i, f"{label} ({count})")
 
     def set_shown(self, shown: int, total: int) -> None:

@@ -125,13 +125,23 @@ def test_long_operations_wrap_instead_of_being_cut_off(qtbot: QtBot) -> None:
     dialog.show()
     qtbot.waitExposed(dialog)
     child = dialog.tree.topLevelItem(0).child(0)
-    assert child.toolTip(1) == long
+    assert child.text(1) == child.toolTip(1) == long
     metrics = dialog.tree.fontMetrics()
     assert metrics.horizontalAdvance(long) > dialog.tree.columnWidth(1)  # too long for one line…
-    lines = child.text(1).split("\n")
+    lines = dialog.wrap_delegate.shown_text(long).split("\n")  # what the cell draws
     assert len(lines) >= 2 and " ".join(lines) == long  # …so it wraps, every word kept
     assert all(metrics.horizontalAdvance(line) <= dialog.tree.columnWidth(1) for line in lines)
     assert dialog.tree.visualItemRect(child).height() >= 2 * metrics.height()
+
+    # A narrower window: the sentence takes more lines, and its row grows to show them all.
+    dialog.resize(660, 600)
+    qtbot.waitUntil(lambda: dialog.tree.columnWidth(1) < 500)
+    narrow = dialog.wrap_delegate.shown_text(long).split("\n")
+    assert len(narrow) > len(lines) and " ".join(narrow) == long
+    assert all(metrics.horizontalAdvance(line) <= dialog.tree.columnWidth(1) for line in narrow)
+    qtbot.waitUntil(
+        lambda: dialog.tree.visualItemRect(child).height() >= len(narrow) * metrics.height()
+    )
 
 
 def test_a_disabled_live_apply_does_not_look_pressable(qtbot: QtBot) -> None:

@@ -7,7 +7,7 @@ from pytestqt.qtbot import QtBot
 
 from core.engine.types import Operation, ProductPlan
 from gui.dialogs.plan_dialog import PlanDialog
-from gui.dialogs.plan_items import CHUNK
+from gui.dialogs.plan_items import CHUNK, FIRST
 
 
 def big_plan(count: int) -> list[ProductPlan]:
@@ -25,7 +25,7 @@ def test_a_big_plan_arrives_over_several_turns_expanded(qtbot: QtBot) -> None:
     dialog = PlanDialog(plans, mode="sandbox", account=None, notes=[("q — Lamp", "not ready")])
     qtbot.addWidget(dialog)
 
-    assert dialog.tree.topLevelItemCount() == CHUNK  # the first chunk only, the rest follows
+    assert dialog.tree.topLevelItemCount() == FIRST  # the first few only, the rest follows
     qtbot.waitUntil(lambda: not dialog.fill.pending, timeout=10_000)
 
     tree = dialog.tree
