@@ -193,10 +193,24 @@ def child(op: str, url: str, api_base: str, profile: str | None) -> int:
             profiler.disable()
             profiler.dump_stats(profile)
         calls = ws.gateway.stats.total - before
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_mb = peak_rss_mb()
     report = {"op": op, "rows": len(result), "calls": calls, "wall": wall, "rss": rss_mb}
     print(json.dumps({**report, "cpu": cpu}))
     return 0
+
+
+def peak_rss_mb() -> float:
+    """This process's peak RSS in MB. Linux's `ru_maxrss` keeps, across the exec that started this
+    child, the peak of the parent it was spawned from (vfork): after a seeding sync in the same run
+    it reported the parent's 378 MB for every op. `VmHWM` is this process's own."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run_child(op: str, url: str, api_base: str, profile: str | None = None) -> dict[str, Any]:

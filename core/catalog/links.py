@@ -7,6 +7,7 @@ other links, and the last write of a given link wins atomically.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -47,8 +48,8 @@ def load_links(conn: Connection, table: sa.Table, account_id: str, mode: str) ->
     rows = read_rows(conn, table, account_id, mode, "kind", "local_id", "stripe_id")
     for kind, local_id, stripe_id in rows:
         target = {PRODUCT: out.products, PRICE: out.prices, VARIANT_PRICE: out.variant_prices}
-        if kind in target:
-            target[kind][local_id] = stripe_id
+        if kind in target:  # interned: the same ids as Stripe's side holds, not a copy per link
+            target[kind][sys.intern(local_id)] = sys.intern(stripe_id)
     return out
 
 

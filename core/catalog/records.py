@@ -3,6 +3,8 @@ product's sync writes back."""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -26,6 +28,22 @@ class CatalogRecord:
     def id(self) -> str:
         """The product's local id."""
         return str(self.product["id"])
+
+
+_IDS = frozenset({"id", "product_id"})
+
+
+def column_values(row: Mapping[Any, Any], seen: dict[str, str]) -> dict[str, Any]:
+    """A database row as a plain dict of its columns (a `CatalogRecord.product`), each short text
+    ("available", "usd", a category) the same string as the equal one met before (`seen`), its
+    ids interned (the same as Stripe's side, the links and the snapshots hold): the database hands
+    out a new copy per row, and rows, sync inputs and plans keep them."""
+    out: dict[str, Any] = {}
+    for k, v in row.items():
+        if isinstance(v, str):
+            v = sys.intern(v) if k in _IDS else seen.setdefault(v, v) if len(v) <= 16 else v
+        out[k] = v
+    return out
 
 
 @dataclass

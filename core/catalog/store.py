@@ -38,7 +38,7 @@ from core.catalog.links import PRICE, PRODUCT, VARIANT_PRICE, LinkMap, load_link
 from core.catalog.locks import product_lock
 from core.catalog.opening import Fill, prepare, refuse_missing_sqlite_file, sample_filler
 from core.catalog.per_account import of_account
-from core.catalog.records import CatalogRecord, WriteBack
+from core.catalog.records import CatalogRecord, WriteBack, column_values
 from core.catalog.snapshots import Snapshot, load_snapshots, save_snapshot
 
 _CHUNK = 500
@@ -123,26 +123,28 @@ class CatalogStore:
     def list_records(self, ids: Sequence[str] | None = None) -> list[CatalogRecord]:
         """Products (all, or those ids that exist) with their variants, ordered by id."""
         with read_transaction(self.engine) as conn:
+            words: dict[str, str] = {}
             if ids is None:
-                products = [dict(r._mapping) for r in conn.execute(_ordered(self.products))]
+                found = conn.execute(_ordered(self.products))
+                products = [column_values(r._mapping, words) for r in found]
             else:
                 products = []
                 for chunk in _chunks(list(dict.fromkeys(ids))):
                     query = _ordered(self.products).where(self.products.c.id.in_(chunk))
-                    products.extend(dict(r._mapping) for r in conn.execute(query))
+                    products.extend(column_values(r._mapping, words) for r in conn.execute(query))
                 products.sort(key=lambda p: str(p["id"]))
             wanted = {str(p["id"]) for p in products}
             by_product: dict[str, list[dict[str, Any]]] = {}
             if ids is None:
                 rows: Iterable[Any] = conn.execute(_ordered(self.variants))
                 for r in rows:
-                    variant = dict(r._mapping)
+                    variant = column_values(r._mapping, words)
                     by_product.setdefault(str(variant["product_id"]), []).append(variant)
             else:
                 for chunk in _chunks(sorted(wanted)):
                     query = _ordered(self.variants).where(self.variants.c.product_id.in_(chunk))
                     for r in conn.execute(query):
-                        variant = dict(r._mapping)
+                        variant = column_values(r._mapping, words)
                         by_product.setdefault(str(variant["product_id"]), []).append(variant)
             extra = amounts.load(conn, self.amounts_table, None if ids is None else sorted(wanted))
         return [

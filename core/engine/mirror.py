@@ -75,6 +75,8 @@ class StripeMirror:
             self._clear_all()
         self._generation = -1  # what the memory holds (-1: nothing loaded yet)
         self._catalog = RemoteCatalog()
+        # Product id → its prices by id, only where `_catalog`'s product does not say (a product
+        # changed by events, or prices whose product the mirror lacks): see `_unit`.
         self._prices: dict[str, dict[str, RemotePrice]] = {}
 
     def close(self) -> None:
@@ -127,9 +129,9 @@ class StripeMirror:
         products: dict[str, RemoteProduct] = {}
         for pid, body in self._conn.execute("SELECT id, body FROM products"):
             data = json.loads(body)
-            data["prices"] = tuple(self._prices.get(str(pid), {}).values())
+            data["prices"] = tuple(self._prices.pop(str(pid), {}).values())
             products[str(pid)] = RemoteProduct.model_validate(data)
-        self._catalog = RemoteCatalog(products=products)
+        self._catalog = RemoteCatalog(products=products)  # `_prices`: what no product holds
         self._generation = generation
 
     # -- writing --------------------------------------------------------------------------------
@@ -199,9 +201,7 @@ class StripeMirror:
                 events_readable=1 if events_readable else 0,
             )
             self._bump(conn)
-            self._prices = {}
-            for product in remote.products.values():
-                self._prices[product.id] = {price.id: price for price in product.prices}
+            self._prices = {}  # each product holds its prices
             self._catalog = RemoteCatalog(products=dict(remote.products))
 
     def touch(self, at: float, *, expected: str | None) -> bool:
@@ -247,6 +247,7 @@ class StripeMirror:
         if event.kind == "product":
             if event.change == "deleted":
                 conn.execute("DELETE FROM products WHERE id = ?", (pid,))
+                self._unit(pid)  # its prices stay known (as the file keeps them)
                 products = dict(self._catalog.products)
                 products.pop(pid, None)
                 self._catalog = RemoteCatalog(products=products)  # no `remove`: index afresh
@@ -259,7 +260,7 @@ class StripeMirror:
                 self._put(product)
         else:
             price = remote_price(event.object)
-            unit = self._prices.setdefault(price.product, {})
+            unit = self._unit(price.product)
             old = unit.get(price.id)
             if price.currency_options is None and old is not None and _options_kept(event):
                 # Events show a price without its currency_options (they are only shown when
@@ -309,14 +310,24 @@ class StripeMirror:
                     "INSERT OR REPLACE INTO prices (id, product, body) VALUES (?, ?, ?)",
                     (price.id, price.product, price.model_dump_json()),
                 )
-                self._prices.setdefault(price.product, {})[price.id] = price
+                self._unit(price.product)[price.id] = price
                 known = self._catalog.products.get(price.product)
                 if known is not None:
                     self._put(known)
             self._bump(conn)
 
+    def _unit(self, product_id: str) -> dict[str, RemotePrice]:
+        """The prices the mirror holds for one product, by id, to change: made from the product's
+        own on first need (a dict per product kept for every product took 0.2 KB each)."""
+        unit = self._prices.get(product_id)
+        if unit is None:
+            known = self._catalog.products.get(product_id)
+            unit = {price.id: price for price in known.prices} if known is not None else {}
+            self._prices[product_id] = unit
+        return unit
+
     def _put(self, product: RemoteProduct) -> None:
-        prices = tuple(self._prices.get(product.id, {}).values())
+        prices = tuple(self._unit(product.id).values())
         self._catalog.add(product.model_copy(update={"prices": prices}))
 
 

@@ -7,6 +7,7 @@ row's error says what is wrong.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -134,13 +135,23 @@ def for_sale_side(record: CatalogRecord) -> dict[str, object]:
         priced=priced,
     )
     for_sale = priced and not off_sale_reasons(sell_status, is_live, dev)
-    return {"for_sale": for_sale, "for_sale_reason": sentence}
+    # Most products share one of a few sentences: one string each, not one per row.
+    return {"for_sale": for_sale, "for_sale_reason": sys.intern(sentence)}
 
 
-def snapshot_side(snapshot: Snapshot | None) -> dict[str, object]:
+def snapshot_side(snapshot: Snapshot | None, local: Mapping[str, object]) -> dict[str, object]:
+    """The last write's time and values: the snapshot's own dict (the row keeps it as given, see
+    `ProductRow.last_written`). A value equal to the catalog's name or description (as it is once
+    synced) becomes the row's own string, not a second copy read from the snapshot: the dict is
+    changed in place, each value for an equal one."""
     if snapshot is None:
         return {}
-    return {"last_synced_at": snapshot.synced_at, "last_written": snapshot.fields}
+    written = snapshot.fields
+    for field in ("name", "description"):
+        own = local[field]
+        if isinstance(own, str) and written.get(field) == own:
+            written[field] = own
+    return {"last_synced_at": snapshot.synced_at, "last_written": written}
 
 
 def variant_rows(
@@ -189,7 +200,7 @@ def unready_row(
         **local,
         **({} if invalid else for_sale_side(record)),
         **stripe_side(existing, unit_prices.get("")),
-        **snapshot_side(snapshot),
+        **snapshot_side(snapshot, local),
     )
     return with_other_prices(row, existing)
 
@@ -234,7 +245,7 @@ def ready_row(
         **local,
         **for_sale_side(record),
         **stripe_side(existing, unit_prices.get("")),
-        **snapshot_side(snapshot),
+        **snapshot_side(snapshot, local),
     )
     return with_other_prices(row, existing)
 

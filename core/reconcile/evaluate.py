@@ -6,7 +6,7 @@ engine's pure planner. No network and no database access here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from core.catalog.holds import Hold
@@ -74,8 +74,17 @@ def convert_records(
     return {r.id: to_sync_input(r, currency=currency, owned=owned) for r in records}
 
 
+def drained(records: list[CatalogRecord]) -> Iterator[CatalogRecord]:
+    """Each of `records` in order, taken out of the list as it is handed on: evaluating a drained
+    list frees each record (a dict of every column) once its row is built, instead of holding all
+    of them until the last row (about 1 KB per product at the peak of a status)."""
+    records.reverse()
+    while records:
+        yield records.pop()
+
+
 def evaluate(
-    records: Sequence[CatalogRecord],
+    records: Iterable[CatalogRecord],
     remote: RemoteCatalog,
     *,
     links: LinkMap,
@@ -103,7 +112,9 @@ def evaluate(
     namesakes = unlinked_by_name(remote, set(links.products.values()))
     holds = holds or {}
     matched: set[str] = set()
+    local_ids: set[str] = set()
     for record in records:
+        local_ids.add(record.id)
         linked = links.linked_product(record.id)
         existing = remote.find(record.id, linked)
         if existing is not None:
@@ -174,7 +185,6 @@ def evaluate(
             row = with_withheld_differences(row, released_plan)
         out.rows.append(row)
     if include_orphans or orphan_ids:
-        local_ids = {r.id for r in records}
         wanted = set(orphan_ids or ())
         for product in sorted(remote.products.values(), key=lambda p: p.id):
             if product.id in matched or not _managed(product):
@@ -212,7 +222,8 @@ def plan_two_way(
         ready, kept = keep_stripe_edits(ready, existing, keep)
         if kept:
             plan = plan_for(ready)
-    plan = plan.model_copy(update={"differences": diffs, "kept_stripe_edits": kept})
+    if kept or any(new is not old for new, old in zip(diffs, plan.differences, strict=True)):
+        plan = plan.model_copy(update={"differences": diffs, "kept_stripe_edits": kept})
     return ready, mark_overwrites(plan, [d.field for d in edits if d.field not in kept])
 
 

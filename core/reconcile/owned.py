@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from core.domain.product_fields import OPTIONAL_FIELDS, PRODUCT_FIELDS, shown_value
-from core.engine.types import RemoteProduct
+from core.engine.types import RemoteProduct, shared_names
 
 
 def owned_fields(
@@ -21,12 +21,14 @@ def owned_fields(
     """The optional fields a catalog whose products table has `columns` owns, given the
     `owned_fields` setting (None: every one it has a column for)."""
     wanted = OPTIONAL_FIELDS if setting is None else setting
-    return frozenset(name for name in OPTIONAL_FIELDS if name in columns and name in wanted)
+    return shared_names(
+        frozenset(name for name in OPTIONAL_FIELDS if name in columns and name in wanted)
+    )
 
 
 def unowned(owned: Collection[str]) -> frozenset[str]:
     """The optional fields left as Stripe has them (the planner's `unmanaged`)."""
-    return frozenset(name for name in OPTIONAL_FIELDS if name not in owned)
+    return shared_names(frozenset(name for name in OPTIONAL_FIELDS if name not in owned))
 
 
 def stripe_only_fields(existing: RemoteProduct | None, owned: Collection[str]) -> dict[str, str]:

@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from core.domain.compact import CompactModel
 from core.domain.for_sale import dev_status_words, is_sold_out, stock_text
-from core.engine.types import FieldDiff, ProductPlan
+from core.engine.types import FieldDiff, ProductPlan, empty_dict, empty_list, shared_empty
 
 ProductState = Literal[
     "in_sync",  # Stripe matches the catalog
@@ -139,9 +139,9 @@ class ProductRow(CompactModel):
     stripe_price_id: str | None = None
     stripe_sell_status: str | None = None
     # Comparison.
-    differences: list[FieldDiff] = Field(default_factory=list)
+    differences: list[FieldDiff] = Field(default_factory=empty_list)
     plan: ProductPlan | None = None
-    variants: list[VariantRow] = Field(default_factory=list)
+    variants: list[VariantRow] = Field(default_factory=empty_list)
     last_synced_at: datetime | None = None
     last_written: dict[str, str] | None = None  # owned fields as the tool last wrote them
     not_ready_reason: str | None = None  # e.g. "no price yet", "dev status 3 (needs 5)"
@@ -159,13 +159,30 @@ class ProductRow(CompactModel):
     for_sale_reason: str | None = None
     # The catalog row holds values the tool cannot use (`error` says which; state failed).
     invalid: bool = False
-    unmanaged_prices: list[OtherPrice] = Field(default_factory=list)
+    unmanaged_prices: list[OtherPrice] = Field(default_factory=empty_list)
     # Optional product fields Stripe holds that this catalog does not own (core.reconcile.owned):
     # field → value as shown; never written nor cleared, shown read-only.
-    stripe_only_fields: dict[str, str] = Field(default_factory=dict)
+    stripe_only_fields: dict[str, str] = Field(default_factory=empty_dict)
     # The newest change made in Stripe, not by this tool, to the product or its prices (the
     # mirror's events), e.g. "changed in Stripe at 14:02, not by this tool: name (was 'Lamp')".
     stripe_change: StripeChange | None = None
+
+    @field_validator("differences", "variants", "unmanaged_prices", "stripe_only_fields")
+    @classmethod
+    def _shared_empty(cls, value: Any) -> Any:
+        return shared_empty(value)
+
+    @field_validator("last_written", mode="plain")
+    @classmethod
+    def _snapshot_as_given(cls, value: Any) -> dict[str, str] | None:
+        # The snapshot's own dict, not a copy (one per product at the peak of a status).
+        if value is None:
+            return None
+        if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        ):
+            raise ValueError("last_written must map field names to texts")
+        return value
 
     @property
     def differing_fields(self) -> set[str]:

@@ -21,7 +21,7 @@ from core.engine.fetch import fetch_remote
 from core.engine.gateway import StripeGateway
 from core.engine.types import AccountInfo, RemoteCatalog
 from core.reconcile.build_rows import with_stripe_changes
-from core.reconcile.evaluate import Evaluation, convert_records, evaluate
+from core.reconcile.evaluate import Evaluation, convert_records, drained, evaluate
 from core.reconcile.rows import StripeChange
 from core.reconcile.threeway import Overwrite
 from core.settings import Mode
@@ -68,7 +68,10 @@ def read_catalog(
         converted = convert_records(records, currency, owned)
         links = catalog.links(account.id, mode)
         snapshots = catalog.snapshots(account.id, mode)
-        last_errors = catalog.last_errors(account.id, mode)
+        # Only the products whose last sync failed: an entry per product held till the last row.
+        last_errors: dict[str, str | None] = {
+            k: e for k, e in catalog.last_errors(account.id, mode).items() if e
+        }
         holds = catalog.holds(account.id, mode)
         if reading is not None:
             remote = reading.result()
@@ -78,7 +81,7 @@ def read_catalog(
             found = {r.id for r in records}
             missing = [i for i in dict.fromkeys(ids) if i not in found]
         evaluation = evaluate(
-            records,
+            drained(records),
             remote,
             links=links,
             snapshots=snapshots,
