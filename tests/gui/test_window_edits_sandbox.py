@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QLineEdit
@@ -17,13 +16,10 @@ from core.catalog.importer import import_file
 from core.catalog.sample import sample_catalog_path
 from core.catalog.store import CatalogStore
 from core.sandbox import SandboxServer
-from core.settings import Mode
-from core.workspace import Workspace
 from gui.main_window import MainWindow
 from gui.models.change_marks import CHANGED_ROLE
 from gui.models.product_table import ROW_ROLE, Column
-from gui.session import Session, WorkspaceLike
-from gui.settings_store import SettingsStore
+from tests.gui.real_window import window_in_test_mode
 from tests.gui.test_main_window import select
 from tests.gui.test_window_sandbox import run_plan
 from tests.raw_sql import query_value
@@ -53,21 +49,8 @@ def sandbox() -> Iterator[SandboxServer]:
 
 @pytest.fixture
 def window(qtbot: QtBot, db_url: str, sandbox: SandboxServer) -> Iterator[MainWindow]:
-    def opener(mode: Mode, key: str | None) -> WorkspaceLike:
-        ws: Any = Workspace.open(db_url=db_url, mode=mode, api_key=key, api_base=sandbox.url)
-        return ws  # type: ignore[no-any-return]
-
-    settings = SettingsStore()
-    settings.mode = "test"
-    session = Session(opener, lambda mode: KEY if mode == "test" else None)
-    win = MainWindow(session, settings)
-    qtbot.addWidget(win)
-    win.show()
-    with qtbot.waitSignal(session.rows_loaded, timeout=20_000):
-        win.start()
-    qtbot.waitUntil(lambda: not session.busy, timeout=20_000)
-    yield win
-    win.close()
+    with window_in_test_mode(qtbot, db_url, sandbox, KEY) as win:
+        yield win
 
 
 def price(db_url: str, product_id: str) -> object:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import socket
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import keyring.backends.fail
 import pytest
@@ -19,13 +18,13 @@ from core.catalog.sample import sample_catalog_path
 from core.catalog.store import CatalogStore
 from core.keys.store import SecretStore
 from core.sandbox import SandboxServer
-from core.settings import Mode, Settings, save_settings
-from core.workspace import Workspace, catalog_only_rows
+from core.settings import Settings, save_settings
+from core.workspace import catalog_only_rows
 from gui.app import build_window
 from gui.main_window import MainWindow
 from gui.models.product_table import Column
-from gui.session import Session, WorkspaceLike
 from gui.settings_store import SettingsStore
+from tests.gui.real_window import window_in_test_mode
 from tests.gui.test_main_window import press
 from tests.keyring_fakes import MemoryKeyring
 
@@ -147,22 +146,8 @@ def sandbox() -> Iterator[SandboxServer]:
 @pytest.fixture
 def window(qtbot: QtBot, db_url: str, sandbox: SandboxServer) -> Iterator[MainWindow]:
     save_settings(Settings(request_timeout_seconds=0.5))
-
-    def opener(mode: Mode, key: str | None) -> WorkspaceLike:
-        ws: Any = Workspace.open(db_url=db_url, mode=mode, api_key=key, api_base=sandbox.url)
-        return ws  # type: ignore[no-any-return]
-
-    settings = SettingsStore()
-    settings.mode = "test"
-    session = Session(opener, lambda mode: KEY if mode == "test" else None)
-    win = MainWindow(session, settings)
-    qtbot.addWidget(win)
-    win.show()
-    with qtbot.waitSignal(session.rows_loaded, timeout=20_000):
-        win.start()
-    qtbot.waitUntil(lambda: not session.busy, timeout=20_000)
-    yield win
-    win.close()
+    with window_in_test_mode(qtbot, db_url, sandbox, KEY) as win:
+        yield win
 
 
 def test_a_failed_refresh_keeps_the_rows_and_says_how_old_they_are(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import stripe
@@ -15,14 +14,13 @@ from core.catalog.importer import import_file
 from core.catalog.sample import sample_catalog_path
 from core.catalog.store import CatalogStore
 from core.sandbox import SandboxServer
-from core.settings import Mode
-from core.workspace import Workspace
 from gui.app import make_key_reader, make_opener
 from gui.main_window import MainWindow
 from gui.models.change_marks import CHANGED_ROLE
 from gui.models.product_table import DIFFERS_ROLE, ROW_ROLE, Column
-from gui.session import Session, WorkspaceLike
+from gui.session import Session
 from gui.settings_store import SettingsStore
+from tests.gui.real_window import window_in_test_mode
 from tests.gui.test_main_window import select
 from tests.raw_sql import query_value, run_sql
 
@@ -219,22 +217,8 @@ def stripe_side() -> Iterator[SandboxServer]:
 @pytest.fixture
 def test_window(qtbot: QtBot, db_url: str, stripe_side: SandboxServer) -> Iterator[MainWindow]:
     """The window in test mode, talking to a sandbox the test can also edit by hand."""
-
-    def opener(mode: Mode, key: str | None) -> WorkspaceLike:
-        ws: Any = Workspace.open(db_url=db_url, mode=mode, api_key=key, api_base=stripe_side.url)
-        return ws  # type: ignore[no-any-return]
-
-    settings = SettingsStore()
-    settings.mode = "test"
-    session = Session(opener, lambda mode: HAND_KEY if mode == "test" else None)
-    win = MainWindow(session, settings)
-    qtbot.addWidget(win)
-    win.show()
-    with qtbot.waitSignal(session.rows_loaded, timeout=20_000):
-        win.start()
-    qtbot.waitUntil(lambda: not session.busy, timeout=20_000)
-    yield win
-    win.close()
+    with window_in_test_mode(qtbot, db_url, stripe_side, HAND_KEY) as win:
+        yield win
 
 
 def test_an_edit_made_in_stripe_is_marked_kept_then_overwritten_on_request(
