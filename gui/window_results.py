@@ -170,7 +170,13 @@ class SessionResults:
         dialog.accepted.connect(lambda: self._apply(dialog, verb, apply))
         dialog.finished.connect(lambda _r: setattr(self, "plan_dialog", None))
         self.plan_dialog = dialog
-        dialog.open()
+        # Shown on the next turn: building it and Qt's show-and-repaint of the window it covers
+        # would otherwise be one long turn of the GUI thread (benchmarks/gui_bench.py).
+        QTimer.singleShot(0, lambda: self._open_plan(dialog))
+
+    def _open_plan(self, dialog: PlanDialog) -> None:
+        if self.plan_dialog is dialog and not self._closing:
+            dialog.open()
 
     def _apply(
         self,
