@@ -263,10 +263,7 @@ class ProductFilterProxy(QAbstractProxyModel):
         if shown is None:
             self.endInsertRows()
             return
-        count = last - first + 1
-        at = bisect_left(shown, first)
-        if at < len(shown):
-            shown[at:] = [row + count for row in shown[at:]]
+        at = _shift(shown, first, last - first + 1)
         new = self._visible(first, last + 1) or []
         if new:
             self.beginInsertRows(QModelIndex(), at, at + len(new) - 1)
@@ -289,10 +286,7 @@ class ProductFilterProxy(QAbstractProxyModel):
         if shown is None:
             self.endRemoveRows()
             return
-        count = last - first + 1
-        at = bisect_left(shown, first)
-        if at < len(shown):
-            shown[at:] = [row - count for row in shown[at:]]
+        _shift(shown, first, -(last - first + 1))
 
     def _columns_about_to_be_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
         self.beginInsertColumns(QModelIndex(), first, last)
@@ -336,3 +330,12 @@ class ProductFilterProxy(QAbstractProxyModel):
     def _model_reset(self) -> None:
         self._shown = self._visible()
         self.endResetModel()
+
+
+def _shift(shown: list[int], first: int, by: int) -> int:
+    """Move the shown source rows from `first` on by `by` (rows inserted or removed before them);
+    where they start in `shown`."""
+    at = bisect_left(shown, first)
+    if at < len(shown):
+        shown[at:] = [row + by for row in shown[at:]]
+    return at

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from html import escape
 
-from core.workspace import ProductRow
+from core.workspace import ProductRow, plural
 from gui.actions import SYNCABLE_STATES
 from gui.models.change_marks import changed_in_stripe
 from gui.theme import state_label
@@ -20,10 +20,6 @@ _COMMON: tuple[tuple[str, Callable[[ProductRow], object]], ...] = (
     ("Currency", lambda r: r.currency.upper()),
     ("Category", lambda r: getattr(r, "category", None)),
 )
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
 
 
 def _lower_first(label: str) -> str:
@@ -51,7 +47,7 @@ def _actions(rows: Sequence[ProductRow]) -> list[str]:
     if syncable:
         lines.append(
             f"<b>Sync selected</b> (Ctrl+S) shows what it would write for "
-            f"{_count(len(syncable), 'product', 'products')} that differ or are missing in "
+            f"{plural(len(syncable), 'product')} that differ or are missing in "
             "Stripe, and writes nothing until you confirm."
         )
     else:
@@ -59,12 +55,12 @@ def _actions(rows: Sequence[ProductRow]) -> list[str]:
     if in_stripe:
         lines.append(
             f"<b>Archive</b> (Ctrl+Shift+A) would stop selling "
-            f"{_count(len(in_stripe), 'product', 'products')} active in Stripe (after a review)."
+            f"{plural(len(in_stripe), 'product')} active in Stripe (after a review)."
         )
     if edited:
         lines.append(
             f"<b>Take Stripe's edits</b> (Ctrl+Shift+T) copies the fields edited in Stripe "
-            f"into the catalog for {_count(len(edited), 'product', 'products')}."
+            f"into the catalog for {plural(len(edited), 'product')}."
         )
     lines.append("Right-click for copying the ids. Select one product to see it field by field.")
     return lines
