@@ -30,7 +30,6 @@ from gui.actions import MODE_LABELS, ActionState, WindowActions
 from gui.catalog_menu import CatalogFlows
 from gui.connection_view import ConnectionView
 from gui.dialogs.plan_dialog import PlanDialog
-from gui.models.change_marks import ChangeMarkDelegate
 from gui.models.product_filter import ProductFilterProxy
 from gui.models.product_table import ROW_ROLE, Column, ProductTableModel
 from gui.row_menu import add_row_actions
@@ -144,8 +143,6 @@ class MainWindow(
         self.filter_bar = FilterBar(self)
         self.table = QTableView(self)
         self.table.setModel(self.proxy)
-        self.marks = ChangeMarkDelegate(self.colors, self.table)
-        self.table.setItemDelegate(self.marks)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(Column.ID, Qt.SortOrder.AscendingOrder)
@@ -338,7 +335,6 @@ class MainWindow(
         if event.type() == QEvent.Type.PaletteChange and hasattr(self, "detail"):
             self.colors = DiffColors.from_palette(self.palette())
             self.model.set_colors(self.colors)
-            self.marks.set_colors(self.colors)
             self.detail.set_colors(self.colors)
         super().changeEvent(event)
 

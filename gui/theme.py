@@ -65,6 +65,7 @@ class DiffColors:
     dark: bool
     change_fill: dict[str, QColor] = field(default_factory=dict)  # "stripe"/"catalog"/"both"
     change_glyph: QColor = field(default_factory=lambda: QColor("white"))
+    unknown_text: QColor = field(default_factory=lambda: QColor("gray"))  # Stripe's side unknown
 
     @classmethod
     def from_palette(cls, palette: QPalette) -> DiffColors:
@@ -88,4 +89,7 @@ class DiffColors:
             dark=dark,
             change_fill=fills,
             change_glyph=QColor("black" if dark else "white"),
+            unknown_text=palette.color(
+                QPalette.ColorGroup.Normal, QPalette.ColorRole.PlaceholderText
+            ),
         )

@@ -2,7 +2,7 @@
 
 - Stripe could not be read at all (no key, a locked keyring, a refused key, Stripe out of reach,
   or opening was cancelled): the session lists the catalog anyway (`gui.session_offline`); its
-  Stripe cells say "unknown" in grey italics (`gui.widgets.unknown_cells`), the notice says why
+  Stripe cells say "unknown" in grey italics (the table model's `STRIPE_COLUMNS`), the notice says why
   and what to do, with "Enter keys…" (for a key problem) and "Try again". The actions that need
   Stripe stay disabled, their tooltips saying why.
 - A refresh failed (F5, Shift+F5 or the automatic one): the rows stay, and the notice says when
@@ -22,15 +22,10 @@ from PySide6.QtWidgets import QTableView
 from core.workspace import ProductRow
 from gui.actions import WindowActions
 from gui.connection_view import ConnectionView, short_reason
-from gui.models.product_table import Column
 from gui.session import CatalogOnly, Opened, Session
 from gui.theme import DiffColors
 from gui.widgets.mode_banner import ModeBanner
 from gui.widgets.stripe_checked import StripeCheckedLabel
-from gui.widgets.unknown_cells import UnknownStripeCells
-
-# The columns that show Stripe's side (grey italics while it is unknown).
-STRIPE_COLUMNS = (Column.STRIPE_PRICE, Column.STRIPE_STATUS, Column.STATE, Column.LAST_SYNCED)
 
 
 class OfflineFlows:
@@ -49,9 +44,6 @@ class OfflineFlows:
 
     def _wire_offline(self) -> None:
         self._stripe_tips: dict[QAction, str] = {}
-        self.unknown_cells = UnknownStripeCells(lambda: self.colors, self.table)
-        for column in STRIPE_COLUMNS:
-            self.table.setItemDelegateForColumn(column, self.unknown_cells)
         s = self.session
         s.catalog_listed.connect(self._on_catalog_listed)
         s.opened.connect(self._stripe_known)

@@ -22,8 +22,7 @@ from PySide6.QtWidgets import QDialog, QMenu, QMessageBox, QStatusBar, QTableVie
 from core.workspace import ProductRow
 from gui.actions import WindowActions
 from gui.auto_refresh import AutoRefresh
-from gui.models.change_badges import FreshMarkDelegate
-from gui.models.product_table import ROW_ROLE, Column, ProductTableModel
+from gui.models.product_table import ROW_ROLE, ProductTableModel
 from gui.session import Opened, Session
 from gui.session_refresh import Watched
 from gui.settings_store import SettingsStore
@@ -69,8 +68,6 @@ class WatchFlows:
         parent: QWidget = self  # type: ignore[assignment]
         self.checked_label = StripeCheckedLabel(parent)
         self.statusBar().addPermanentWidget(self.checked_label)
-        self.fresh_marks = FreshMarkDelegate(self.colors, self.table)
-        self.table.setItemDelegateForColumn(Column.ID, self.fresh_marks)
         self.stripe_menu.insertAction(self.actions.sync_selected, self.actions.refresh_all)
         self.auto_refresh = AutoRefresh(self.session, self.can_watch, self.model.rows, parent)
         s = self.session

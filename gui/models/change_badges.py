@@ -4,8 +4,8 @@ Each `ProductRow.stripe_change` is the newest change made to the product or its 
 than this tool (the Dashboard, another program), as Stripe's events told the mirror. `ChangeBadges`
 remembers which of those the operator has seen: the rows read when a mode opens are the baseline
 (nothing marked), and a row whose change is newer than the one last seen is marked until the row
-is selected or clicked. The table answers `FRESH_ROLE` (and a bold font) for a marked row;
-`FreshMarkDelegate` paints a dot in its first cell, in the Stripe badge's colour from the palette.
+is selected or clicked. The table answers `FRESH_ROLE` (and a bold font) for a marked row and
+shows a dot in its first cell (`gui.models.cell_marks`), in the Stripe badge's colour.
 Every cell of a row changed elsewhere says how in its tooltip (`change_sentence`).
 """
 
@@ -13,20 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QFont, QPainter
-from PySide6.QtWidgets import QStyleOptionViewItem
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 
 from core.workspace import ProductRow, StripeChange
-from gui.models.change_marks import ChangeMarkDelegate
-from gui.theme import DiffColors
 
 FRESH_ROLE = Qt.ItemDataRole.UserRole + 8  # whether the row changed in Stripe since last looked at
 
 FRESH_TIP = "Changed in Stripe since you last looked at it: select it to clear the mark."
-
-DOT = 8  # the mark's diameter, in pixels
-_GAP = 5
 
 
 def change_sentence(change: StripeChange) -> str:
@@ -107,35 +101,3 @@ class ChangeBadges:
         if column == 0 and row.product_id in self._fresh:
             lines.append(FRESH_TIP)
         return "\n".join(lines) or None
-
-
-class FreshMarkDelegate(ChangeMarkDelegate):
-    """The first column's painter: a dot before the product of a row marked as changed in Stripe
-    since last looked at; other cells as `ChangeMarkDelegate` paints them."""
-
-    def sizeHint(
-        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> QSize:
-        """Room for the dot beside the text."""
-        size = super().sizeHint(option, index)
-        if index.data(FRESH_ROLE):
-            size.setWidth(size.width() + DOT + 2 * _GAP)
-        return size
-
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionViewItem,
-        index: QModelIndex | QPersistentModelIndex,
-    ) -> None:
-        """The cell as usual, with the dot at its left when the row is marked."""
-        if not index.data(FRESH_ROLE):
-            super().paint(painter, option, index)
-            return
-        colour = DiffColors.from_palette(option.palette).change_fill["stripe"]  # type: ignore[attr-defined]
-
-        def dot(painter: QPainter, box: QRect) -> None:
-            painter.setBrush(colour)
-            painter.drawEllipse(box)
-
-        self.paint_marked(painter, option, index, DOT, _GAP, dot)

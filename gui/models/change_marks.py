@@ -2,35 +2,23 @@
 
 Each `FieldDiff` says who moved since the tool last wrote (or adopted) the product: the catalog,
 Stripe (a hand edit) or both. The table model answers `CHANGED_ROLE` per cell with that word
-("stripe" / "catalog" / "both", or None); `ChangeMarkDelegate` paints it as a small coloured badge
-with a glyph ("S", "C", "!") at the cell's left, in colours from the palette (`gui.theme`), so it
-reads in light and dark. The tooltip lines come from `change_lines`.
+("stripe" / "catalog" / "both", or None), and shows it as a small coloured badge with a glyph
+("S", "C", "!") at the cell's left (`gui.models.cell_marks`), in colours from the palette
+(`gui.theme`), so it reads in light and dark. The tooltip lines come from `change_lines`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QBrush, QPainter
-from PySide6.QtWidgets import (
-    QApplication,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QWidget,
-)
+from PySide6.QtCore import Qt
 
 from core.workspace import FieldDiff, format_money
-from gui.theme import CHANGE_GLYPHS, DiffColors
 
 CHANGED_ROLE = Qt.ItemDataRole.UserRole + 4  # who changed this cell's field: see module docstring
 
 STRIPE_CHANGES = frozenset({"stripe", "both"})  # the changes a "take Stripe's edit" applies to
-
-BADGE = 13  # the badge's side, in pixels
-_GAP = 4  # between the cell's edge, the badge and the text
 
 _FIELD_LABELS = {
     "name": "Name",
@@ -104,86 +92,3 @@ def change_lines(diffs: Sequence[FieldDiff], last_synced_at: datetime | None) ->
     if len(diffs) == 1:
         return [line for _, line in lines if line]
     return [f"{field_label(d.field)}: {line}" for d, line in lines if line]
-
-
-class ChangeMarkDelegate(QStyledItemDelegate):
-    """Paints cells as usual, plus a "who changed it" badge in cells that have one."""
-
-    def __init__(self, colors: DiffColors, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._colors = colors
-
-    def set_colors(self, colors: DiffColors) -> None:
-        """Use new palette colours (light ↔ dark)."""
-        self._colors = colors
-
-    def _who(self, index: QModelIndex | QPersistentModelIndex) -> str | None:
-        who = index.data(CHANGED_ROLE)
-        return who if who in self._colors.change_fill else None
-
-    def sizeHint(
-        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> QSize:
-        """Room for the badge beside the text."""
-        size = super().sizeHint(option, index)
-        if self._who(index) is not None:
-            size.setWidth(size.width() + BADGE + 2 * _GAP)
-        return size
-
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionViewItem,
-        index: QModelIndex | QPersistentModelIndex,
-    ) -> None:
-        """The cell's background and selection, the badge at its left, then its text beside."""
-        who = self._who(index)
-        if who is None:
-            super().paint(painter, option, index)
-            return
-        colour = self._colors.change_fill[who]
-
-        def badge(painter: QPainter, box: QRect) -> None:
-            painter.setBrush(colour)
-            painter.drawRoundedRect(box, 3, 3)
-            font = painter.font()
-            font.setBold(True)
-            font.setPixelSize(BADGE - 3)
-            painter.setFont(font)
-            painter.setPen(self._colors.change_glyph)
-            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, CHANGE_GLYPHS[who])
-
-        self.paint_marked(painter, option, index, BADGE, _GAP, badge)
-
-    def paint_marked(
-        self,
-        painter: QPainter,
-        option: QStyleOptionViewItem,
-        index: QModelIndex | QPersistentModelIndex,
-        size: int,
-        gap: int,
-        mark: Callable[[QPainter, QRect], None],
-    ) -> None:
-        """The cell's background and selection, a `size`-pixel mark drawn by `mark` at its left
-        (antialiased, no pen), then its text beside the mark."""
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        widget = opt.widget  # type: ignore[attr-defined]
-        style = widget.style() if widget is not None else QApplication.style()
-        element = QStyle.ControlElement.CE_ItemViewItem
-        text = opt.text  # type: ignore[attr-defined]
-        opt.text = ""  # type: ignore[attr-defined]
-        style.drawControl(element, opt, painter, widget)
-        cell: QRect = opt.rect  # type: ignore[attr-defined]
-        box = QRect(cell.left() + gap, cell.center().y() - size // 2 + 1, size, size)
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        mark(painter, box)
-        painter.restore()
-        # The text beside the mark; the background is painted already.
-        opt.text = text  # type: ignore[attr-defined]
-        opt.rect = cell.adjusted(size + 2 * gap, 0, 0, 0)  # type: ignore[attr-defined]
-        opt.backgroundBrush = QBrush()  # type: ignore[attr-defined]
-        opt.state &= ~QStyle.StateFlag.State_HasFocus  # type: ignore[attr-defined]
-        style.drawControl(element, opt, painter, widget)

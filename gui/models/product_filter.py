@@ -38,6 +38,12 @@ STATE_FILTERS: dict[str, str] = {
 }
 
 
+# What `QAbstractTableModel` answers for every cell of the product table.
+_CELL_FLAGS = (
+    Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
+)
+
+
 def matches_state(row: ProductRow, state: str) -> bool:
     """Whether a row belongs under a state filter key."""
     return state == "all" or state in filter_keys(row)
@@ -204,9 +210,11 @@ class ProductFilterProxy(QAbstractProxyModel):
 
     def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
         """The index of a cell (a flat table: nothing under a valid parent)."""
-        if parent.isValid() or not (
-            0 <= row < self.rowCount() and 0 <= column < self.columnCount()
-        ):
+        table = self._table
+        if table is None or parent.isValid() or row < 0 or column < 0:
+            return QModelIndex()
+        rows = table.rowCount() if self._shown is None else len(self._shown)
+        if row >= rows or column >= table.columnCount():
             return QModelIndex()
         return self.createIndex(row, column)
 
@@ -238,6 +246,11 @@ class ProductFilterProxy(QAbstractProxyModel):
             return None
         return self._table.cell(self._source_row(index.row()), index.column(), role)
 
+    def multiData(self, index: Index, roleDataSpan: Any) -> None:  # noqa: N802, N803 - Qt's names
+        """Every role a paint asks for, in one call (see `ProductTableModel.multiData`)."""
+        if self._table is not None and index.isValid():
+            self._table.fill_roles(self._source_row(index.row()), index.column(), roleDataSpan)
+
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
@@ -250,7 +263,7 @@ class ProductFilterProxy(QAbstractProxyModel):
         """The source cell's flags."""
         if self._table is None or not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return self._table.flags(self.mapToSource(index))
+        return _CELL_FLAGS  # the table's for every cell, without asking it per painted cell
 
     # -- the source's changes -------------------------------------------------------------------
 

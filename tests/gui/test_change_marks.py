@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QTableView
 from pytestqt.qtbot import QtBot
 
 from core.engine.types import FieldDiff
-from gui.models.change_marks import CHANGED_ROLE, ChangeMarkDelegate
+from gui.models.change_marks import CHANGED_ROLE
 from gui.models.product_filter import ProductFilterProxy
 from gui.models.product_table import Column, ProductTableModel
 from gui.theme import DiffColors
@@ -144,7 +144,6 @@ def test_the_badge_is_painted_in_the_palette_colour(qtbot: QtBot, dark: bool) ->
     qtbot.addWidget(view)
     view.setPalette(palette)
     view.setModel(model)
-    view.setItemDelegate(ChangeMarkDelegate(colors, view))
     view.resize(900, 200)
     view.show()
     qtbot.waitExposed(view)

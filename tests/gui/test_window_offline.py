@@ -75,7 +75,7 @@ def _assert_catalog_listed_stripe_unknown(window: MainWindow, db_url: str) -> No
     assert window.model.index(0, Column.LAST_SYNCED).data() == "unknown"  # not "never"
     view_index = window.proxy.mapFromSource(index)
     option = QStyleOptionViewItem()
-    window.table.itemDelegateForColumn(Column.STRIPE_PRICE).initStyleOption(option, view_index)
+    window.table.itemDelegateForIndex(view_index).initStyleOption(option, view_index)
     assert option.font.italic()  # type: ignore[attr-defined]
     assert window.model.index(0, Column.NAME).data()  # the catalog's own values are there
     for name in NEEDS_STRIPE:
