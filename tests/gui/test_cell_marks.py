@@ -87,9 +87,7 @@ def test_painting_asks_the_model_once_per_cell_and_runs_no_python_delegate(
 ) -> None:
     model = ProductTableModel(DiffColors.from_palette(QPalette()))
     diff = FieldDiff(field="name", local="Lamp", stripe="Desk lamp", changed="stripe")
-    model.set_rows(
-        [make_row(f"p{i:03d}", state="differs", differences=[diff]) for i in range(200)]
-    )
+    model.set_rows([make_row(f"p{i:03d}", state="differs", differences=[diff]) for i in range(200)])
     view, proxy = _view(qtbot, model)
     assert type(view.itemDelegate()).__module__.startswith("PySide6")
     calls = {"fill_roles": 0, "cell": 0}
