@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from core.errors import ConfigurationError
 from core.workspace import Mode, ProductRow
+from gui.heap import share_the_gil
 from gui.main_window import MainWindow
 from gui.session import OpenWorkspace, ReadKey, Session, WorkspaceLike
 from gui.session_offline import ListCatalog
@@ -138,6 +139,7 @@ def build_window(
     secret_store: Any | None = None,
 ) -> MainWindow:
     """Build the window with its session (the caller shows it and calls `start()`)."""
+    share_the_gil()  # the worker's Python never holds the window's paint up for long
     settings = settings or SettingsStore()
     if db_url is not None:
         settings.catalog_url = db_url

@@ -98,6 +98,10 @@ class StatusPanel(QWidget):
         self._details: list[str] = []
         self.details_box: QMessageBox | None = None
         self._show_run_widgets(False)
+        # As tall in every state: a progress bar or Cancel appearing never moves the window's
+        # layout (that resized the table by a few pixels, repainting all of it, at each run).
+        tallest = (self.message, self.hint, self.progress, self.cancel)
+        self.setMinimumHeight(max(w.sizeHint().height() for w in tallest))
 
     @property
     def showing_busy(self) -> bool:

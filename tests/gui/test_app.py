@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from core.runtime.applog import teardown_logging
 from gui.app import main
+from gui.heap import GUI_SWITCH_INTERVAL
 from gui.main_window import MainWindow
 from gui.settings_store import SettingsStore, settings_path
 
@@ -43,9 +46,13 @@ def test_main_opens_the_window_in_sandbox_mode_and_remembers_it(
     # the next test's event loops).
     qapp.setQuitOnLastWindowClosed(False)
     QTimer.singleShot(0, inspect_then_quit)
+    interval = sys.getswitchinterval()
     try:
         assert main([]) == 0
+        # A busy worker hands the GIL back within half a millisecond (`gui.heap.share_the_gil`).
+        assert sys.getswitchinterval() == GUI_SWITCH_INTERVAL < interval
     finally:
+        sys.setswitchinterval(interval)
         qapp.setQuitOnLastWindowClosed(True)
         teardown_logging()  # main() attached the application log to the root logger
     assert seen["mode"] == "sandbox"

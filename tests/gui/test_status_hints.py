@@ -41,3 +41,24 @@ def test_a_hint_and_a_result_are_never_drawn_in_the_same_place(
     assert "Another result" in panel.text()
     # The panel and the corner beside it share the bar without overlapping.
     assert not panel.geometry().intersects(window.checked_label.geometry())
+
+
+def test_a_run_starting_or_ending_never_moves_the_table(
+    make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    window = make_window()
+    window.resize(1024, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    panel = window.status
+    panel.show_message("Ready")
+    qtbot.wait(20)
+    before = window.table.geometry()
+    for show in (lambda: panel.start_run("Syncing"), lambda: panel.show_busy("Refreshing")):
+        show()
+        qtbot.wait(20)  # the layout settles
+        assert panel.progress.isVisible()
+        assert window.table.geometry() == before  # no resize: nothing repainted for it
+        panel.show_message("Done")
+        qtbot.wait(20)
+        assert window.table.geometry() == before
