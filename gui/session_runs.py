@@ -19,6 +19,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, SignalInstance
 
 from core.errors import CancelledError, StripeUnavailableError, SyncAdminError
+from core.runtime.release import let_go
 from core.workspace import ProductPlan, ProductRow, ProgressEvent, StripeSyncResult
 from gui.heap import no_collection, young_collections_only
 from gui.models.row_prep import prepare_rows
@@ -72,10 +73,11 @@ class RunFlows:
         def work(task: Task) -> tuple[list[ProductPlan], bool]:
             ws = self._workspace()
             with ws.cancellable(task.cancel_token), no_collection():  # reads it all: gui.heap
-                plans = ws.plan(wanted, overwrite_stripe_edits=overwrite)
+                every = ws.plan(wanted, overwrite_stripe_edits=overwrite)
             # Only the plans to review go to the GUI thread: the rest (tens of thousands with
-            # nothing to do) are freed here, not in the dialog's turn.
-            plans = [plan for plan in plans if to_review(plan)]
+            # nothing to do) are freed here, not in the dialog's turn, and a piece at a time.
+            plans = [plan for plan in every if to_review(plan)]
+            let_go(every)
             return plans, task.cancel_token.cancelled  # Esc while planning: no dialog after all
 
         def done(result: tuple[list[ProductPlan], bool]) -> None:

@@ -31,6 +31,7 @@ from core.engine.convert import remote_price, remote_product
 from core.engine.events import AppliedEvent, FieldChange, StripeEvent, changed_fields
 from core.engine.idempotency import KEY_PREFIX
 from core.engine.types import RemoteCatalog, RemotePrice, RemoteProduct
+from core.runtime.release import let_go
 
 FORMAT = "1"
 _SCHEMA = (
@@ -131,7 +132,8 @@ class StripeMirror:
             data = json.loads(body)
             data["prices"] = tuple(self._prices.pop(str(pid), {}).values())
             products[str(pid)] = RemoteProduct.model_validate(data)
-        self._catalog = RemoteCatalog(products=products)  # `_prices`: what no product holds
+        old, self._catalog = self._catalog, RemoteCatalog(products=products)
+        let_go(old.products)  # `_prices` now holds what no product holds
         self._generation = generation
 
     # -- writing --------------------------------------------------------------------------------
@@ -202,7 +204,8 @@ class StripeMirror:
             )
             self._bump(conn)
             self._prices = {}  # each product holds its prices
-            self._catalog = RemoteCatalog(products=dict(remote.products))
+            old, self._catalog = self._catalog, RemoteCatalog(products=dict(remote.products))
+            let_go(old.products)
 
     def touch(self, at: float, *, expected: str | None) -> bool:
         """Note that the mirror is up to date at `at` (no new event); False when another process

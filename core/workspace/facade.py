@@ -85,7 +85,9 @@ class Workspace(SyncMethods, AdoptMethods, PullMethods, RowMethods, CompareMetho
             read = self._read(
                 ids, release=release, overwrite=overwrite_stripe_edits, refresh_all=refresh_all
             )
-        return self._tried_in_test(read)
+        rows = self._tried_in_test(read)
+        read.let_go(keep_rows=True)
+        return rows
 
     def plan(
         self,
@@ -104,7 +106,9 @@ class Workspace(SyncMethods, AdoptMethods, PullMethods, RowMethods, CompareMetho
             release = list(ids) if ids is not None else ()
             read = self._read(ids, release=release, overwrite=overwrite_stripe_edits)
         self._tried_in_test(read)
-        return list(read.evaluation.plans.values())
+        plans = list(read.evaluation.plans.values())
+        read.let_go()
+        return plans
 
     def _tried_in_test(self, read: CatalogRead) -> list[ProductRow]:
         """Live mode: mark each write whose values were never synced to test (same account)."""

@@ -24,6 +24,7 @@ from core.reconcile.build_rows import with_stripe_changes
 from core.reconcile.evaluate import Evaluation, convert_records, drained, evaluate
 from core.reconcile.rows import StripeChange
 from core.reconcile.threeway import Overwrite
+from core.runtime.release import let_go
 from core.settings import Mode
 
 
@@ -36,6 +37,17 @@ class CatalogRead:
     remote: RemoteCatalog
     links: LinkMap
     snapshots: dict[str, Snapshot]
+
+    def let_go(self, *, keep_rows: bool = False) -> None:
+        """Free what this read holds a piece at a time once its results are taken
+        (`core.runtime.release`): the plans and inputs, links and snapshots, and the rows unless
+        `keep_rows` (a status returns that very list). Stripe's catalog is left: its products are
+        the mirror's."""
+        e = self.evaluation
+        let_go(e.plans, e.ready, e.not_ready, e.invalid, e.held, e.releasing, self.snapshots)
+        let_go(self.links.products, self.links.prices, self.links.variant_prices)
+        if not keep_rows:
+            let_go(e.rows)
 
 
 def read_catalog(
@@ -96,6 +108,7 @@ def read_catalog(
             overwrite=overwrite,
             owned=owned,
         )
+        let_go(converted)  # what no row or plan kept, freed a piece at a time
         if changes is not None:
             evaluation.rows[:] = with_stripe_changes(evaluation.rows, changes())
     shown = {row.product_id for row in evaluation.rows} | {

@@ -143,4 +143,5 @@ class SyncRun:
             results.append(result)
             if progress:
                 progress(ProgressEvent(done, total, pid, result.action))
+        read.let_go()
         return results
