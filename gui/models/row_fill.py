@@ -158,10 +158,12 @@ class RowFill:
         for start in range(0, len(self._rows), CHUNK):
             changed = []
             for i in range(start, min(start + CHUNK, len(self._rows))):
-                prepared = new[self._rows[i].row.product_id]
-                if prepared is not self._rows[i]:
+                shown = self._rows[i]
+                prepared = new[shown.row.product_id]
+                if prepared is not shown:
                     self._rows[i] = prepared
-                    changed.append(i)
+                    if not prepared.looks_like(shown):  # the same look: nothing to repaint
+                        changed.append(i)
             for first, end in _runs(changed):
                 self.dataChanged.emit(self.index(first, 0), self.index(end, last))
             changed_since += len(changed) * (_SCAN // CHUNK) + CHUNK

@@ -233,6 +233,23 @@ class PreparedRow:
         self.keys = filter_keys(row)  # the state filters that keep it
         self.syncable = syncable(row)
 
+    def looks_like(self, other: PreparedRow) -> bool:
+        """Whether `other` shows exactly as this row does: its text, marks, colours and fonts,
+        sort keys, search text and the filters that keep it (a read-back after a sync brings
+        30,000 new rows of which a few changed: only those need repainting)."""
+        mine, theirs = self.row, other.row
+        return (
+            self.display == other.display
+            and self.sort == other.sort
+            and self.changed == other.changed
+            and self.keys == other.keys
+            and self.search == other.search
+            and self.extra == other.extra
+            and mine.state == theirs.state
+            and mine.unnamed == theirs.unnamed
+            and mine.stripe_status == theirs.stripe_status
+        )
+
 
 class PreparedRows(list[ProductRow]):
     """Rows (a plain list of them to anyone else) with their `PreparedRow`s, worked out ahead."""

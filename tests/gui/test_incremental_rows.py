@@ -127,3 +127,20 @@ def test_a_refresh_in_the_window_does_not_reset_the_table(make_window: Any, qtbo
     qtbot.waitUntil(lambda: not window.session.busy and not window.model.filling, timeout=5000)
     assert spy.counts["reset"] == 0
     assert [r.product_id for r in window.selected_rows()] == [chosen]
+
+
+def test_rows_read_again_unchanged_are_taken_without_a_repaint(qtbot: QtBot) -> None:
+    """After a sync the whole catalog is read back: new row objects, a few of them different.
+    Only those are announced as changed (each announcement repaints the table); the rest are
+    taken silently, and the model holds the new objects."""
+    model = ProductTableModel()
+    ids = [f"p{i:03d}" for i in range(40)]
+    model.set_rows(catalog(ids))
+    changes: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda top, bottom, *_: changes.append((top.row(), bottom.row())))
+    synced = make_row("p007", name="Product p007", state="differs", stripe_price_cents=900)
+    again = [synced if pid == "p007" else row for pid, row in zip(ids, catalog(ids), strict=True)]
+    model.set_rows(again)
+    assert changes == [(7, 7)]
+    assert all(model.row_for(pid) is row for pid, row in zip(ids, again, strict=True))
+    assert model.index(7, Column.STATE).data() != model.index(6, Column.STATE).data()
