@@ -2,7 +2,7 @@
 
 - Stripe could not be read at all (no key, a locked keyring, a refused key, Stripe out of reach,
   or opening was cancelled): the session lists the catalog anyway (`gui.session_offline`); its
-  Stripe cells say "unknown" in grey italics (the table model's `STRIPE_COLUMNS`), the notice says why
+  Stripe cells say "unknown" in grey italics (`gui.models.cell_roles.STRIPE_COLUMNS`), the notice says why
   and what to do, with "Enter keys…" (for a key problem) and "Try again". The actions that need
   Stripe stay disabled, their tooltips saying why.
 - A refresh failed (F5, Shift+F5 or the automatic one): the rows stay, and the notice says when

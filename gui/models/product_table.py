@@ -14,7 +14,6 @@ a few hundred rows per event-loop turn (the window stays responsive while 30,000
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from functools import cache
 from typing import Any
 
 from PySide6.QtCore import (
@@ -24,12 +23,22 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QPalette
 
 from core.workspace import ProductRow
 from gui.models import currency_columns as extra
-from gui.models.cell_marks import badge, fresh_dot
-from gui.models.change_badges import FRESH_ROLE, ChangeBadges
+from gui.models.cell_marks import badge
+from gui.models.cell_roles import (
+    DECORATION,
+    DIFFERS_ROLE,
+    FIXED,
+    LEFT,
+    RIGHT,
+    ROW_ROLE,
+    SORT_ROLE,
+    fixed_cell,
+)
+from gui.models.change_badges import ChangeBadges
 from gui.models.change_marks import CHANGED_ROLE
 from gui.models.columns import HEADERS, Column
 from gui.models.row_fill import CHUNK, RowFill, in_order, sorted_positions
@@ -43,7 +52,6 @@ from gui.models.row_prep import (
     only_variants_differ,
     stripe_currency,
     summarize_prepared,
-    tooltip,
 )
 from gui.theme import DiffColors
 
@@ -63,43 +71,7 @@ __all__ = [
     "stripe_currency",
 ]
 
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the ProductRow
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # a native value to sort by
-DIFFERS_ROLE = Qt.ItemDataRole.UserRole + 3  # whether this cell's local and Stripe values differ
-
-
 Index = QModelIndex | QPersistentModelIndex
-
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-
-
-_RIGHT_INT = int(_RIGHT)
-_LEFT_INT = int(_LEFT)
-_PRICE_COLUMNS = frozenset({Column.LOCAL_PRICE, Column.STRIPE_PRICE})
-# The columns that show Stripe's side: grey italics while it is unknown (`catalog_only_rows`).
-STRIPE_COLUMNS = (Column.STRIPE_PRICE, Column.STRIPE_STATUS, Column.STATE, Column.LAST_SYNCED)
-_FIXED = len(Column)
-# Roles as plain ints: `cell` runs for every role of every painted cell.
-_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
-_DECORATION = int(Qt.ItemDataRole.DecorationRole)
-_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
-_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
-_FONT = int(Qt.ItemDataRole.FontRole)
-_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
-_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
-
-
-@cache
-def _italic() -> QFont:
-    font = QFont()
-    font.setItalic(True)
-    return font
-
-
-@cache
-def _grey() -> QColor:
-    return QColor("gray")
 
 
 class ProductTableModel(RowFill, QAbstractTableModel):
@@ -372,58 +344,21 @@ class ProductTableModel(RowFill, QAbstractTableModel):
         if not 0 <= row < len(self._rows):
             return None
         cached = self._rows[row]
-        if col >= _FIXED:
+        if col >= FIXED:
             return self._extra_cell(cached, col, role)
-        if role == _DISPLAY:
-            return cached.display[col]
-        if role == _DECORATION:
-            if col == Column.ID:
-                fresh = self.badges.is_fresh(cached.row.product_id)
-                return fresh_dot(self._colors) if fresh else None
-            return badge(cached.changed.get(col), self._colors)  # type: ignore[call-overload]
-        unknown = col in STRIPE_COLUMNS and cached.row.stripe_status == "unknown"
-        if role == _FOREGROUND:
-            if unknown:
-                return self._colors.unknown_text
-            if col == Column.NAME and cached.row.unnamed:
-                return _grey()  # "(no name)": grey italics, not a name
-            if col == Column.STATE:
-                return self._colors.state_text.get(cached.row.state)
-            return self._colors.differs_foreground if col in cached.differs else None
-        if role == _FONT:
-            if unknown or (col == Column.NAME and cached.row.unnamed):
-                return _italic()
-            return self.badges.font(cached.row)
-        if role == _BACKGROUND:
-            return self._colors.differs_background if col in cached.differs else None
-        if role == _ALIGNMENT:
-            return _RIGHT_INT if col in _PRICE_COLUMNS else _LEFT_INT
-        if role == SORT_ROLE:
-            return cached.sort[col]
-        if role == ROW_ROLE:
-            return cached.row
-        if role == DIFFERS_ROLE:
-            return col in cached.differs
-        if role == CHANGED_ROLE:
-            return cached.changed.get(col)  # type: ignore[call-overload]
-        if role == _TOOLTIP:
-            column = Column(col)
-            return self.badges.tooltip(cached.row, col, tooltip(cached, column))
-        if role == FRESH_ROLE:
-            return self.badges.is_fresh(cached.row.product_id)
-        return None
+        return fixed_cell(cached, col, role, self._colors, self.badges)
 
     def _extra_cell(self, cached: PreparedRow, col: int, role: int) -> Any:
         """A currency column's cell."""
         if role in (SORT_ROLE, ROW_ROLE):
             return self._sort_key(cached, col) if role == SORT_ROLE else cached.row
-        cell = cached.extra.get(self._currencies[col - _FIXED])
+        cell = cached.extra.get(self._currencies[col - FIXED])
         if role == DIFFERS_ROLE:
             return bool(cell and cell.diffs)
-        if role == _DECORATION:
+        if role == DECORATION:
             return badge(extra.cell_data(cell, CHANGED_ROLE, self._colors, None), self._colors)
         return extra.cell_data(cell, role, self._colors, cached.row.last_synced_at)
 
     @staticmethod
     def _align(column: Column) -> Qt.AlignmentFlag:
-        return _RIGHT if column in (Column.LOCAL_PRICE, Column.STRIPE_PRICE) else _LEFT
+        return RIGHT if column in (Column.LOCAL_PRICE, Column.STRIPE_PRICE) else LEFT
