@@ -9,6 +9,7 @@ currency-neutral form (`price_cents`, `currency`, `variant_type`/`variant_value`
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
@@ -22,7 +23,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails
 
-from core.domain.compact import CompactModel
+from core.domain.compact import CompactModel, empty_dict, shared_empty
 from core.domain.currencies import is_supported
 from core.domain.product_fields import OptionalFields
 
@@ -64,7 +65,7 @@ def iso_currency(value: str) -> str:
         raise ValueError(
             f"Invalid currency: {code}. Stripe does not support it; use {CURRENCY_RULE}"
         )
-    return code
+    return sys.intern(code)  # one "usd" for every product, not a copy each
 
 
 def check_currency_amounts(value: dict[str, int]) -> dict[str, int]:
@@ -104,7 +105,7 @@ class VariantSyncInput(BaseModel):
     inventory_count: int | None = Field(default=None, ge=0)
     is_limited_edition: bool = False
     # The variant's price in other currencies (Stripe's currency_options), smallest units.
-    currency_amounts: CurrencyAmounts = Field(default_factory=dict)
+    currency_amounts: CurrencyAmounts = Field(default_factory=empty_dict)
 
     @model_validator(mode="before")
     @classmethod
@@ -127,7 +128,7 @@ class VariantSyncInput(BaseModel):
     @field_validator("currency_amounts")
     @classmethod
     def _amounts(cls, value: dict[str, int]) -> dict[str, int]:
-        return check_currency_amounts(value)
+        return shared_empty(check_currency_amounts(value))  # most products: one shared {}
 
     def label(self) -> str:
         """A readable name for the variant, e.g. `color BLACK` (used in price nicknames)."""
@@ -157,7 +158,7 @@ class ProductSyncInput(CompactModel, OptionalFields):
     dev_status: int | None = Field(default=None, ge=0, le=5)
     is_live: bool | None = None
     # The price in other currencies (Stripe's currency_options), in each one's smallest unit.
-    currency_amounts: CurrencyAmounts = Field(default_factory=dict)
+    currency_amounts: CurrencyAmounts = Field(default_factory=empty_dict)
 
     @field_validator("id", "name")
     @classmethod
@@ -179,7 +180,7 @@ class ProductSyncInput(CompactModel, OptionalFields):
     @field_validator("currency_amounts")
     @classmethod
     def _amounts(cls, value: dict[str, int]) -> dict[str, int]:
-        return check_currency_amounts(value)
+        return shared_empty(check_currency_amounts(value))  # most products: one shared {}
 
     @model_validator(mode="after")
     def _not_own_currency(self) -> ProductSyncInput:

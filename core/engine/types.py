@@ -10,11 +10,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, field_validator
 
-from core.domain.compact import CompactModel
+from core.domain.compact import CompactModel, empty_dict, empty_list, shared_empty
 from core.domain.models import ProductSyncInput, StripeSyncResult, SyncAction, VariantSyncInput
 from core.engine.remote import (
     MANAGED_BY_VALUE,
@@ -172,51 +172,6 @@ def shared_names(names: frozenset[str]) -> frozenset[str]:
     same unmanaged (and owned) fields, and a frozenset of nine names takes 0.7 KB per product."""
     with _NAME_SETS_LOCK:
         return _NAME_SETS.setdefault(names, names)
-
-
-def _refuse(*_: object, **__: object) -> Any:
-    raise TypeError("a shared empty list or dict: the models holding it are frozen, never changed")
-
-
-class _EmptyList(list[Any]):
-    """The one empty list the per-product models share: changing it raises."""
-
-    __slots__ = ()
-    append = extend = insert = pop = remove = clear = sort = reverse = _refuse
-    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
-
-
-class _EmptyDict(dict[Any, Any]):
-    """The one empty dict the per-product models share: changing it raises."""
-
-    __slots__ = ()
-    update = setdefault = pop = popitem = clear = _refuse
-    __setitem__ = __delitem__ = __ior__ = _refuse
-
-
-_EMPTY_LIST: list[Any] = _EmptyList()
-_EMPTY_DICT: dict[Any, Any] = _EmptyDict()
-
-
-def empty_list() -> list[Any]:
-    """The shared empty list (a default for the per-product models' list fields)."""
-    return _EMPTY_LIST
-
-
-def empty_dict() -> dict[Any, Any]:
-    """The shared empty dict (a default for the per-product models' dict fields)."""
-    return _EMPTY_DICT
-
-
-_Container = TypeVar("_Container", list[Any], dict[Any, Any])
-
-
-def shared_empty(value: _Container) -> _Container:
-    """`value`, or for an empty list or dict the one shared (unchangeable) empty one: a status row
-    and its plan hold seven lists and dicts that are mostly empty, 56-64 bytes each per product."""
-    if value:
-        return value
-    return _EMPTY_LIST if isinstance(value, list) else _EMPTY_DICT
 
 
 class ProductPlan(CompactModel):

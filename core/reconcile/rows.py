@@ -12,9 +12,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from core.domain.compact import CompactModel
+from core.domain.compact import CompactModel, empty_dict, empty_list, shared_empty
 from core.domain.for_sale import dev_status_words, is_sold_out, stock_text
-from core.engine.types import FieldDiff, ProductPlan, empty_dict, empty_list, shared_empty
+from core.engine.types import FieldDiff, ProductPlan
 
 ProductState = Literal[
     "in_sync",  # Stripe matches the catalog
