@@ -112,7 +112,7 @@ class DetailPane(QTextBrowser):
             )
             return
         parts = [self._header(row)]
-        if row.has_local:
+        if row.has_local and not row.invalid:  # an invalid row's "Can't sync" is in the header
             parts.append(f"<p>{escape(sync_words(row))}</p>")
         parts.append(self._fields(row))
         if row.variants:

@@ -143,6 +143,7 @@ def test_an_invalid_row_says_cant_sync_not_last_sync_failed(qtbot: QtBot) -> Non
     assert "Last sync failed" not in text
     assert f"Can't sync: the catalog row has invalid values: {error}." in text
     assert "Fix it in the Edit tab or in the shop's database." in text
+    assert text.count(error) == 1  # said once, not again as "Nothing to sync: invalid catalog row"
     pane.set_row(failed)
     assert "Last sync failed: Stripe refused the amount" in pane.toPlainText()
 
