@@ -31,6 +31,16 @@ WORDS = {
     "variant_type": "type",
     "variant_value": "value",
     "price_modifier": "price",
+    # The optional fields the catalog may own (gui.widgets.optional_field_inputs), in words.
+    "url": "web address",
+    "images": "images",
+    "statement_descriptor": "statement descriptor",
+    "unit_label": "unit label",
+    "tax_code": "tax code",
+    "shippable": "shippable flag",
+    "package_dimensions": "package size",
+    "marketing_features": "features",
+    "tax_behavior": "tax behavior",
 }
 
 # Runs the calls for a step: (product id, calls, "undo" or "redo", the step).

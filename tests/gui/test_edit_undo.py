@@ -22,6 +22,17 @@ def test_a_step_is_named_for_the_menu() -> None:
     names = {"fe-black": "BLACK"}
     assert step_text("Founder Edition", [PRICE], names) == "price of Founder Edition, black"
     assert step_text("Lamp", [NAME, LIVE], {}) == "name and live flag of Lamp"
+    url = ChangedField(field="url", before=None, after="https://example.com/lamp")
+    unit = ChangedField(field="unit_label", before=None, after="per lamp")
+    assert step_text("Lamp", [url, unit], {}) == "web address and unit label of Lamp"
+
+
+def test_every_optional_field_the_edit_tab_offers_has_words_for_the_menu() -> None:
+    from gui.edit_undo import WORDS
+    from gui.widgets.optional_field_inputs import OPTIONAL_LABELS
+
+    assert set(OPTIONAL_LABELS) <= set(WORDS)
+    assert all("_" not in WORDS[name] for name in OPTIONAL_LABELS)  # words, not column names
 
 
 def test_undo_puts_the_values_before_back_checked_against_the_values_saved() -> None:
