@@ -7,8 +7,9 @@ from __future__ import annotations
 from pytestqt.qtbot import QtBot
 
 from core.workspace import ChangedField
-from gui.edit_undo import calls_for, step_text
+from gui.edit_undo import WORDS, calls_for, step_text
 from gui.session import EditCall
+from gui.widgets.optional_field_inputs import OPTIONAL_LABELS
 from tests.gui.conftest import WindowFactory
 from tests.gui.fakes import FakeWorkspace
 from tests.gui.test_edit_form import open_edit, retype, save
@@ -28,9 +29,6 @@ def test_a_step_is_named_for_the_menu() -> None:
 
 
 def test_every_optional_field_the_edit_tab_offers_has_words_for_the_menu() -> None:
-    from gui.edit_undo import WORDS
-    from gui.widgets.optional_field_inputs import OPTIONAL_LABELS
-
     assert set(OPTIONAL_LABELS) <= set(WORDS)
     assert all("_" not in WORDS[name] for name in OPTIONAL_LABELS)  # words, not column names
 
