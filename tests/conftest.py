@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Iterator
 
 # Before any Qt import: without a display Qt would abort the process.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -24,3 +26,12 @@ def _isolated_dirs(
         path.mkdir()
         monkeypatch.setenv(var, str(path))
     monkeypatch.delenv("STRIPE_SECRET_KEY", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _switch_interval_restored() -> Iterator[None]:
+    """Building the app's window shortens the GIL switch interval for the process
+    (`gui.heap.share_the_gil`); no test leaves it changed for the next one."""
+    interval = sys.getswitchinterval()
+    yield
+    sys.setswitchinterval(interval)
