@@ -4,8 +4,9 @@ A collection runs on whichever thread happens to allocate when a threshold is cr
 GIL for its whole pass: the GUI thread cannot run a single Python slot (nor the table model's
 `data()`) meanwhile. A full (generation-2) collection walks every tracked object not frozen; with
 tens of thousands of rows, Qt and the Stripe SDK loaded that took 60-1,000 ms on the worker thread
-in the middle of a read or a sync (benchmarks/gui_bench.py --explain). These helpers are used on the
-worker thread around the work that allocates the most.
+in the middle of a read or a sync (benchmarks/gui_bench.py --explain). The worker runs whole-catalog
+reads in `core.runtime.heap.collections_paused` (core's reads use it too) and runs with
+`young_collections_only`.
 
 The GIL: painting the table calls into Python once per cell (`ProductTableModel.multiData`), and
 each call takes the GIL back from whichever thread holds it. A busy worker (a read, a plan, the
@@ -42,26 +43,6 @@ def settle_heap() -> None:
     no cycles); only cyclic garbage that happens to be alive right now is kept.
     """
     gc.freeze()
-
-
-@contextmanager
-def no_collection() -> Iterator[None]:
-    """Run a block (a read of the whole catalog) without the cyclic collector, then freeze what it
-    made.
-
-    A full collection during a read of 10,000 or more products walked every object the read had
-    made so far in one call holding the GIL: 150-250 ms in which the window could not paint. The
-    read makes little cyclic garbage; what it returns (the rows) is frozen with the rest right
-    after, and collection resumes.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
 
 
 @contextmanager

@@ -23,8 +23,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from core.runtime.heap import collections_paused
 from core.workspace import AccountInfo, Mode, ProductRow
-from gui.heap import no_collection, settle_heap
+from gui.heap import settle_heap
 from gui.models.row_prep import carry_prepared, prepare_rows
 from gui.session_adopt import AdoptFlows
 from gui.session_detail import DetailLoading
@@ -178,7 +179,7 @@ class Session(
             with _cancellable(self._ws, task):
                 account = self._ws.account()
                 task.cancel_token.raise_if_cancelled()  # before the full Stripe read
-                with no_collection():
+                with collections_paused():
                     rows = prepare_rows(self._ws.status())
                 return Opened(mode, account, rows, self._session_key(mode))
 
@@ -192,7 +193,7 @@ class Session(
 
         def work(task: Task) -> list[ProductRow]:
             ws = self._workspace()
-            with _cancellable(ws, task), no_collection():
+            with _cancellable(ws, task), collections_paused():
                 return prepare_rows(ws.status())
 
         self._start(
@@ -220,7 +221,7 @@ class Session(
                     account = self._ws.reset_client()
             task.cancel_token.raise_if_cancelled()
             with _cancellable(self._ws, task):
-                with no_collection():
+                with collections_paused():
                     rows = prepare_rows(self._ws.status())
                 return Opened(mode, account, rows, self._session_key(mode))
 

@@ -27,8 +27,8 @@ from typing import Any
 
 from PySide6.QtCore import SignalInstance
 
+from core.runtime.heap import collections_paused
 from core.workspace import AccountInfo, ProductRow, StripeRefresh
-from gui.heap import no_collection
 from gui.models.row_prep import prepare_rows
 from gui.session_types import WorkspaceLike
 from gui.tasks import Task, TaskRunner
@@ -108,7 +108,11 @@ class RefreshFlows:
 
         def work(task: Task) -> Watched:
             ws = self._workspace()
-            with ws.cancellable(task.cancel_token), _fail_fast(ws), no_collection():  # gui.heap
+            with (
+                ws.cancellable(task.cancel_token),
+                _fail_fast(ws),
+                collections_paused(),
+            ):  # core.runtime.heap
                 rows = ws.status()
             at = datetime.now()
             before = {row.product_id: row for row in shown}
@@ -129,7 +133,7 @@ class RefreshFlows:
 
         def work(task: Task) -> list[ProductRow]:
             ws = self._workspace()
-            with ws.cancellable(task.cancel_token), no_collection():  # see gui.heap
+            with ws.cancellable(task.cancel_token), collections_paused():  # see core.runtime.heap
                 return prepare_rows(ws.status(refresh_all=True))
 
         self._start(

@@ -10,8 +10,8 @@ from typing import Any
 
 from PySide6.QtCore import SignalInstance
 
+from core.runtime.heap import collections_paused
 from core.workspace import ProductRow
-from gui.heap import no_collection
 from gui.models.row_prep import prepare_rows
 from gui.session_types import WorkspaceLike
 from gui.tasks import Task
@@ -35,7 +35,7 @@ class RowFlows:
         def work(task: Task) -> tuple[str, list[ProductRow]]:
             ws = self._workspace()
             text = call(ws)
-            with no_collection():  # the whole catalog read again: see gui.heap
+            with collections_paused():  # the whole catalog read again: see core.runtime.heap
                 return text, prepare_rows(ws.status())
 
         def done(result: tuple[str, list[ProductRow]]) -> None:

@@ -19,9 +19,9 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, SignalInstance
 
 from core.errors import CancelledError, StripeUnavailableError, SyncAdminError
-from core.runtime.release import let_go
+from core.runtime.heap import collections_paused, let_go
 from core.workspace import ProductPlan, ProductRow, ProgressEvent, StripeSyncResult
-from gui.heap import no_collection, young_collections_only
+from gui.heap import young_collections_only
 from gui.models.row_prep import prepare_rows
 from gui.session_types import Overwrite, Review, RunOutcome, WorkspaceLike
 from gui.tasks import Task
@@ -72,7 +72,10 @@ class RunFlows:
 
         def work(task: Task) -> tuple[list[ProductPlan], bool]:
             ws = self._workspace()
-            with ws.cancellable(task.cancel_token), no_collection():  # reads it all: gui.heap
+            with (
+                ws.cancellable(task.cancel_token),
+                collections_paused(),
+            ):  # reads it all: core.runtime.heap
                 every = ws.plan(wanted, overwrite_stripe_edits=overwrite)
             # Only the plans to review go to the GUI thread: the rest (tens of thousands with
             # nothing to do) are freed here, not in the dialog's turn, and a piece at a time.
@@ -96,7 +99,7 @@ class RunFlows:
 
         def work(task: Task) -> tuple[list[ProductRow], bool]:
             ws = self._workspace()
-            with ws.cancellable(task.cancel_token), no_collection():  # see gui.heap
+            with ws.cancellable(task.cancel_token), collections_paused():  # see core.runtime.heap
                 rows = ws.status(wanted, release_holds=True, overwrite_stripe_edits=overwrite)
             return rows, task.cancel_token.cancelled  # Esc while reading: no dialog after all
 
@@ -145,7 +148,7 @@ class RunFlows:
                 # catalog back would take as long again. The window says the table may be stale.
                 return RunOutcome(shown, results, cancelled, None, None, error)
             try:
-                with no_collection():  # the whole catalog read back: see gui.heap
+                with collections_paused():  # the whole catalog read back: see core.runtime.heap
                     rows: list[ProductRow] | None = prepare_rows(ws.status())
                 refresh_error: Exception | None = None
             except Exception as exc:

@@ -31,7 +31,7 @@ from core.engine.convert import remote_price, remote_product
 from core.engine.events import AppliedEvent, FieldChange, StripeEvent, changed_fields
 from core.engine.idempotency import KEY_PREFIX
 from core.engine.types import RemoteCatalog, RemotePrice, RemoteProduct
-from core.runtime.release import let_go
+from core.runtime.heap import let_go
 
 FORMAT = "1"
 _SCHEMA = (

@@ -7,10 +7,8 @@ owns the database connection.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from core.catalog.errors import CatalogError
@@ -24,7 +22,7 @@ from core.reconcile.build_rows import with_stripe_changes
 from core.reconcile.evaluate import Evaluation, convert_records, drained, evaluate
 from core.reconcile.rows import StripeChange
 from core.reconcile.threeway import Overwrite
-from core.runtime.release import let_go
+from core.runtime.heap import collections_paused, let_go
 from core.settings import Mode
 
 
@@ -40,7 +38,7 @@ class CatalogRead:
 
     def let_go(self, *, keep_rows: bool = False) -> None:
         """Free what this read holds a piece at a time once its results are taken
-        (`core.runtime.release`): the plans and inputs, links and snapshots, and the rows unless
+        (`core.runtime.heap`): the plans and inputs, links and snapshots, and the rows unless
         `keep_rows` (a status returns that very list). Stripe's catalog is left: its products are
         the mirror's."""
         e = self.evaluation
@@ -122,28 +120,6 @@ def read_catalog(
             hint="Check the id (the status command lists them all); nothing was done.",
         )
     return CatalogRead(evaluation, remote, links, snapshots)
-
-
-@contextmanager
-def collections_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a status is built (restored after, if it was on).
-
-    Building 10,000 rows makes a few hundred thousand long-lived objects; as the heap grows, Python
-    walks all of it again every time it grew by a quarter: 0.3-0.5 s of a 10,000-product status
-    (benchmarks/catalog_bench.py). Nothing built here is cyclic garbage.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            # What the read made is still "young": the first allocation after enabling would
-            # walk all of it in one young collection (50-80 ms at 30,000 products, holding the
-            # GIL while the window waited on it). Freeze it instead, as `gui.heap` does: it is
-            # freed by reference counting as usual, only never walked again.
-            gc.freeze()
-            gc.enable()
 
 
 def row_key(evaluation: Evaluation, given: str) -> str:

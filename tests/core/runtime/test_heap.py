@@ -6,7 +6,7 @@ import sys
 import threading
 import weakref
 
-from core.runtime.release import let_go
+from core.runtime.heap import let_go
 
 
 class Item:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import gc
 
-from core.workspace.reads import collections_paused
+from core.runtime.heap import collections_paused
 
 
 def test_what_a_paused_read_made_is_not_left_young() -> None:
