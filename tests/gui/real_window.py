@@ -5,16 +5,31 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from pytestqt.qtbot import QtBot
 
+from core.catalog.importer import import_file
+from core.catalog.sample import sample_catalog_path
+from core.catalog.store import CatalogStore
 from core.sandbox import SandboxServer
 from core.settings import Mode
 from core.workspace import Workspace
 from gui.main_window import MainWindow
 from gui.session import Session, WorkspaceLike
 from gui.settings_store import SettingsStore
+
+
+def sample_catalog_db(folder: Path) -> str:
+    """A SQLite catalog in `folder` holding the sample catalog (what a newcomer starts with)."""
+    url = f"sqlite:///{folder / 'c.db'}"
+    store = CatalogStore.open(url)
+    try:
+        import_file(store, sample_catalog_path())
+    finally:
+        store.close()
+    return url
 
 
 @contextmanager

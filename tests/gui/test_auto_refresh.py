@@ -15,9 +15,6 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QFont
 from pytestqt.qtbot import QtBot
 
-from core.catalog.importer import import_file
-from core.catalog.sample import sample_catalog_path
-from core.catalog.store import CatalogStore
 from core.errors import StripeUnavailableError
 from core.reconcile.rows import ProductRow
 from core.workspace import SANDBOX_KEY, StripeRefresh
@@ -32,6 +29,7 @@ from gui.settings_store import SettingsStore
 from gui.widgets.stripe_checked import checked_text
 from tests.gui.conftest import WindowFactory
 from tests.gui.fakes import FakeWorkspace
+from tests.gui.real_window import sample_catalog_db
 from tests.gui.test_main_window import select, start_held_sync, wait_plan
 from tests.gui.test_window_sandbox import run_plan
 
@@ -311,12 +309,7 @@ def test_a_full_read_says_why_and_what_would_make_refreshes_cheaper() -> None:
 
 @pytest.fixture
 def sandbox_window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
-    url = f"sqlite:///{tmp_path / 'c.db'}"
-    store = CatalogStore.open(url)
-    try:
-        import_file(store, sample_catalog_path())
-    finally:
-        store.close()
+    url = sample_catalog_db(tmp_path)
     set_interval(0.3)
     session = Session(make_opener(url), make_key_reader(None))
     win = MainWindow(session, SettingsStore())

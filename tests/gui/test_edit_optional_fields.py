@@ -15,15 +15,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
-from core.catalog.importer import import_file
 from core.catalog.records import CatalogRecord
-from core.catalog.sample import sample_catalog_path
-from core.catalog.store import CatalogStore
 from core.sandbox import SandboxServer
 from core.settings import Settings, save_settings
 from gui.main_window import MainWindow
 from gui.widgets.edit_form import EditForm
-from tests.gui.real_window import window_in_test_mode
+from tests.gui.real_window import sample_catalog_db, window_in_test_mode
 from tests.gui.test_main_window import select
 from tests.gui.test_window_sandbox import run_plan
 from tests.raw_sql import query_value, run_sql
@@ -37,12 +34,7 @@ URL = "https://shop.example.com/cable"
 
 @pytest.fixture
 def db_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'c.db'}"
-    store = CatalogStore.open(url)
-    try:
-        import_file(store, sample_catalog_path())
-    finally:
-        store.close()
+    url = sample_catalog_db(tmp_path)
     columns = ("url", "unit_label", "tax_code")
     run_sql(url, *(f"ALTER TABLE products ADD COLUMN {c} TEXT" for c in columns))
     # The table has a tax_code column, but the setting leaves the tax code to Stripe.

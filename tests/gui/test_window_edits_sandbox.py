@@ -12,14 +12,11 @@ import pytest
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
-from core.catalog.importer import import_file
-from core.catalog.sample import sample_catalog_path
-from core.catalog.store import CatalogStore
 from core.sandbox import SandboxServer
 from gui.main_window import MainWindow
 from gui.models.change_marks import CHANGED_ROLE
 from gui.models.product_table import ROW_ROLE, Column
-from tests.gui.real_window import window_in_test_mode
+from tests.gui.real_window import sample_catalog_db, window_in_test_mode
 from tests.gui.test_main_window import select
 from tests.gui.test_window_sandbox import run_plan
 from tests.raw_sql import query_value
@@ -31,13 +28,7 @@ KEY = "sk_test_" + "windowEdits000001"
 
 @pytest.fixture
 def db_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'c.db'}"
-    store = CatalogStore.open(url)
-    try:
-        import_file(store, sample_catalog_path())
-    finally:
-        store.close()
-    return url
+    return sample_catalog_db(tmp_path)
 
 
 @pytest.fixture

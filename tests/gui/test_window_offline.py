@@ -13,9 +13,6 @@ import pytest
 from PySide6.QtWidgets import QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
-from core.catalog.importer import import_file
-from core.catalog.sample import sample_catalog_path
-from core.catalog.store import CatalogStore
 from core.keys.store import SecretStore
 from core.sandbox import SandboxServer
 from core.settings import Settings, save_settings
@@ -24,7 +21,7 @@ from gui.app import build_window
 from gui.main_window import MainWindow
 from gui.models.product_table import Column
 from gui.settings_store import SettingsStore
-from tests.gui.real_window import window_in_test_mode
+from tests.gui.real_window import sample_catalog_db, window_in_test_mode
 from tests.gui.test_main_window import press
 from tests.keyring_fakes import MemoryKeyring
 
@@ -36,13 +33,7 @@ NEEDS_STRIPE = ("sync_all", "sync_selected", "archive", "take_stripe_edits", "ad
 
 @pytest.fixture
 def db_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'c.db'}"
-    store = CatalogStore.open(url)
-    try:
-        import_file(store, sample_catalog_path())
-    finally:
-        store.close()
-    return url
+    return sample_catalog_db(tmp_path)
 
 
 def _open_in_test_mode(qtbot: QtBot, db_url: str, store: SecretStore) -> MainWindow:

@@ -10,9 +10,6 @@ import stripe
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from core.catalog.importer import import_file
-from core.catalog.sample import sample_catalog_path
-from core.catalog.store import CatalogStore
 from core.sandbox import SandboxServer
 from gui.app import make_key_reader, make_opener
 from gui.main_window import MainWindow
@@ -20,7 +17,7 @@ from gui.models.change_marks import CHANGED_ROLE
 from gui.models.product_table import DIFFERS_ROLE, ROW_ROLE, Column
 from gui.session import Session
 from gui.settings_store import SettingsStore
-from tests.gui.real_window import window_in_test_mode
+from tests.gui.real_window import sample_catalog_db, window_in_test_mode
 from tests.gui.test_main_window import select
 from tests.raw_sql import query_value, run_sql
 
@@ -31,13 +28,7 @@ HAND_KEY = "sk_test_" + "windowHandEdits01"
 
 @pytest.fixture
 def db_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'c.db'}"
-    store = CatalogStore.open(url)
-    try:
-        import_file(store, sample_catalog_path())
-    finally:
-        store.close()
-    return url
+    return sample_catalog_db(tmp_path)
 
 
 @pytest.fixture
