@@ -21,10 +21,8 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the ProductRow
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # a native value to sort by
 DIFFERS_ROLE = Qt.ItemDataRole.UserRole + 3  # whether this cell's local and Stripe values differ
 
-RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-_RIGHT_INT = int(RIGHT)
-_LEFT_INT = int(LEFT)
+_RIGHT_INT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_LEFT_INT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _PRICE_COLUMNS = frozenset({Column.LOCAL_PRICE, Column.STRIPE_PRICE})
 # The columns that show Stripe's side: grey italics while it is unknown (`catalog_only_rows`).
 STRIPE_COLUMNS = (Column.STRIPE_PRICE, Column.STRIPE_STATUS, Column.STATE, Column.LAST_SYNCED)
@@ -37,6 +35,11 @@ _BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
 _FONT = int(Qt.ItemDataRole.FontRole)
 _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+
+
+def alignment(col: int) -> int:
+    """A fixed column's text alignment (its cells' and its header's): amounts to the right."""
+    return _RIGHT_INT if col in _PRICE_COLUMNS else _LEFT_INT
 
 
 @cache
@@ -78,7 +81,7 @@ def fixed_cell(
     if role == _BACKGROUND:
         return colors.differs_background if col in cached.differs else None
     if role == _ALIGNMENT:
-        return _RIGHT_INT if col in _PRICE_COLUMNS else _LEFT_INT
+        return alignment(col)
     if role == SORT_ROLE:
         return cached.sort[col]
     if role == ROW_ROLE:

@@ -32,10 +32,9 @@ from gui.models.cell_roles import (
     DECORATION,
     DIFFERS_ROLE,
     FIXED,
-    LEFT,
-    RIGHT,
     ROW_ROLE,
     SORT_ROLE,
+    alignment,
     fixed_cell,
 )
 from gui.models.change_badges import ChangeBadges
@@ -315,7 +314,7 @@ class ProductTableModel(RowFill, QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return HEADERS[Column(section)]
             if role == Qt.ItemDataRole.TextAlignmentRole:
-                return int(self._align(Column(section)))
+                return alignment(section)
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -358,7 +357,3 @@ class ProductTableModel(RowFill, QAbstractTableModel):
         if role == DECORATION:
             return badge(extra.cell_data(cell, CHANGED_ROLE, self._colors, None), self._colors)
         return extra.cell_data(cell, role, self._colors, cached.row.last_synced_at)
-
-    @staticmethod
-    def _align(column: Column) -> Qt.AlignmentFlag:
-        return RIGHT if column in (Column.LOCAL_PRICE, Column.STRIPE_PRICE) else LEFT
